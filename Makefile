@@ -1,0 +1,43 @@
+# The two commands: `make run` (the whole system on embedded defaults) and
+# `make test` (the whole suite). Both create .venv and install on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+export WEB_PORT ?= 8000
+export SANDBOX_PORT ?= 8010
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install run test lint format clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hatid needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py bootstrap_demo
+	DJANGO_DEBUG=1 $(BIN)/honcho --procfile Procfile start
+
+# pytest-xdist: one process per core. DATABASE_URL / REDIS_URL, when set, point
+# the suite at a real PostgreSQL and Redis (CI always sets both).
+test: install
+	DJANGO_DEBUG=1 $(BIN)/pytest -n $${TEST_PROCESSES:-auto} $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,525 @@
+"""Hatid's settings: one module, every value read from the environment.
+
+The defaults make `make run` work on a laptop with nothing but Python
+(SQLite and an embedded Redis under HATID_HOME, the Globe Labs sandbox on
+127.0.0.1). Production is the mode you get when DJANGO_DEBUG is unset: it fails
+closed, refusing to start without its secrets, and passes `check --deploy`.
+"""
+
+import base64
+import hashlib
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# All local state (SQLite files, the embedded Redis socket, static files) lives
+# under one directory, so two copies can run side by side.
+HATID_HOME = Path(env_str("HATID_HOME", "var"))
+if not HATID_HOME.is_absolute():
+    HATID_HOME = BASE_DIR / HATID_HOME
+HATID_HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required in production (or set DJANGO_DEBUG=1 for development)"
+        )
+    SECRET_KEY = "dev-only-key-hatid-" + hashlib.sha256(str(HATID_HOME).encode()).hexdigest()
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required in production")
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+WEB_PORT = env_int("WEB_PORT", 8000)
+SANDBOX_PORT = env_int("SANDBOX_PORT", 8010)
+
+# The address Globe Labs reaches Hatid at: the admin shows the callback URIs
+# built on it, to paste into the Globe Labs portal.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    "telecom",
+    "subscribers",
+    "voiceflows",
+    # The Globe Labs sandbox: its models live in their own database (see the
+    # router); its URLs are mounted only by `manage.py globe_sandbox`.
+    "telecom.sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "telecom.context_processors.operator_alerts",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+
+_SQLITE_OPTIONS = {
+    # WAL lets the web process read while a worker writes; IMMEDIATE takes the
+    # write lock at BEGIN so concurrent writers queue instead of failing with
+    # "database is locked" half-way through a transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def _database(url: str | None, sqlite_file: Path) -> dict:
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": sqlite_file,
+            "OPTIONS": dict(_SQLITE_OPTIONS),
+            # Tests get a file too, not Django's shared in-memory database: there,
+            # threads (the live server's, an in-process worker's) that write at
+            # once fail with "database table is locked" instead of waiting.
+            "TEST": {"NAME": str(sqlite_file.with_name(f"test_{sqlite_file.name}"))},
+        }
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = dict(_SQLITE_OPTIONS)
+    return config
+
+
+def _sandbox_database(url: str | None, sqlite_file: Path) -> dict:
+    config = _database(url, sqlite_file)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The sandbox is a simulator: losing its last writes in a power cut
+        # costs nothing, and not syncing every commit is what lets it answer
+        # far faster than Hatid sends. One connection per server thread, kept.
+        config["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+        config["CONN_MAX_AGE"] = None
+    return config
+
+
+DATABASES = {
+    "default": _database(env_str("DATABASE_URL"), HATID_HOME / "hatid.sqlite3"),
+    # The Globe Labs sandbox's own state, never Hatid's: resetting it touches
+    # nothing else. telecom.sandbox.router keeps each app on its side.
+    "sandbox": _sandbox_database(env_str("SANDBOX_DATABASE_URL"), HATID_HOME / "sandbox.sqlite3"),
+}
+DATABASE_ROUTERS = ["telecom.sandbox.router.SandboxRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# --- Redis: cache, Celery broker, throttling --------------------------------
+
+# With no REDIS_URL, `make run` starts an embedded Redis (config.embedded_redis)
+# listening on a unix socket under HATID_HOME.
+EMBEDDED_REDIS_SOCKET = HATID_HOME / "redis.sock"
+REDIS_URL = env_str("REDIS_URL") or f"unix://{EMBEDDED_REDIS_SOCKET}"
+USING_EMBEDDED_REDIS = not env_str("REDIS_URL")
+
+
+def _with_redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return f"unix://{parts.path}?db={db}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _kombu_url(redis_url: str) -> str:
+    # Kombu names the unix-socket transport redis+socket:// and its database
+    # "virtual_host"; redis-py says unix:// and db.
+    parts = urlsplit(redis_url)
+    if parts.scheme != "unix":
+        return redis_url
+    db = dict(parse_qsl(parts.query)).get("db", "0")
+    return f"redis+socket://{parts.path}?virtual_host={db}"
+
+
+# Parallel test processes (pytest-xdist) share one Redis server; each takes a
+# database of its own so that their Celery queues and caches never mix.
+_TEST_WORKER = env_str("PYTEST_XDIST_WORKER", "")
+if _TEST_WORKER.startswith("gw"):
+    REDIS_URL = _with_redis_db(REDIS_URL, 1 + int(_TEST_WORKER[2:]))
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hatid"),
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+
+# --- Celery -----------------------------------------------------------------
+
+CELERY_BROKER_URL = _kombu_url(REDIS_URL)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# At-least-once: a task is acknowledged only after it ran, and a task whose
+# worker died is given back to the queue. Every task is idempotent on its row.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis re-delivers an unacknowledged task after the visibility timeout. It must
+# exceed the longest task (a batch of provider calls with their timeouts); the
+# outbox sweeper, not this, is what recovers lost work within a minute.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "telecom.tasks.sweep_outbox",
+        "schedule": env_float("OUTBOX_SWEEP_INTERVAL_SECONDS", 10.0),
+    },
+    "assemble-stale-multiparts": {
+        "task": "telecom.tasks.assemble_stale_multiparts",
+        "schedule": 60.0,
+    },
+    "watch-campaigns": {
+        "task": "telecom.tasks.watch_campaigns",
+        "schedule": 60.0,
+    },
+    "reconcile-charges": {"task": "telecom.tasks.reconcile_charges", "schedule": 3600.0},
+    "read-wallets": {
+        "task": "telecom.tasks.read_wallets",
+        "schedule": env_float("WALLET_CHECK_INTERVAL_SECONDS", 900.0),
+    },
+    "roll-up-usage": {"task": "telecom.tasks.roll_up_usage", "schedule": 600.0},
+    "flag-overdue-rewards": {"task": "telecom.tasks.flag_overdue_rewards", "schedule": 300.0},
+    "expire-ussd-sessions": {"task": "telecom.tasks.expire_ussd_sessions", "schedule": 30.0},
+    "expire-call-sessions": {"task": "voiceflows.tasks.expire_call_sessions", "schedule": 300.0},
+    "watch-escalations": {"task": "voiceflows.tasks.watch_escalations", "schedule": 15.0},
+    "resolve-hoiio": {
+        "task": "telecom.tasks.resolve_hoiio",
+        "schedule": env_float("HOIIO_RESOLVE_INTERVAL_SECONDS", 60.0),
+    },
+    "poll-open-voicent-calls": {
+        "task": "telecom.tasks.poll_open_voicent_calls",
+        "schedule": env_float("VOICENT_POLL_INTERVAL_SECONDS", 15.0),
+    },
+    "purge-idempotency-records": {
+        "task": "telecom.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
+}
+
+# --- The outbox (telecom.outbox) ------------------------------------------------
+
+# A worker's claim on a row; longer than connect + read timeouts, so a live
+# worker never loses its row to another.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 45)
+# A queued row whose task has not run this long after its publish is re-published.
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 30)
+OUTBOX_RETRY_BASE_SECONDS = env_float("OUTBOX_RETRY_BASE_SECONDS", 2.0)
+OUTBOX_RETRY_MAX_SECONDS = env_float("OUTBOX_RETRY_MAX_SECONDS", 300.0)
+CELERY_TIMEZONE = "UTC"
+
+# --- Providers ----------------------------------------------------------------
+
+# The sandbox contract: the only difference between the sandbox and the live
+# platform is these three base URLs.
+_SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"
+GLOBE_API_URL = env_str(
+    "GLOBE_API_URL", _SANDBOX_URL if DEBUG else "https://devapi.globelabs.com.ph"
+)
+GLOBE_OAUTH_URL = env_str(
+    "GLOBE_OAUTH_URL", _SANDBOX_URL if DEBUG else "https://developer.globelabs.com.ph"
+)
+TROPO_API_URL = env_str(
+    "TROPO_API_URL", _SANDBOX_URL if DEBUG else "https://api-new.tropo.globelabs.com.ph"
+)
+
+# Hoiio: the sandbox serves its twin under /hoiio (so /hoiio/open/sms/send);
+# live, the references' https://secure.hoiio.com (so /open/sms/send).
+HOIIO_API_URL = env_str(
+    "HOIIO_API_URL", f"{_SANDBOX_URL}/hoiio" if DEBUG else "https://secure.hoiio.com"
+)
+# The hosts Hatid fetches fax documents from (a notification's fax_url); by
+# default the API's own host.
+HOIIO_FILE_HOSTS = env_list("HOIIO_FILE_HOSTS") or [urlsplit(HOIIO_API_URL).hostname]
+# Hoiio has no idempotency key: a request whose outcome is unknown is looked up
+# in Hoiio's history (by its tag) for this long before it is declared not sent.
+HOIIO_RESOLVE_GRACE_SECONDS = env_int("HOIIO_RESOLVE_GRACE_SECONDS", 120)
+# Beat: how often unknown outcomes are looked up and SMS statuses synced.
+HOIIO_RESOLVE_INTERVAL_SECONDS = env_float("HOIIO_RESOLVE_INTERVAL_SECONDS", 60.0)
+# How long an IVR block may wait for Hoiio's notification before the session
+# is shown to operators as stuck.
+HOIIO_IVR_STEP_TIMEOUT_SECONDS = env_int("HOIIO_IVR_STEP_TIMEOUT_SECONDS", 300)
+# The Voicent gateway's address is per app (host, port); these are the defaults
+# of the published SDK and of BroadcastByPhone's installation.
+VOICENT_DEFAULT_PORT = env_int("VOICENT_DEFAULT_PORT", 8155)
+VOICENT_VCAST_PROGRAM = env_str(
+    "VOICENT_VCAST_PROGRAM", r"C:\Program Files\Voicent\BroadcastByPhone\bin\vcast.exe"
+)
+# The gateway never calls back: a call's status is polled this often, until
+# made or failed, or until the deadline (then it is shown as unknown).
+VOICENT_POLL_INTERVAL_SECONDS = env_float("VOICENT_POLL_INTERVAL_SECONDS", 15.0)
+VOICENT_STATUS_DEADLINE_SECONDS = env_int("VOICENT_STATUS_DEADLINE_SECONDS", 3600)
+
+# `make run` seeds the sandbox with the demo app that bootstrap_demo writes here.
+SANDBOX_SEED_FILE = HATID_HOME / "sandbox-seed.json"
+# The sandbox's behaviour knobs (prices, session timeout, rate limits...) are
+# listed with their defaults in telecom/sandbox/conf.py; any of them can be
+# overridden here as SANDBOX_OPTIONS = {...} and at run time through
+# POST /_sandbox/settings.
+SANDBOX_OPTIONS: dict = {}
+
+# (connect, read) timeouts for every provider call, in seconds.
+PROVIDER_CONNECT_TIMEOUT = env_float("PROVIDER_CONNECT_TIMEOUT", 3.05)
+PROVIDER_READ_TIMEOUT = env_float("PROVIDER_READ_TIMEOUT", 15.0)
+# How much of a provider's response body an OutboundCall row keeps.
+OUTBOUND_CALL_BODY_LIMIT = env_int("OUTBOUND_CALL_BODY_LIMIT", 4000)
+
+# --- Secrets at rest --------------------------------------------------------
+
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is required in production; make one with: python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
+
+# --- Partner API --------------------------------------------------------------
+
+API_DEFAULT_RATE_PER_MINUTE = env_int("API_DEFAULT_RATE_PER_MINUTE", 6000)
+API_IDEMPOTENCY_TTL_HOURS = 24
+# A request that crashed its process leaves its Idempotency-Key "in progress";
+# after this long another request with the key may take it over.
+API_IDEMPOTENCY_LOCK_SECONDS = 60
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["telecom.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["telecom.api.permissions.HasScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["telecom.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "telecom.api.pagination.NewestFirstCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "telecom.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hatid partner API",
+    "DESCRIPTION": (
+        "Send SMS, charge, reward and query subscribers through Hatid. "
+        "Authenticate with `Authorization: Api-Key <key>`; every POST needs an "
+        "`Idempotency-Key` header."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}}
+    },
+    "SECURITY": [{"ApiKey": []}],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; give each enum its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SubscriberStatusEnum": "subscribers.models.subscriber.Subscriber.Status",
+        "QueryStatusEnum": "subscribers.models.queries.QueryStatus",
+        "ChargingOptInStatusEnum": "subscribers.models.consent.ChargingOptInRequest.Status",
+        "MessageStatusEnum": "telecom.models.message.Message.Status",
+        "ChargeStatusEnum": "telecom.models.charging.Charge.Status",
+        "RewardStatusEnum": "telecom.models.rewards.Reward.Status",
+        "UssdSessionStatusEnum": "telecom.models.ussd.UssdSession.Status",
+        "UssdExchangeStatusEnum": "telecom.models.ussd.UssdExchange.Status",
+        "CallTriggerStatusEnum": "voiceflows.models.outbound.CallTrigger.Status",
+        "CallSessionStatusEnum": "voiceflows.models.calls.CallSession.Status",
+        "EscalationStatusEnum": "voiceflows.models.escalation.Escalation.Status",
+        "EscalationAttemptStatusEnum": "voiceflows.models.escalation.EscalationAttempt.Status",
+        "CallExchangeKindEnum": "voiceflows.models.calls.CallExchange.Kind",
+        "CallDirectionEnum": "voiceflows.models.calls.CallSession.Direction",
+        "VoiceCallStatusEnum": "telecom.models.voice_calls.VoiceCall.Status",
+        "ConferenceRoomStatusEnum": "telecom.models.voice_calls.ConferenceRoom.Status",
+        "IvrSessionStatusEnum": "telecom.models.ivr.IvrSession.Status",
+        "IvrStepStatusEnum": "telecom.models.ivr.IvrStep.Status",
+        "VoicentCallStatusEnum": "telecom.models.voicent.VoicentCall.Status",
+        "VoicentEscalationStatusEnum": "telecom.models.voicent.VoicentEscalation.Status",
+        "FaxStatusEnum": "telecom.models.fax.Fax.Status",
+        "FaxDirectionEnum": "telecom.models.fax.Fax.Direction",
+        "MessageDirectionEnum": "telecom.models.message.Message.Direction",
+        "VoiceCallKindEnum": "telecom.models.voice_calls.VoiceCall.Kind",
+        "VoicentCallKindEnum": "telecom.models.voicent.VoicentCall.Kind",
+        "BalanceQueryKindEnum": "subscribers.models.queries.BalanceQuery.Kind",
+    },
+    # The interactive docs are served from our own static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Auth, i18n, static ---------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Manila")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HATID_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = HATID_HOME / "media"
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hatid@localhost")
+
+# --- Production hardening (check --deploy) ----------------------------------
+
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# --- Logging ------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "telecom.redaction.RedactingFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+# --- Messaging --------------------------------------------------------------
+
+# How long an SMS keeps being retried (same clientCorrelator) before it fails.
+SMS_RETRY_DEADLINE_SECONDS = env_int("SMS_RETRY_DEADLINE_SECONDS", 3600)
+SMS_MAX_PARTS = env_int("SMS_MAX_PARTS", 6)
+# An incomplete multipart inbound SMS is handled as it is after this long.
+MULTIPART_TIMEOUT_SECONDS = env_int("MULTIPART_TIMEOUT_SECONDS", 600)
+WEBHOOK_RETRY_DEADLINE_SECONDS = env_int("WEBHOOK_RETRY_DEADLINE_SECONDS", 86400)
+# Messages handed to one delivery task (per-message tasks cost more in Celery
+# than in sending).
+MESSAGE_BATCH_SIZE = env_int("MESSAGE_BATCH_SIZE", 100)
+
+# --- Charging, rewards, wallet ----------------------------------------------
+
+# How long a charge is retried (same referenceCode) before it fails, or, when
+# its last outcome is unknown, is left to an operator.
+CHARGE_RETRY_DEADLINE_SECONDS = env_int("CHARGE_RETRY_DEADLINE_SECONDS", 3600)
+# A reward the platform accepted whose callback has not come after this long
+# is shown to operators as unknown.
+REWARD_CALLBACK_TIMEOUT_SECONDS = env_int("REWARD_CALLBACK_TIMEOUT_SECONDS", 3600)
+
+# --- USSD -------------------------------------------------------------------
+
+# Characters one USSD screen holds (GSM 03.90: 182 7-bit characters).
+USSD_SCREEN_LIMIT = env_int("USSD_SCREEN_LIMIT", 182)
+# A session with no step for this long has timed out on the platform.
+USSD_SESSION_TIMEOUT_SECONDS = env_int("USSD_SESSION_TIMEOUT_SECONDS", 180)
+# Replies are useless once the subscriber's screen has timed out.
+USSD_REPLY_DEADLINE_SECONDS = env_int("USSD_REPLY_DEADLINE_SECONDS", 20)
+CELERY_TASK_ROUTES = {"telecom.tasks.deliver_ussd_replies": {"queue": "ussd"}}
+
+# --- Voice -----------------------------------------------------------------
+
+# A call the platform has not posted anything about for this long has ended
+# for Hatid (Tropo ends every session after two hours).
+VOICE_SESSION_TIMEOUT_SECONDS = env_int("VOICE_SESSION_TIMEOUT_SECONDS", 7200)
+# How long a call trigger is retried on transient errors before it fails.
+CALL_TRIGGER_DEADLINE_SECONDS = env_int("CALL_TRIGGER_DEADLINE_SECONDS", 300)
+# An escalation call that has not ended this long after its ring timeout
+# gives way to the next number.
+ESCALATION_CALL_SECONDS = env_int("ESCALATION_CALL_SECONDS", 180)
