@@ -1,0 +1,18 @@
+"""`WalletEntry`: the developer wallet's ledger, one row per debit or credit."""
+
+from django.db import models
+
+from telecom.sandbox.models.accounts import App
+
+
+class WalletEntry(models.Model):
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="wallet_entries")
+    amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="Negative for a debit.")
+    reason = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.reason}"

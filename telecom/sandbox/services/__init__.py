@@ -1,0 +1,1 @@
+"""Behaviour the platform API and the control API share (consent, handsets, USSD, wallet)."""
