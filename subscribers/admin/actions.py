@@ -1,0 +1,281 @@
+"""The subscriber list's actions: tag, export, locate, query balances, offer a
+charging opt-in, charge, reward and push USSD, each asking for what it needs
+and, where money moves, for a confirmation showing the total."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+
+from subscribers.admin.forms import (
+    ChargeForm,
+    ChargingOptInForm,
+    LocateForm,
+    PushUssdForm,
+    RewardForm,
+    TagForm,
+)
+from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
+from subscribers.services.tags import tag_subscribers, untag_subscribers
+from telecom.models import Promo, UssdMenu
+from telecom.services.charging import charge
+from telecom.services.errors import ServiceError
+from telecom.services.rewards import send_reward
+from telecom.services.ussd import push_ussd
+
+EXPORT_CHUNK = 2000
+
+
+class SubscriberActions:
+    """Mixed into SubscriberAdmin: the actions and the pages they show."""
+
+    @admin.action(
+        description="Push a USSD message or menu (network-initiated)", permissions=["push_ussd"]
+    )
+    def push_ussd(self, request, queryset):
+        menus = UssdMenu.objects.filter(app__in=queryset.values("app"))
+        form = PushUssdForm(request.POST if "apply" in request.POST else None, menus=menus)
+        if not ("apply" in request.POST and form.is_valid()):
+            return self._render_form(request, queryset, form, "Push USSD", "push_ussd")
+        menu = form.cleaned_data["menu"]
+        self._each(
+            request,
+            queryset,
+            lambda s: push_ussd(
+                app=s.app,
+                to=s.msisdn,
+                text=form.cleaned_data["text"],
+                menu=menu if menu and menu.app_id == s.app_id else None,
+                flash=not menu,
+            ),
+            "USSD pushes",
+        )
+        return None
+
+    def has_push_ussd_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.push_ussd")
+
+    def _form_action(self, request, queryset, form_class, title, action):
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            return form
+        return self._render_form(request, queryset, form, title, action)
+
+    def _render_form(self, request, queryset, form, title, action):
+        return TemplateResponse(
+            request,
+            "admin/subscribers/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset[:20],
+                "count": queryset.count(),
+                "action": action,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Tag or untag the selected subscribers", permissions=["tag"])
+    def tag(self, request, queryset):
+        form = self._form_action(request, queryset, TagForm, "Tag subscribers", "tag")
+        if not isinstance(form, TagForm):
+            return form
+        ids = queryset.values_list("pk", flat=True)
+        name = form.cleaned_data["tag"]
+        try:
+            if form.cleaned_data["remove"]:
+                count = untag_subscribers(subscriber_ids=ids, tag_name=name)
+                self.message_user(request, f"Removed the tag from {count} subscriber(s).")
+            else:
+                count = tag_subscribers(subscriber_ids=ids, tag_name=name)
+                self.message_user(request, f"Tagged {count} subscriber(s).")
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        return None
+
+    @admin.action(description="Export the selected subscribers as CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        response = StreamingHttpResponse(
+            _csv_rows(queryset.select_related("app")), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+        return response
+
+    @admin.action(description="Locate the selected subscribers", permissions=["locate"])
+    def locate(self, request, queryset):
+        form = self._form_action(request, queryset, LocateForm, "Locate subscribers", "locate")
+        if not isinstance(form, LocateForm):
+            return form
+        accuracy = form.cleaned_data["requested_accuracy"]
+        self._each(
+            request,
+            queryset,
+            lambda s: locate_subscriber(subscriber=s, requested_accuracy=accuracy),
+            "location queries",
+        )
+        return None
+
+    @admin.action(description="Query the selected subscribers' balance", permissions=["balance"])
+    def balance(self, request, queryset):
+        self._each(request, queryset, lambda s: query_balance(subscriber=s), "balance queries")
+
+    @admin.action(description="Offer a charging opt-in by SMS", permissions=["offer_charging"])
+    def charging_optin(self, request, queryset):
+        form = self._form_action(
+            request, queryset, ChargingOptInForm, "Charging opt-in", "charging_optin"
+        )
+        if not isinstance(form, ChargingOptInForm):
+            return form
+        data = form.cleaned_data
+        self._each(
+            request,
+            queryset,
+            lambda s: request_charging_optin(
+                app=s.app,
+                msisdn=s.msisdn,
+                amount=data["amount"],
+                duration_days=data["duration_days"],
+            ),
+            "charging opt-in offers",
+        )
+        return None
+
+    @admin.action(description="Charge the selected subscribers", permissions=["charge"])
+    def charge(self, request, queryset):
+        form = self._form_action(request, queryset, ChargeForm, "Charge subscribers", "charge")
+        if not isinstance(form, ChargeForm):
+            return form
+        data = form.cleaned_data
+        if "confirm" not in request.POST:
+            count = queryset.count()
+            return self._confirm(
+                request,
+                queryset,
+                "charge",
+                form,
+                f"Charge {count} subscriber(s) ₱{data['amount']} each, "
+                f"₱{data['amount'] * count} in all?",
+            )
+        self._each(
+            request,
+            queryset,
+            lambda s: charge(
+                app=s.app,
+                to=s,
+                amount=data["amount"],
+                description=data["description"],
+                duration_days=data["duration_days"],
+                source="admin",
+            ),
+            "charges",
+        )
+        return None
+
+    @admin.action(description="Send a reward to the selected subscribers", permissions=["reward"])
+    def reward(self, request, queryset):
+        codes = sorted(
+            set(
+                Promo.objects.filter(app__in=queryset.values("app"), is_active=True).values_list(
+                    "code", flat=True
+                )
+            )
+        )
+        form = RewardForm(request.POST if "apply" in request.POST else None, promos=codes)
+        if not ("apply" in request.POST and form.is_valid()):
+            return self._render_form(request, queryset, form, "Send a reward", "reward")
+        promo = form.cleaned_data["promo"]
+        if "confirm" not in request.POST:
+            cost = sum(
+                p.wallet_cost
+                for p in Promo.objects.filter(code=promo, app__in=queryset.values("app"))
+            )
+            return self._confirm(
+                request,
+                queryset,
+                "reward",
+                form,
+                f"Send {promo} to {queryset.count()} subscriber(s)? "
+                f"(wallet cost per reward: ₱{cost})",
+            )
+        self._each(
+            request,
+            queryset,
+            lambda s: send_reward(app=s.app, to=s, promo=promo, source="admin"),
+            "rewards",
+        )
+        return None
+
+    def _confirm(self, request, queryset, action, form, question):
+        return TemplateResponse(
+            request,
+            "admin/subscribers/action_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Please confirm",
+                "question": question,
+                "form": form,
+                "action": action,
+                "opts": self.model._meta,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+    def has_charge_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.charge_subscriber")
+
+    def has_reward_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.send_reward")
+
+    def _each(self, request, queryset, create, what: str) -> None:
+        queued, refused = 0, {}
+        for subscriber in queryset.select_related("app").iterator(chunk_size=500):
+            try:
+                create(subscriber)
+                queued += 1
+            except ServiceError as exc:
+                refused[exc.message] = refused.get(exc.message, 0) + 1
+        self.message_user(request, f"Queued {queued} {what}.")
+        for reason, count in refused.items():
+            self.message_user(request, f"{count} not queued: {reason}.", messages.WARNING)
+
+    def has_tag_permission(self, request) -> bool:
+        return request.user.has_perm("subscribers.tag_subscriber")
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm("subscribers.export_subscriber")
+
+    def has_locate_permission(self, request) -> bool:
+        return request.user.has_perm("subscribers.locate_subscriber")
+
+    def has_offer_charging_permission(self, request) -> bool:
+        return request.user.has_perm("subscribers.offer_charging_optin_subscriber")
+
+    def has_balance_permission(self, request) -> bool:
+        return request.user.has_perm("subscribers.query_balance_subscriber")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_rows(queryset):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        ["number", "app", "status", "channel", "first_opt_in", "last_opt_in", "tags"]
+    )
+    for sub in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        yield writer.writerow(
+            [
+                sub.msisdn,
+                sub.app.name,
+                sub.status,
+                sub.opt_in_channel,
+                sub.first_opt_in_at.isoformat() if sub.first_opt_in_at else "",
+                sub.last_opt_in_at.isoformat() if sub.last_opt_in_at else "",
+                " ".join(tag.name for tag in sub.tags.all()),
+            ]
+        )

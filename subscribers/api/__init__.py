@@ -1,0 +1,1 @@
+"""The partner API's subscriber endpoints. Tokens are never returned by any of them."""

@@ -1,0 +1,92 @@
+"""What the partner API shows of subscribers and the questions asked about them."""
+
+from rest_framework import serializers
+
+from subscribers.models import BalanceQuery, ChargingOptInRequest, LocationQuery, Subscriber
+from telecom.models import ProviderApp
+
+
+class LocationOut(serializers.ModelSerializer):
+    class Meta:
+        model = LocationQuery
+        fields = [
+            "id",
+            "status",
+            "requested_accuracy",
+            "latitude",
+            "longitude",
+            "accuracy",
+            "located_at",
+            "retrieval_status",
+            "map_url",
+            "last_error",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class BalanceOut(serializers.ModelSerializer):
+    class Meta:
+        model = BalanceQuery
+        fields = ["id", "kind", "status", "amount", "last_error", "created_at", "finished_at"]
+
+
+class SubscriberOut(serializers.ModelSerializer):
+    number = serializers.CharField(source="msisdn")
+    app = serializers.PrimaryKeyRelatedField(read_only=True)
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Subscriber
+        fields = [
+            "id",
+            "number",
+            "app",
+            "status",
+            "opt_in_channel",
+            "first_opt_in_at",
+            "last_opt_in_at",
+            "unsubscribed_at",
+            "tags",
+            "attributes",
+            "updated_at",
+        ]
+
+
+class LocateIn(serializers.Serializer):
+    requested_accuracy = serializers.IntegerField(min_value=1, max_value=10_000, default=100)
+
+
+class BalanceIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=BalanceQuery.Kind.choices, default="balance")
+
+
+class ChargingOptInIn(serializers.Serializer):
+    to = serializers.CharField(help_text="The subscriber's number, in any accepted form.")
+    amount = serializers.CharField(help_text='The amount to consent to, e.g. "5.00".')
+    duration_days = serializers.IntegerField(min_value=0, max_value=366, default=0)
+
+
+class ChargingOptInOut(serializers.ModelSerializer):
+    to = serializers.CharField(source="subscriber.msisdn")
+
+    class Meta:
+        model = ChargingOptInRequest
+        fields = ["id", "to", "amount", "duration_days", "status", "last_error", "created_at"]
+
+
+class AppOut(serializers.ModelSerializer):
+    consent_url = serializers.SerializerMethodField(
+        help_text="Hatid's page that sends a visitor to the platform's consent dialog; "
+        "add ?amount=1.00 for a charging opt-in."
+    )
+
+    class Meta:
+        model = ProviderApp
+        fields = ["id", "name", "shortcode", "consent_url"]
+
+    def get_consent_url(self, app) -> str:
+        from django.conf import settings
+        from django.urls import reverse
+
+        return settings.PUBLIC_BASE_URL + reverse("consent-start", kwargs={"app_id": app.app_id})

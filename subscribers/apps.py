@@ -1,0 +1,16 @@
+"""The subscribers app."""
+
+from django.apps import AppConfig
+
+
+class SubscribersConfig(AppConfig):
+    name = "subscribers"
+    verbose_name = "Subscribers"
+    operator_permissions = (
+        "subscribers.tag_subscriber",
+        "subscribers.export_subscriber",
+        "subscribers.locate_subscriber",
+        "subscribers.query_balance_subscriber",
+        "subscribers.offer_charging_optin_subscriber",
+        "subscribers.change_subscriber",
+    )

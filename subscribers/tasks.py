@@ -1,0 +1,30 @@
+"""Celery tasks of the subscribers app: thin wrappers that deliver outbox rows by id."""
+
+from celery import shared_task
+
+from subscribers.services.deliveries import (
+    BalanceDelivery,
+    ChargingOptInDelivery,
+    CodeExchangeDelivery,
+    LocationDelivery,
+)
+
+
+@shared_task(name="subscribers.tasks.exchange_codes", ignore_result=True)
+def exchange_codes(ids: list[int]) -> None:
+    CodeExchangeDelivery().run_many(ids)
+
+
+@shared_task(name="subscribers.tasks.send_charging_optins", ignore_result=True)
+def send_charging_optins(ids: list[int]) -> None:
+    ChargingOptInDelivery().run_many(ids)
+
+
+@shared_task(name="subscribers.tasks.locate_subscribers", ignore_result=True)
+def locate_subscribers(ids: list[int]) -> None:
+    LocationDelivery().run_many(ids)
+
+
+@shared_task(name="subscribers.tasks.query_balances", ignore_result=True)
+def query_balances(ids: list[int]) -> None:
+    BalanceDelivery().run_many(ids)
