@@ -1,0 +1,1 @@
+"""Voice flows as data: the Tropo JSON renderer, call webhooks and call sessions."""

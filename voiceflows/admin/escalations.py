@@ -1,0 +1,106 @@
+"""Escalations in the console: start one (numbers in order, the code, the
+message, rounds), watch its attempts, cancel it."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+
+from telecom.admin.base import ReadOnlyAdmin
+from telecom.models import ProviderApp
+from voiceflows.admin.calls import service_form_view
+from voiceflows.models import Escalation, EscalationAttempt
+from voiceflows.services.escalations import cancel_escalation, start_escalation
+
+
+class EscalationAttemptInline(admin.TabularInline):
+    model = EscalationAttempt
+    fields = [
+        "round",
+        "msisdn",
+        "status",
+        "started_at",
+        "ended_at",
+        "deadline_at",
+        "note",
+        "trigger",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StartEscalationForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=ProviderApp.objects.filter(is_active=True))
+    name = forms.CharField(max_length=100, required=False)
+    numbers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The numbers to call, in order, one per line.",
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="What each call says first."
+    )
+    confirmation_code = forms.RegexField(
+        regex=r"^\d{1,12}$", help_text="What the person called keys in to confirm (digits)."
+    )
+    rounds = forms.IntegerField(min_value=1, max_value=10, initial=2)
+    provider = forms.ChoiceField(choices=Escalation.Provider.choices)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "name", "app", "status", "confirmed_by", "rounds", "provider"]
+    list_filter = ["status", "provider", "app"]
+    list_select_related = ["app"]
+    search_fields = ["name", "confirmed_by"]
+    inlines = [EscalationAttemptInline]
+    actions = ["cancel"]
+    exclude = ["confirmation_code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Escalation._meta.fields if f.name != "confirmation_code"]
+
+    @admin.action(description="Cancel: call no one else", permissions=["start"])
+    def cancel(self, request, queryset):
+        done = sum(cancel_escalation(e, by=request.user.username) for e in queryset)
+        self.message_user(request, f"Cancelled {done} escalation(s).")
+
+    def has_start_permission(self, request) -> bool:
+        return request.user.has_perm("voiceflows.start_escalation")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"start_url": "start/", "start_label": "Start an escalation"}
+        if not self.has_start_permission(request):
+            extra = {}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("start/", view(self.start_view), name="voiceflows_escalation_start"),
+            *super().get_urls(),
+        ]
+
+    def start_view(self, request):
+        if not self.has_start_permission(request):
+            raise PermissionDenied
+
+        def act(data):
+            escalation = start_escalation(
+                app=data["app"],
+                numbers=[n for n in data["numbers"].splitlines() if n.strip()],
+                confirmation_code=data["confirmation_code"],
+                message=data["message"],
+                rounds=data["rounds"],
+                name=data["name"],
+                provider=data["provider"],
+                source="admin",
+            )
+            return f"Escalation {escalation} started: calling {escalation.numbers[0]}."
+
+        return service_form_view(
+            self, request, StartEscalationForm, act, title="Start an escalation", submit="Start"
+        )

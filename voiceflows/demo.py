@@ -1,0 +1,75 @@
+"""The demo line `make run` sets up: the demo app answers calls with a flow
+(a greeting, an ask with two branches, a goodbye) and has a voice token the
+sandbox knows it by, so calling the demo app's number from the sandbox
+handset works out of the box."""
+
+import secrets
+
+from telecom.models import ProviderApp
+from voiceflows.models import VoiceFlow, VoiceSettings
+from voiceflows.services.flows import import_flow
+
+DEMO_FLOW = {
+    "slug": "demo",
+    "name": "Demo line",
+    "start": "greeting",
+    "steps": [
+        {
+            "key": "greeting",
+            "verb": "say",
+            "options": {"value": "Welcome to Hatid's demo line."},
+            "routes": [{"on": "continue", "goto": "menu"}],
+        },
+        {
+            "key": "menu",
+            "verb": "ask",
+            "options": {
+                "choices": {"value": "1, 2", "mode": "dtmf"},
+                "say": [
+                    {"value": "Press 1 to hear today's promo. Press 2 to hear our hours."},
+                    {"value": "Sorry, that is not one of the choices.", "event": "nomatch"},
+                    {"value": "Sorry, I did not hear anything.", "event": "timeout"},
+                ],
+                "attempts": 3,
+                "timeout": 10,
+                "name": "choice",
+            },
+            "routes": [
+                {"on": "answer", "value": "1", "goto": "promo"},
+                {"on": "answer", "value": "2", "goto": "hours"},
+                {"on": "incomplete", "goto": "goodbye"},
+            ],
+        },
+        {
+            "key": "promo",
+            "verb": "say",
+            "options": {"value": "Today, LOAD 50 gets you 10 megabytes free."},
+            "routes": [{"on": "continue", "goto": "goodbye"}],
+        },
+        {
+            "key": "hours",
+            "verb": "say",
+            "options": {"value": "We are open from 8 in the morning to 8 in the evening."},
+            "routes": [{"on": "continue", "goto": "goodbye"}],
+        },
+        {
+            "key": "goodbye",
+            "verb": "say",
+            "options": {"value": "Thank you for calling. Goodbye."},
+            "routes": [{"on": "continue", "goto": "hangup"}],
+        },
+        {"key": "hangup", "verb": "hangup"},
+    ],
+}
+
+
+def ensure_demo_voice(app: ProviderApp) -> VoiceSettings:
+    """The demo flow and voice settings, created once (an operator's edits stay)."""
+    flow = VoiceFlow.objects.filter(app=app, slug=DEMO_FLOW["slug"]).first()
+    if flow is None:
+        flow = import_flow(app=app, data=DEMO_FLOW)
+    voice, _ = VoiceSettings.objects.get_or_create(
+        app=app,
+        defaults={"voice_token": "demo-voice-" + secrets.token_hex(16), "default_flow": flow},
+    )
+    return voice

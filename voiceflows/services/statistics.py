@@ -1,0 +1,48 @@
+"""Per-flow statistics for the console: how calls ended, how long they took,
+what callers answered at each ask, where they hung up, recordings made."""
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
+from django.db.models.fields.json import KeyTextTransform
+
+from voiceflows.engine import FlowSpec
+from voiceflows.models import CallExchange, CallSession, VoiceFlow
+
+
+def flow_statistics(flow: VoiceFlow) -> dict:
+    sessions = CallSession.objects.filter(flow=flow)
+    by_status = dict(sessions.values_list("status").annotate(n=Count("pk")).order_by())
+    ended = sessions.filter(ended_at__isnull=False)
+    average = ended.aggregate(
+        d=Avg(ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
+    )["d"]
+    spec = FlowSpec.load(flow)
+    answers = {}
+    for step in spec.steps.values():
+        if step.verb != "ask":
+            continue
+        counted = (
+            sessions.annotate(answer=KeyTextTransform(step.variable, "variables"))
+            .exclude(answer=None)
+            .values_list("answer")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        answers[step.key] = [{"answer": value, "calls": n} for value, n in counted]
+    hung_up = (
+        sessions.filter(status__in=[CallSession.Status.HUNG_UP, CallSession.Status.EXPIRED])
+        .values_list("current_step")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return {
+        "calls": sum(by_status.values()),
+        "by_status": {
+            label: by_status.get(value, 0) for value, label in CallSession.Status.choices
+        },
+        "average_seconds": round(average.total_seconds()) if average else None,
+        "answers": answers,
+        "hung_up_at": [{"step": key or "—", "calls": n} for key, n in hung_up],
+        "recordings": CallExchange.objects.filter(session__flow=flow)
+        .exclude(recording_url="")
+        .count(),
+    }

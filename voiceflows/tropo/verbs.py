@@ -1,0 +1,348 @@
+"""The Tropo WebAPI verbs: one frozen dataclass each, fields in Tropo's words.
+
+A flow is a list of these; `render` turns it into the `{"tropo": [...]}`
+document the platform runs, `load` turns such a document back into verbs.
+Building one validates it: a missing required option or a value of the wrong
+type raises TropoError naming the verb and the option.
+
+Python names are Tropo's keys in snake case (`ringRepeat` -> `ring_repeat`;
+`from` and `as` become `from_` and `as_`). Options are keyword-only except the
+required ones, which may be given in order: `Wait(5000)`, `Say("Hello")`.
+
+Sources: the Tropo WebAPI reference (docs.voxeo.com/webapi/2.0 and
+tropo.com/docs/webapi, one page per verb) for keys, types and what is
+required; the Globe Connect SDK (globe 1.0.52, `voiceLib/`) for the options
+the Globe Labs docs' examples leave out.
+"""
+
+from dataclasses import dataclass
+
+from .options import (
+    DTMF_KEY,
+    Flag,
+    FlagOr,
+    Headers,
+    Integer,
+    Nested,
+    Number,
+    OneOrMany,
+    Terminator,
+    Text,
+    TextOrList,
+    TropoObject,
+    Verb,
+    option,
+)
+from .prompts import (
+    SIGNALS,
+    Choices,
+    ConferencePrompt,
+    MachineDetection,
+    Say,
+    Transcription,
+)
+
+# A call or transfer destination: `tel:+639171234567`, `sip:...`, or the
+# number as the Globe Labs examples write it (`9065272450`). Kept as given.
+DESTINATIONS = TextOrList(noun="a destination")
+
+# Tropo's record and startRecording references: "'audio/wav', 'audio/mp3' or 'audio/au'".
+AUDIO_FORMATS = ("audio/wav", "audio/mp3", "audio/au")
+
+# Tropo's call reference: "For phone calls it is "VOICE", for SMS ... "TEXT"".
+CHANNELS = ("VOICE", "TEXT")
+
+PROMPTS = OneOrMany(Say)
+
+
+def _listed(value: TropoObject | tuple[TropoObject, ...] | None) -> tuple[TropoObject, ...]:
+    """An option that takes one object or a list of them, always as a tuple."""
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _require_question(verb: TropoObject, prompts: Say | tuple[Say, ...] | None) -> None:
+    """An ask's (or record's) prompts need one without an event: the question
+    itself. The others only play on a timeout or a nomatch, so a list made of
+    them alone leaves the caller in silence."""
+    if prompts is None:
+        return
+    if all(prompt.event for prompt in _listed(prompts)):
+        verb.fail(
+            "needs one prompt without an event (the question itself); "
+            "prompts with an event only play on a timeout or a nomatch",
+            option="say",
+        )
+
+
+@dataclass(frozen=True)
+class Ask(Verb):
+    """Prompt the caller and collect an answer (DTMF or speech). The answer
+    comes back in the next result: `actions.interpretation`, `actions.value`."""
+
+    tropo_name = "ask"
+
+    choices: Choices = option("choices", Nested(Choices), required=True, positional=True)
+    say: Say | tuple[Say, ...] = option("say", PROMPTS, required=True, positional=True)
+    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
+    attempts: int = option("attempts", Integer(minimum=1))
+    bargein: bool = option("bargein", Flag())
+    interdigit_timeout: float = option("interdigitTimeout", Number())
+    min_confidence: int = option("minConfidence", Integer())
+    name: str = option("name", Text())
+    recognizer: str = option("recognizer", Text())
+    required: bool = option("required", Flag())
+    sensitivity: float = option("sensitivity", Number())
+    speech_complete_timeout: float = option("speechCompleteTimeout", Number())
+    speech_incomplete_timeout: float = option("speechIncompleteTimeout", Number())
+    timeout: float = option("timeout", Number())
+    voice: str = option("voice", Text())
+
+    def check(self) -> None:
+        _require_question(self, self.say)
+
+
+@dataclass(frozen=True)
+class Message(Verb):
+    """Start a new session that delivers `say` to `to` (a call or an SMS) and
+    ends, while the current call goes on."""
+
+    tropo_name = "message"
+
+    say: Say | tuple[Say, ...] = option("say", PROMPTS, required=True, positional=True)
+    to: str | tuple[str, ...] = option("to", DESTINATIONS, required=True, positional=True)
+    answer_on_media: bool = option("answerOnMedia", Flag())
+    channel: str = option("channel", Text(allowed=CHANNELS))
+    from_: str = option("from", Text())
+    name: str = option("name", Text())
+    network: str = option("network", Text())
+    required: bool = option("required", Flag())
+    timeout: float = option("timeout", Number())
+    voice: str = option("voice", Text())
+
+
+@dataclass(frozen=True)
+class Wait(Verb):
+    """Pause the call (hold) for `milliseconds`, or until a signal interrupts it."""
+
+    tropo_name = "wait"
+
+    milliseconds: int = option("milliseconds", Integer(), required=True, positional=True)
+    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
+
+
+@dataclass(frozen=True)
+class On(Verb):
+    """What to do on an event. In a document: `continue`, `incomplete`,
+    `error`, `hangup` or a signal's name, usually with `next` (the URL Tropo
+    posts the result to). Inside a transfer: `ring` (played to the caller
+    while the far end rings) and `connect` (run on the far end before the two
+    are joined; an `ask` there joins them only if it succeeds: the whisper)."""
+
+    tropo_name = "on"
+
+    event: str = option("event", Text(), required=True, positional=True)
+    ask: Ask = option("ask", Nested(Ask))
+    message: Message = option("message", Nested(Message))
+    name: str = option("name", Text())
+    next: str = option("next", Text())
+    post: str = option("post", Text())
+    required: bool = option("required", Flag())
+    say: Say | tuple[Say, ...] = option("say", PROMPTS)
+    wait: Wait = option("wait", Nested(Wait))
+
+
+@dataclass(frozen=True)
+class StartRecording(Verb):
+    """Record the rest of the call (both parties) and upload it to `url`.
+    Also the shape of `Call.recording`."""
+
+    tropo_name = "startRecording"
+
+    url: str = option("url", Text(), required=True, positional=True)
+    async_upload: bool = option("asyncUpload", Flag())
+    format: str = option("format", Text(allowed=AUDIO_FORMATS))
+    method: str = option("method", Text())
+    password: str = option("password", Text())
+    transcription_email_format: str = option("transcriptionEmailFormat", Text())
+    transcription_id: str = option("transcriptionID", Text())
+    transcription_out_uri: str = option("transcriptionOutURI", Text())
+    username: str = option("username", Text())
+
+
+@dataclass(frozen=True)
+class StopRecording(Verb):
+    """Stop what `startRecording` started."""
+
+    tropo_name = "stopRecording"
+
+
+@dataclass(frozen=True)
+class Call(Verb):
+    """Place an outbound call (only when the session has no call yet: a
+    session started with the token), then run the verbs after it."""
+
+    tropo_name = "call"
+
+    to: str | tuple[str, ...] = option("to", DESTINATIONS, required=True, positional=True)
+    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
+    answer_on_media: bool = option("answerOnMedia", Flag())
+    channel: str = option("channel", Text(allowed=CHANNELS))
+    from_: str = option("from", Text())
+    headers: dict[str, str] = option("headers", Headers())
+    machine_detection: bool | MachineDetection = option(
+        "machineDetection", FlagOr(MachineDetection)
+    )
+    name: str = option("name", Text())
+    network: str = option("network", Text())
+    recording: StartRecording | tuple[StartRecording, ...] = option(
+        "recording", OneOrMany(StartRecording)
+    )
+    required: bool = option("required", Flag())
+    timeout: float = option("timeout", Number())
+    voice: str = option("voice", Text())
+
+
+@dataclass(frozen=True)
+class Conference(Verb):
+    """Put the caller in conference room `id`."""
+
+    tropo_name = "conference"
+
+    id: str = option("id", Text(), required=True, positional=True)
+    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
+    interdigit_timeout: float = option("interdigitTimeout", Number())
+    join_prompt: bool | ConferencePrompt = option("joinPrompt", FlagOr(ConferencePrompt))
+    leave_prompt: bool | ConferencePrompt = option("leavePrompt", FlagOr(ConferencePrompt))
+    mute: bool = option("mute", Flag())
+    name: str = option("name", Text())
+    play_tones: bool = option("playTones", Flag())
+    required: bool = option("required", Flag())
+    terminator: str = option("terminator", DTMF_KEY)
+
+
+@dataclass(frozen=True)
+class Hangup(Verb):
+    """End the call."""
+
+    tropo_name = "hangup"
+
+    headers: dict[str, str] = option("headers", Headers())
+
+
+@dataclass(frozen=True)
+class Reject(Verb):
+    """Refuse an incoming call without answering it."""
+
+    tropo_name = "reject"
+
+
+@dataclass(frozen=True)
+class Redirect(Verb):
+    """Send an incoming call, before it is answered, to another destination."""
+
+    tropo_name = "redirect"
+
+    to: str = option("to", Text(), required=True, positional=True)
+    name: str = option("name", Text())
+    required: bool = option("required", Flag())
+
+
+@dataclass(frozen=True)
+class Record(Verb):
+    """Play a prompt, record the caller, upload the recording to `url`; the
+    key in `terminator` ends the recording."""
+
+    tropo_name = "record"
+
+    url: str = option("url", Text(), required=True, positional=True)
+    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
+    async_upload: bool = option("asyncUpload", Flag())
+    attempts: int = option("attempts", Integer(minimum=1))
+    bargein: bool = option("bargein", Flag())
+    beep: bool = option("beep", Flag())
+    terminator: str = option("choices", Terminator())
+    format: str = option("format", Text(allowed=AUDIO_FORMATS))
+    interdigit_timeout: float = option("interdigitTimeout", Number())
+    max_silence: float = option("maxSilence", Number())
+    max_time: float = option("maxTime", Number())
+    method: str = option("method", Text())
+    min_confidence: int = option("minConfidence", Integer())
+    name: str = option("name", Text())
+    password: str = option("password", Text())
+    required: bool = option("required", Flag())
+    say: Say | tuple[Say, ...] = option("say", PROMPTS)
+    timeout: float = option("timeout", Number())
+    transcription: Transcription | tuple[Transcription, ...] = option(
+        "transcription", OneOrMany(Transcription)
+    )
+    username: str = option("username", Text())
+    voice: str = option("voice", Text())
+
+    def check(self) -> None:
+        _require_question(self, self.say)
+
+
+@dataclass(frozen=True)
+class Transfer(Verb):
+    """Connect the caller to `to`. `on` holds the `ring` and `connect`
+    handlers (see `On`); the key in `terminator` lets the caller cancel."""
+
+    tropo_name = "transfer"
+
+    to: str | tuple[str, ...] = option("to", DESTINATIONS, required=True, positional=True)
+    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
+    answer_on_media: bool = option("answerOnMedia", Flag())
+    terminator: str = option("choices", Terminator())
+    from_: str = option("from", Text())
+    headers: dict[str, str] = option("headers", Headers())
+    interdigit_timeout: float = option("interdigitTimeout", Number())
+    machine_detection: bool | MachineDetection = option(
+        "machineDetection", FlagOr(MachineDetection)
+    )
+    name: str = option("name", Text())
+    on: On | tuple[On, ...] = option("on", OneOrMany(On))
+    play_tones: bool = option("playTones", Flag())
+    required: bool = option("required", Flag())
+    ring_repeat: int = option("ringRepeat", Integer(minimum=1))
+    timeout: float = option("timeout", Number())
+    voice: str = option("voice", Text())
+
+    def check(self) -> None:
+        # Tropo's on reference: "For Transfers, the possible events are "ring",
+        # "connect""; ring plays a say, connect runs one verb (or posts).
+        for handler in _listed(self.on):
+            if handler.event == "ring" and handler.say is None:
+                self.fail("'ring' needs a say (what the caller hears while it rings)", option="on")
+            elif handler.event == "connect" and not any(
+                (handler.ask, handler.say, handler.wait, handler.message, handler.post)
+            ):
+                self.fail("'connect' needs an ask, say, wait, message or post", option="on")
+            elif handler.event not in ("ring", "connect"):
+                self.fail(
+                    f"events of a transfer are 'ring' and 'connect', not {handler.event!r}",
+                    option="on",
+                )
+
+
+# Every verb that may stand in a document, by its Tropo key.
+VERBS: dict[str, type[Verb]] = {
+    cls.tropo_name: cls
+    for cls in (
+        Say,
+        Ask,
+        On,
+        Call,
+        Conference,
+        Hangup,
+        Message,
+        Record,
+        Redirect,
+        Reject,
+        StartRecording,
+        StopRecording,
+        Transfer,
+        Wait,
+    )
+}
