@@ -1,0 +1,16 @@
+"""The operator console's pages for the telecom app, one module per model."""
+
+from telecom.admin import (  # noqa: F401
+    callback_event,
+    campaign,
+    hoiio,
+    keyword_rule,
+    message,
+    money,
+    outbound_call,
+    partner,
+    provider_app,
+    ussd,
+    voicent,
+    webhook,
+)

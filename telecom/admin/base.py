@@ -1,0 +1,105 @@
+"""Shared pieces of Hatid's admin pages."""
+
+import contextlib
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from telecom.errors import ProviderConfigurationError, ProviderError
+from telecom.send_once import resolve_rows, retry_rows
+from telecom.services.errors import ServiceError
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For logs: operators look, nobody edits or adds by hand."""
+
+    # Counting a log table of millions of rows on every page is the slowest
+    # query of the page and tells the operator nothing.
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+def pretty_block(text: str):
+    """A body shown as a <pre> block, JSON indented when it is JSON."""
+    with contextlib.suppress(TypeError, ValueError):
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text or "—")
+
+
+class ServiceFormMixin:
+    """Admin pages whose "add" is a service call, not a model form: `service_form`
+    shows a plain form and, once valid, calls `perform(cleaned_data)` (a service);
+    its error lands on the field it names, a provider's error at the top."""
+
+    def service_form(self, request, form_class, *, title, perform, permission, **context):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        form = form_class(request.POST or None, request.FILES or None, initial=request.GET)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = perform(form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except (ProviderError, ProviderConfigurationError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, f"{title}: {done}", messages.SUCCESS)
+                opts = self.model._meta
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return TemplateResponse(
+            request,
+            "admin/telecom/service_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "opts": self.model._meta,
+                **context,
+            },
+        )
+
+
+def provider_call(admin_page, request, work, success: str) -> None:
+    """Run `work()` (it asks a provider) for an admin action; say how it went."""
+    try:
+        result = work()
+    except (ProviderError, ProviderConfigurationError, ServiceError) as exc:
+        admin_page.message_user(request, str(exc), messages.ERROR)
+    else:
+        admin_page.message_user(request, success.format(result=result))
+
+
+class OperatorDecisions:
+    """Actions shared by the send-once rows: look up, retry, settle by hand."""
+
+    unknown_done: str = ""  # the status an operator's "it went through" sets
+    failed_statuses: tuple = ("failed",)
+
+    @admin.action(description="Send the selected failed ones again", permissions=["act"])
+    def retry(self, request, queryset):
+        count = retry_rows(self.model, queryset.values_list("pk", flat=True), self.failed_statuses)
+        self.message_user(request, f"Queued {count} again.")
+
+    @admin.action(description="Unknown outcome: it went through", permissions=["act"])
+    def settle_done(self, request, queryset):
+        ids = queryset.values_list("pk", flat=True)
+        count = resolve_rows(self.model, ids, status=self.unknown_done, by=request.user.username)
+        self.message_user(request, f"Settled {count}.")
+
+    @admin.action(description="Unknown outcome: it did not go through", permissions=["act"])
+    def settle_failed(self, request, queryset):
+        ids = queryset.values_list("pk", flat=True)
+        count = resolve_rows(self.model, ids, status="failed", by=request.user.username)
+        self.message_user(request, f"Settled {count} as failed (they may be sent again).")

@@ -1,0 +1,56 @@
+"""The callback log in the console: every raw request, read-only, with a re-run action."""
+
+from django.contrib import admin, messages
+
+from telecom.admin.base import ReadOnlyAdmin, pretty_block
+from telecom.callbacks.service import rerun_callback
+from telecom.models import CallbackEvent
+from telecom.redaction import redact_body, redact_query
+
+
+@admin.register(CallbackEvent)
+class CallbackEventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "received_at", "app", "kind", "method", "status", "note", "attempts"]
+    list_filter = ["status", "kind", "app"]
+    list_select_related = ["app"]
+    search_fields = ["=id", "note", "error"]
+    date_hierarchy = "received_at"
+    actions = ["rerun"]
+    fields = [
+        "app",
+        "kind",
+        "method",
+        "received_at",
+        "remote_addr",
+        "status",
+        "note",
+        "error",
+        "attempts",
+        "processed_at",
+        "query",
+        "payload",
+        "headers",
+        "traceback",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="query string (secrets redacted)")
+    def query(self, obj: CallbackEvent):
+        return redact_query(obj.query_string.reveal()) if obj.query_string else "—"
+
+    @admin.display(description="body (secrets redacted)")
+    def payload(self, obj: CallbackEvent):
+        return pretty_block(redact_body(obj.body_text, obj.content_type))
+
+    @admin.action(description="Re-run the selected callbacks", permissions=["rerun"])
+    def rerun(self, request, queryset):
+        outcomes: dict[str, int] = {}
+        for event in queryset.order_by("received_at"):
+            rerun_callback(event)
+            event.refresh_from_db(fields=["status"])
+            outcomes[event.status] = outcomes.get(event.status, 0) + 1
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))
+        self.message_user(request, f"Re-ran {sum(outcomes.values())}: {summary}.", messages.INFO)
+
+    def has_rerun_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.rerun_callbackevent")

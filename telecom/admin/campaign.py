@@ -1,0 +1,175 @@
+"""Campaigns in the console: pick a segment and a text, see the count and the
+cost in parts, confirm; then watch the progress bar, pause, resume, cancel."""
+
+import csv
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from subscribers.models import Subscriber, Tag
+from telecom.models import Campaign, ProviderApp
+from telecom.services import campaigns
+from telecom.services.errors import ServiceError
+
+MAX_CSV_BYTES = 10 * 1024 * 1024
+
+
+class CampaignForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=ProviderApp.objects.filter(is_active=True))
+    name = forms.CharField(max_length=100)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"}))
+    status = forms.ChoiceField(
+        choices=[("", "any"), *Subscriber.Status.choices],
+        required=False,
+        initial=Subscriber.Status.ACTIVE,
+        label="Subscribers who are",
+    )
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.all(), required=False, to_field_name="name", label="Tagged"
+    )
+    numbers_file = forms.FileField(
+        required=False,
+        label="Only these numbers (CSV)",
+        help_text="A CSV whose first column holds numbers, any form.",
+    )
+    numbers = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("numbers_file")
+        if upload:
+            if upload.size > MAX_CSV_BYTES:
+                raise forms.ValidationError("The CSV is larger than 10 MB.")
+            text = upload.read().decode("utf-8-sig", errors="replace")
+            rows = csv.reader(io.StringIO(text))
+            cleaned["numbers"] = "\n".join(
+                row[0].strip()
+                for row in rows
+                if row and row[0].strip() and any(ch.isdigit() for ch in row[0])
+            )
+        return cleaned
+
+    def segment(self) -> dict:
+        data = self.cleaned_data
+        segment = {}
+        if data.get("status"):
+            segment["status"] = data["status"]
+        if data.get("tag"):
+            segment["tag"] = data["tag"].name
+        if data.get("numbers"):
+            segment["numbers"] = data["numbers"].split("\n")
+        return segment
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "app", "status", "recipients", "skipped", "created_at", "finished_at"]
+    list_filter = ["status", "app"]
+    list_select_related = ["app"]
+    search_fields = ["name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Campaign._meta.fields]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.run_campaign")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/progress/", view(self.progress_view), name="telecom_campaign_progress"),
+            path(
+                "<int:pk>/control/<str:action>/",
+                view(self.control_view),
+                name="telecom_campaign_control",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CampaignForm(request.POST or None, request.FILES or None)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["confirmed"]:
+                    campaign = campaigns.create_campaign(
+                        app=data["app"],
+                        name=data["name"],
+                        text=data["text"],
+                        segment=form.segment(),
+                        created_by=request.user,
+                    )
+                    self.message_user(request, f"Campaign {campaign} is being prepared.")
+                    return redirect("admin:telecom_campaign_change", campaign.pk)
+                preview = campaigns.preview(data["app"], data["text"], form.segment())
+                form = CampaignForm(
+                    initial={
+                        **data,
+                        "confirmed": True,
+                        "tag": data["tag"].name if data.get("tag") else "",
+                    }
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+        return TemplateResponse(
+            request,
+            "admin/telecom/campaign_add.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "New campaign",
+                "form": form,
+                "preview": preview,
+                "opts": Campaign._meta,
+                "measure_url": reverse("admin:telecom_message_measure"),
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        campaign = get_object_or_404(Campaign, pk=object_id)
+        extra = {
+            **(extra_context or {}),
+            "progress_url": reverse("admin:telecom_campaign_progress", args=[campaign.pk]),
+            "progress": campaigns.progress(campaign),
+            "can_run": request.user.has_perm("telecom.run_campaign"),
+            "control": {
+                a: reverse("admin:telecom_campaign_control", args=[campaign.pk, a])
+                for a in ("pause", "resume", "cancel")
+            },
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def progress_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(campaigns.progress(get_object_or_404(Campaign, pk=pk)))
+
+    def control_view(self, request, pk: int, action: str):
+        if request.method != "POST" or not request.user.has_perm("telecom.run_campaign"):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=pk)
+        handlers = {
+            "pause": campaigns.pause_campaign,
+            "resume": campaigns.resume_campaign,
+            "cancel": campaigns.cancel_campaign,
+        }
+        if action not in handlers:
+            raise PermissionDenied
+        done = handlers[action](campaign)
+        level = messages.SUCCESS if done else messages.WARNING
+        self.message_user(
+            request, f"{action.title()}: {'done' if done else 'nothing to do'}.", level
+        )
+        return redirect("admin:telecom_campaign_change", pk)

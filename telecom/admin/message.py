@@ -1,0 +1,326 @@
+"""Messages in the console: the list, each message with its attempts, a
+conversation per subscriber, compose (one number, several, or a segment as a
+campaign; through a Hoiio app, with Hoiio's rate before sending), retry and
+cancel, and for Hoiio: ask Hoiio now, or settle an unknown outcome."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from subscribers.models import Subscriber
+from telecom.admin.base import ReadOnlyAdmin
+from telecom.errors import ProviderConfigurationError, ProviderError
+from telecom.models import Message, OutboundCall, ProviderApp
+from telecom.msisdn import try_normalize
+from telecom.services.errors import ServiceError
+from telecom.services.hoiio_sms import refresh_messages, sms_rate
+from telecom.services.messaging import (
+    cancel_messages,
+    resolve_unknown_messages,
+    retry_messages,
+    send_sms,
+)
+from telecom.sms_length import measure
+
+
+class ComposeForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=ProviderApp.objects.filter(is_active=True))
+    to = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or more numbers, one per line or separated by commas, in any form.",
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"}))
+
+    def clean_to(self):
+        raw = [
+            part.strip()
+            for chunk in self.cleaned_data["to"].splitlines()
+            for part in chunk.split(",")
+            if part.strip()
+        ]
+        numbers, bad = [], []
+        for value in raw:
+            number = try_normalize(value)
+            (numbers if number else bad).append(number or value)
+        if bad:
+            raise forms.ValidationError(f"Not valid numbers: {', '.join(bad[:10])}")
+        if not numbers:
+            raise forms.ValidationError("Give at least one number.")
+        if len(numbers) > 500:
+            raise forms.ValidationError("For more than 500 numbers, start a campaign.")
+        return list(dict.fromkeys(numbers))
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "arrow",
+        "msisdn",
+        "app",
+        "short_text",
+        "status",
+        "parts",
+        "source",
+        "attempts",
+    ]
+    list_filter = ["direction", "status", "app", "source", "created_at"]
+    list_select_related = ["app"]
+    search_fields = ["msisdn", "text", "=client_correlator"]
+    search_help_text = "A number in any form, words of the text, or a clientCorrelator."
+    date_hierarchy = "created_at"
+    actions = ["retry", "cancel", "ask_provider", "settle_sent", "settle_unsent"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "direction",
+                    "status",
+                    "app",
+                    "conversation",
+                    "msisdn",
+                    "text",
+                    "encoding",
+                    "parts",
+                    "source",
+                ]
+            },
+        ),
+        (
+            "Delivery",
+            {
+                "fields": [
+                    "client_correlator",
+                    "resource_url",
+                    "txn_ref",
+                    "delivery_status",
+                    "delivered_at",
+                    "bulk",
+                    "attempts",
+                    "last_error",
+                    "created_at",
+                    "next_attempt_at",
+                    "finished_at",
+                    "campaign",
+                    "partner",
+                ]
+            },
+        ),
+        ("Binary", {"fields": ["user_data_header", "data_coding_scheme"], "classes": ["collapse"]}),
+        (
+            "Inbound",
+            {
+                "fields": [
+                    "platform_key",
+                    "platform_sent_at",
+                    "incomplete",
+                    "keyword_rule",
+                    "callback_event",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+        ("Attempts at the platform", {"fields": ["platform_attempts"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Message._meta.fields] + ["conversation", "platform_attempts"]
+
+    def get_search_results(self, request, queryset, search_term):
+        number = try_normalize(search_term.strip()) if search_term.strip() else None
+        if number:
+            return queryset.filter(msisdn=number), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="")
+    def arrow(self, obj: Message) -> str:
+        return "→" if obj.direction == Message.Direction.OUT else "←"
+
+    @admin.display(description="text")
+    def short_text(self, obj: Message) -> str:
+        return obj.text if len(obj.text) <= 60 else obj.text[:57] + "…"
+
+    @admin.display(description="conversation")
+    def conversation(self, obj: Message):
+        url = reverse("admin:telecom_message_conversation", args=[obj.subscriber_id])
+        return format_html('<a href="{}">All messages with {}</a>', url, obj.msisdn)
+
+    @admin.display(description="requests and the platform's answers")
+    def platform_attempts(self, obj: Message):
+        calls = OutboundCall.objects.filter(subject_type="telecom.message", subject_id=obj.pk)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td>"
+            "<td><code>{}</code></td></tr>",
+            (
+                (
+                    c.started_at,
+                    c.status_code or "—",
+                    c.get_outcome_display(),
+                    c.latency_ms,
+                    c.error or "",
+                    c.response_body[:200],
+                )
+                for c in calls.order_by("started_at")
+            ),
+        )
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><tr><th>when</th><th>HTTP</th><th>outcome</th><th>latency</th>"
+            "<th>error</th><th>answer</th></tr>{}</table>",
+            rows,
+        )
+
+    # --- actions --------------------------------------------------------
+
+    @admin.action(description="Retry the selected failed messages", permissions=["retry"])
+    def retry(self, request, queryset):
+        ids = queryset.filter(direction=Message.Direction.OUT).values_list("pk", flat=True)
+        count = retry_messages(ids)
+        self.message_user(request, f"Re-queued {count} message(s) with their clientCorrelators.")
+
+    @admin.action(description="Cancel the selected queued messages", permissions=["retry"])
+    def cancel(self, request, queryset):
+        count = cancel_messages(queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Cancelled {count} queued message(s).")
+
+    @admin.action(description="Hoiio: ask for their status now", permissions=["view"])
+    def ask_provider(self, request, queryset):
+        try:
+            count = refresh_messages(list(queryset.select_related("app")))
+        except (ProviderError, ProviderConfigurationError) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"Updated {count} message(s) from Hoiio.")
+
+    @admin.action(description="Unknown outcome: it was sent", permissions=["retry"])
+    def settle_sent(self, request, queryset):
+        ids = queryset.values_list("pk", flat=True)
+        count = resolve_unknown_messages(ids, sent=True, by=request.user.username)
+        self.message_user(request, f"Settled {count} message(s) as sent.")
+
+    @admin.action(description="Unknown outcome: it was not sent", permissions=["retry"])
+    def settle_unsent(self, request, queryset):
+        ids = queryset.values_list("pk", flat=True)
+        count = resolve_unknown_messages(ids, sent=False, by=request.user.username)
+        self.message_user(request, f"Settled {count} as failed: retry them to send.")
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.retry_message")
+
+    def has_send_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.send_message")
+
+    # --- extra pages ------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("compose/", view(self.compose_view), name="telecom_message_compose"),
+            path("measure/", view(self.measure_view), name="telecom_message_measure"),
+            path("rate/", view(self.rate_view), name="telecom_message_rate"),
+            path(
+                "conversation/<int:subscriber_id>/",
+                view(self.conversation_view),
+                name="telecom_message_conversation",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_compose": self.has_send_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def measure_view(self, request):
+        return JsonResponse(measure(request.GET.get("text", "")).as_dict())
+
+    def rate_view(self, request):
+        """What the text costs through the app's Hoiio account (empty for other apps)."""
+        if not self.has_send_permission(request):
+            raise PermissionDenied
+        app = ProviderApp.objects.filter(pk=request.GET.get("app") or 0).first()
+        first = ((request.GET.get("to") or "").replace(",", " ").split() or [""])[0]
+        number = try_normalize(first)
+        if app is None or app.provider != ProviderApp.Provider.HOIIO or not number:
+            return JsonResponse({})
+        try:
+            rate = sms_rate(app, number, request.GET.get("text") or " ")
+        except (ProviderError, ProviderConfigurationError, ServiceError) as exc:
+            return JsonResponse({"error": str(exc)})
+        return JsonResponse(
+            {
+                "currency": rate.currency,
+                "rate": str(rate.rate),
+                "split_count": rate.split_count,
+                "total_cost": str(rate.total_cost),
+                "is_unicode": rate.is_unicode,
+            }
+        )
+
+    def compose_view(self, request):
+        if not self.has_send_permission(request):
+            raise PermissionDenied
+        form = ComposeForm(request.POST or None, initial={"to": request.GET.get("to", "")})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    sent = [
+                        send_sms(
+                            app=data["app"],
+                            to=number,
+                            text=data["text"],
+                            source=Message.Source.ADMIN,
+                        )
+                        for number in data["to"]
+                    ]
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                failed = [m for m in sent if m.status == Message.Status.FAILED]
+                self.message_user(request, f"Queued {len(sent) - len(failed)} message(s).")
+                for message in failed:
+                    self.message_user(
+                        request, f"{message.msisdn}: {message.last_error}", messages.WARNING
+                    )
+                return redirect("admin:telecom_message_changelist")
+        return TemplateResponse(
+            request,
+            "admin/telecom/compose.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Compose SMS",
+                "form": form,
+                "opts": Message._meta,
+                "measure_url": reverse("admin:telecom_message_measure"),
+                "rate_url": reverse("admin:telecom_message_rate"),
+            },
+        )
+
+    def conversation_view(self, request, subscriber_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        subscriber = get_object_or_404(Subscriber.objects.select_related("app"), pk=subscriber_id)
+        history = list(Message.objects.filter(subscriber=subscriber).order_by("-created_at")[:200])
+        return TemplateResponse(
+            request,
+            "admin/telecom/conversation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Conversation with {subscriber.msisdn} ({subscriber.app})",
+                "subscriber": subscriber,
+                "history": reversed(history),
+                "opts": Message._meta,
+                "can_send": self.has_send_permission(request),
+                "compose_url": reverse("admin:telecom_message_compose")
+                + f"?to={subscriber.msisdn}",
+            },
+        )

@@ -1,0 +1,49 @@
+"""Every request Hatid made to a provider, read-only, secrets redacted."""
+
+from django.contrib import admin
+
+from telecom.admin.base import ReadOnlyAdmin, pretty_block
+from telecom.models import OutboundCall
+
+
+@admin.register(OutboundCall)
+class OutboundCallAdmin(ReadOnlyAdmin):
+    list_display = [
+        "started_at",
+        "app",
+        "operation",
+        "status_code",
+        "outcome",
+        "latency_ms",
+        "correlation",
+    ]
+    list_filter = ["provider", "outcome", "operation"]
+    list_select_related = ["app"]
+    search_fields = ["=correlation"]
+    date_hierarchy = "started_at"
+    fields = [
+        "started_at",
+        "app",
+        "provider",
+        "operation",
+        "method",
+        "url",
+        "status_code",
+        "outcome",
+        "error",
+        "latency_ms",
+        "correlation",
+        "subject_type",
+        "subject_id",
+        "request",
+        "response",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="request body")
+    def request(self, obj: OutboundCall):
+        return pretty_block(obj.request_body)
+
+    @admin.display(description="response body")
+    def response(self, obj: OutboundCall):
+        return pretty_block(obj.response_body)

@@ -1,0 +1,240 @@
+"""Provider apps in the console: credentials that are never shown back (each
+provider's own: Globe Labs' app ID, secret and short code; Hoiio's app ID and
+access token; the Voicent gateway's address), the exact URIs to paste into
+the Globe Labs portal (or that Hatid sends Hoiio), and the balance."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from telecom.admin.base import provider_call
+from telecom.admin.wallet_chart import wallet_chart
+from telecom.errors import ProviderError
+from telecom.models import ProviderApp
+from telecom.models.provider_app import new_callback_token
+from telecom.services import hoiio_prices
+from telecom.services.charging import reconcile
+from telecom.services.hoiio_numbers import sync_numbers
+from telecom.services.hoiio_resolve import resolve_app
+from telecom.services.wallet import read_wallet
+
+SECRET_FIELDS = ("app_secret", "passphrase", "rewards_token", "access_token")
+CREDENTIALS = {
+    ProviderApp.Provider.GLOBE: [
+        "app_id",
+        "app_secret",
+        "shortcode",
+        "passphrase",
+        "rewards_token",
+    ],
+    ProviderApp.Provider.HOIIO: ["app_id", "access_token", "sender_name", "caller_id"],
+    ProviderApp.Provider.VOICENT: ["gateway_host", "gateway_port", "gateway_path_prefix"],
+}
+REQUIRED = {
+    ProviderApp.Provider.GLOBE: ("app_id", "app_secret", "shortcode"),
+    ProviderApp.Provider.HOIIO: ("app_id", "access_token"),
+    ProviderApp.Provider.VOICENT: ("gateway_host",),
+}
+OPTIONAL_SECRETS = ("passphrase", "rewards_token")
+
+
+class ProviderAppForm(forms.ModelForm):
+    """Secrets are write-only: an empty field keeps the stored value."""
+
+    clear_passphrase = forms.BooleanField(required=False, label="Remove the stored passphrase")
+    clear_rewards_token = forms.BooleanField(
+        required=False, label="Remove the stored rewards token"
+    )
+
+    class Meta:
+        model = ProviderApp
+        fields = [
+            "name",
+            "provider",
+            "app_id",
+            "app_secret",
+            "shortcode",
+            "passphrase",
+            "rewards_token",
+            "access_token",
+            "sender_name",
+            "caller_id",
+            "gateway_host",
+            "gateway_port",
+            "gateway_path_prefix",
+            "allowed_ips",
+            "is_active",
+            "charging_requires_optin",
+            "wallet_alert_below",
+            "sms_per_second",
+        ]
+        widgets = {"allowed_ips": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRET_FIELDS:
+            if name not in self.fields:
+                continue  # another provider's credential, not on this page
+            stored = getattr(self.instance, name, "") if self.instance.pk else ""
+            field = forms.CharField(
+                required=False,
+                strip=True,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                label=self.fields[name].label,
+                help_text=(
+                    f"Stored: {stored.hint}. Leave empty to keep it."
+                    if stored
+                    else self.fields[name].help_text
+                ),
+            )
+            self.fields[name] = field
+        if not self.instance.pk:
+            for name in ("clear_passphrase", "clear_rewards_token"):
+                self.fields.pop(name, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in SECRET_FIELDS:
+            if name in self.fields and not cleaned.get(name) and self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)
+        for name in OPTIONAL_SECRETS:
+            if cleaned.get(f"clear_{name}"):
+                cleaned[name] = ""
+        provider = cleaned.get("provider")
+        for name in REQUIRED.get(provider, ()):
+            if name in self.fields and not cleaned.get(name):
+                label = ProviderApp.Provider(provider).label
+                self.add_error(name, f"A {label} app needs this.")
+        return cleaned
+
+
+@admin.register(ProviderApp)
+class ProviderAppAdmin(admin.ModelAdmin):
+    form = ProviderAppForm
+    list_display = ["name", "provider", "shortcode", "app_id", "is_active", "created_at"]
+    list_filter = ["provider", "is_active"]
+    search_fields = ["name", "app_id", "shortcode"]
+    readonly_fields = ["portal_uris", "wallet", "created_at", "updated_at"]
+    actions = [
+        "rotate_callback_token",
+        "reconcile",
+        "read_wallet",
+        "ask_hoiio",
+        "sync_numbers",
+        "hoiio_account",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            credentials = list(dict.fromkeys(n for names in CREDENTIALS.values() for n in names))
+            return [
+                (None, {"fields": ["name", "provider", "is_active"]}),
+                ("Credentials (those of the provider chosen)", {"fields": credentials}),
+                ("Callbacks", {"fields": ["allowed_ips"]}),
+                (
+                    "Sending",
+                    {"fields": ["sms_per_second", "charging_requires_optin", "wallet_alert_below"]},
+                ),
+            ]
+        credentials = CREDENTIALS[obj.provider]
+        if obj.provider == ProviderApp.Provider.GLOBE:
+            credentials = [*credentials, "clear_passphrase", "clear_rewards_token"]
+        sets = [(None, {"fields": ["name", "provider", "is_active"]})]
+        if obj.provider == ProviderApp.Provider.GLOBE:
+            sets.append(("Globe Labs portal", {"fields": ["portal_uris"]}))
+        elif obj.provider == ProviderApp.Provider.HOIIO:
+            sets.append(("Where Hoiio notifies Hatid", {"fields": ["portal_uris"]}))
+        if obj.provider != ProviderApp.Provider.VOICENT:
+            sets.append(("Balance", {"fields": ["wallet", "wallet_alert_below"]}))
+        sets += [
+            ("Credentials", {"fields": credentials}),
+            ("Callbacks", {"fields": ["allowed_ips"]}),
+            ("Sending", {"fields": ["sms_per_second", "charging_requires_optin"]}),
+            ("History", {"fields": ["created_at", "updated_at"]}),
+        ]
+        return sets
+
+    @admin.display(description="URIs")
+    def portal_uris(self, obj: ProviderApp):
+        rows = format_html_join(
+            "",
+            '<tr><th style="padding-right:1em">{}</th><td><code>{}</code></td></tr>',
+            obj.portal_uris().items(),
+        )
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description="balance")
+    def wallet(self, obj: ProviderApp):
+        return wallet_chart(obj)
+
+    @admin.action(description="Reconcile referenceCodes with the platform", permissions=["change"])
+    def reconcile(self, request, queryset):
+        for app in queryset:
+            try:
+                report = reconcile(app)
+            except ProviderError as exc:
+                self.message_user(request, f"{app}: {exc}", messages.ERROR)
+                continue
+            text = "referenceCodes agree" if report.ok else report.findings.replace("\n", "; ")
+            self.message_user(
+                request,
+                f"{app}: {text} (the platform's last: {report.platform_last or 'none'})",
+                messages.SUCCESS if report.ok else messages.WARNING,
+            )
+
+    @admin.action(description="Read the wallet balance now", permissions=["view"])
+    def read_wallet(self, request, queryset):
+        for app in queryset:
+            try:
+                snapshot = read_wallet(app)
+            except ProviderError as exc:
+                self.message_user(request, f"{app}: {exc}", messages.ERROR)
+                continue
+            if snapshot is None:
+                self.message_user(
+                    request,
+                    f"{app}: not asked (backing off after a 429, or no passphrase and no "
+                    "subscriber token to ask with)",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, f"{app}: {snapshot.currency} {snapshot.balance}")
+
+    @admin.action(
+        description="Hoiio: settle unknown outcomes and sync statuses now", permissions=["view"]
+    )
+    def ask_hoiio(self, request, queryset):
+        for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
+            provider_call(self, request, lambda a=app: resolve_app(a), f"{app}: {{result}} updated")
+
+    @admin.action(description="Hoiio: show the account", permissions=["view"])
+    def hoiio_account(self, request, queryset):
+        for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
+            provider_call(
+                self,
+                request,
+                lambda a=app: hoiio_prices.account(a),
+                f"{app}: Hoiio account {{result.uid}} ({{result.name}}, {{result.email}}), "
+                "{result.country}, billed in {result.currency}",
+            )
+
+    @admin.action(description="Hoiio: sync rented numbers", permissions=["view"])
+    def sync_numbers(self, request, queryset):
+        for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
+            provider_call(
+                self, request, lambda a=app: sync_numbers(a), f"{app}: {{result}} changed"
+            )
+
+    @admin.action(
+        description="Rotate the callback token (old URIs stop working)", permissions=["change"]
+    )
+    def rotate_callback_token(self, request, queryset):
+        for app in queryset:
+            app.set_callback_token(new_callback_token())
+            app.save(update_fields=["callback_token", "callback_token_digest", "updated_at"])
+        self.message_user(
+            request,
+            f"Rotated the callback token of {queryset.count()} app(s); "
+            "update the URIs in the Globe Labs portal.",
+            messages.WARNING,
+        )

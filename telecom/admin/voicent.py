@@ -1,0 +1,160 @@
+"""The Voicent gateway in the console: text and audio calls (placed, polled,
+removed), and call-till-confirm escalations with each attempt."""
+
+from django import forms
+from django.contrib import admin
+
+from telecom.admin.base import OperatorDecisions, ReadOnlyAdmin, ServiceFormMixin, provider_call
+from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
+from telecom.send_once import retry_rows
+from telecom.services import voicent
+
+
+def voicent_apps():
+    return ProviderApp.objects.filter(is_active=True, provider=ProviderApp.Provider.VOICENT)
+
+
+class VoicentCallForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=voicent_apps(), label="Gateway")
+    to = forms.CharField(help_text="Any form.")
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Spoken, or:"
+    )
+    audio_file = forms.CharField(
+        required=False, help_text=r"A WAV on the gateway's host, e.g. C:\audio\hello.wav."
+    )
+    remove_when_done = forms.BooleanField(required=False, initial=True)
+
+
+@admin.register(VoicentCall)
+class VoicentCallAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "phone", "status", "gateway_status", "req_id", "app"]
+    list_filter = ["status", "kind", "app"]
+    search_fields = ["phone", "=req_id"]
+    actions = ["remove", "poll", "retry", "settle_done", "settle_failed"]
+    unknown_done = VoicentCall.Status.MADE
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in VoicentCall._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.place_voicentcall")
+
+    def has_act_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.place_voicentcall")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.service_form(
+            request,
+            VoicentCallForm,
+            title="Voicent call",
+            permission="telecom.place_voicentcall",
+            submit="Call",
+            perform=lambda d: voicent.place_voicent_call(
+                app=d["app"],
+                to=d["to"],
+                text=d["text"],
+                audio_file=d["audio_file"],
+                remove_when_done=d["remove_when_done"],
+                source="admin",
+            ),
+        )
+
+    @admin.action(
+        description="Remove from the gateway (not made yet: cancelled)", permissions=["act"]
+    )
+    def remove(self, request, queryset):
+        count = sum(voicent.remove_call(call) for call in queryset)
+        self.message_user(request, f"Asked the gateway to remove {count} request(s).")
+
+    @admin.action(description="Ask the gateway for their status now", permissions=["view"])
+    def poll(self, request, queryset):
+        ids = list(
+            queryset.filter(status=VoicentCall.Status.REQUESTED).values_list("pk", flat=True)
+        )
+        provider_call(
+            self,
+            request,
+            lambda: len(ids) - len(voicent.poll_calls(ids)),
+            "{result} call(s) finished.",
+        )
+
+    @admin.action(description="Place the selected failed calls again", permissions=["act"])
+    def retry(self, request, queryset):  # an escalation's attempts are its own to repeat
+        count = retry_rows(
+            VoicentCall,
+            queryset.exclude(kind=VoicentCall.Kind.TILL_CONFIRM).values_list("pk", flat=True),
+            [VoicentCall.Status.FAILED],
+        )
+        self.message_user(request, f"Queued {count} again.")
+
+
+class AttemptInline(admin.TabularInline):
+    model = VoicentCall
+    fk_name = "escalation"
+    fields = ["phone", "call_list", "status", "gateway_status", "req_id", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EscalationForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=voicent_apps(), label="Gateway")
+    reason = forms.CharField(max_length=200)
+    contacts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="Called in this order, one per line."
+    )
+    audio_file = forms.CharField(help_text="The WAV played, on the gateway's host.")
+    confirm_code = forms.CharField(max_length=16)
+    call_list = forms.CharField(
+        initial=r"C:\calllists\{number}.voc",
+        help_text="BroadcastByPhone call lists on the gateway's host; {number} is each "
+        "contact's digits (one list per person: Hatid learns who confirmed).",
+    )
+    rounds = forms.IntegerField(min_value=1, max_value=10, initial=1)
+    attempt_timeout = forms.IntegerField(min_value=10, initial=600, help_text="Seconds.")
+
+
+@admin.register(VoicentEscalation)
+class VoicentEscalationAdmin(ServiceFormMixin, ReadOnlyAdmin):
+    list_display = ["created_at", "reason", "status", "confirmed_by", "attempts_made", "app"]
+    list_filter = ["status", "app"]
+    inlines = [AttemptInline]
+    actions = ["cancel"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in VoicentEscalation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.run_voicentescalation")
+
+    def has_run_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.run_voicentescalation")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.service_form(
+            request,
+            EscalationForm,
+            title="Escalation (call till confirm)",
+            permission="telecom.run_voicentescalation",
+            submit="Start calling",
+            perform=lambda d: voicent.start_escalation(
+                app=d["app"],
+                reason=d["reason"],
+                contacts=[line.strip() for line in d["contacts"].splitlines() if line.strip()],
+                audio_file=d["audio_file"],
+                confirm_code=d["confirm_code"],
+                call_list=d["call_list"],
+                rounds=d["rounds"],
+                attempt_timeout=d["attempt_timeout"],
+                created_by=request.user,
+            ),
+        )
+
+    @admin.action(description="Cancel (removes the attempt at the gateway)", permissions=["run"])
+    def cancel(self, request, queryset):
+        count = sum(voicent.cancel_escalation(escalation) for escalation in queryset)
+        self.message_user(request, f"Cancelled {count} escalation(s).")

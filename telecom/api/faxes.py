@@ -1,0 +1,114 @@
+"""`/api/v1/hoiio/faxes/`: send a PDF through Hoiio (base64 in JSON), read sent and
+received faxes, and download their documents."""
+
+import base64
+import binascii
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.idempotency import idempotent
+from telecom.models import Fax
+from telecom.models.fax import MAX_DOCUMENT_BYTES
+from telecom.services.fax import send_fax
+
+SCOPES = {"GET": "fax", "POST": "fax"}
+
+
+class FaxIn(serializers.Serializer):
+    dest = serializers.CharField(help_text="The fax number, any form.")
+    document = serializers.CharField(help_text="The PDF, base64-encoded (at most 10 MB).")
+    filename = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    app = serializers.IntegerField(required=False)
+
+    def validate_document(self, value) -> bytes:
+        if len(value) > MAX_DOCUMENT_BYTES * 4 // 3 + 4:
+            raise serializers.ValidationError("the document is larger than 10 MB")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError("not base64") from None
+
+
+class FaxOut(serializers.ModelSerializer):
+    error = serializers.CharField(source="last_error")
+    document_bytes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fax
+        fields = [
+            "id",
+            "direction",
+            "status",
+            "app",
+            "src",
+            "dest",
+            "filename",
+            "pages",
+            "document_bytes",
+            "txn_ref",
+            "currency",
+            "debit",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_document_bytes(self, fax) -> int:
+        return len(fax.document or b"")
+
+
+class FaxList(generics.ListAPIView):
+    """Send a fax (POST), or list faxes sent and received."""
+
+    required_scopes = SCOPES
+    serializer_class = FaxOut
+
+    def get_queryset(self):
+        return Fax.objects.filter(app__in=partner_apps(self.request)).defer("document")
+
+    @extend_schema(request=FaxIn, responses={201: FaxOut})
+    @idempotent
+    def post(self, request):
+        data = FaxIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        fax = send_fax(
+            app=chosen_app(request, values.get("app")),
+            dest=values["dest"],
+            document=values["document"],
+            filename=values.get("filename", ""),
+            partner=request.user,
+        )
+        return Response(FaxOut(fax).data, status=status.HTTP_201_CREATED)
+
+
+class FaxDetail(generics.RetrieveAPIView):
+    required_scopes = SCOPES
+    serializer_class = FaxOut
+
+    def get_queryset(self):
+        return Fax.objects.filter(app__in=partner_apps(self.request))
+
+
+class FaxDocument(APIView):
+    """The fax's PDF (a received fax's once fetched from Hoiio)."""
+
+    required_scopes = SCOPES
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
+    def get(self, request, pk):
+        fax = get_object_or_404(Fax.objects.filter(app__in=partner_apps(request)), pk=pk)
+        if not fax.document:
+            return Response(
+                {"error": {"code": "not_found", "message": "not fetched yet", "fields": {}}},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        response = HttpResponse(bytes(fax.document), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{fax.filename or "fax.pdf"}"'
+        return response

@@ -1,0 +1,246 @@
+"""`/api/v1/messages/` and `/api/v1/campaigns/`: send SMS, read them with their
+attempts, and run campaigns."""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.idempotency import idempotent
+from telecom.models import Campaign, Message, OutboundCall
+from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.services import campaigns
+from telecom.services.messaging import BinaryPayload, send_sms
+from telecom.sms_length import measure
+
+# --- messages ---------------------------------------------------------------
+
+
+class BinaryIn(serializers.Serializer):
+    message = serializers.CharField()
+    user_data_header = serializers.CharField(help_text="Hex, e.g. 06050423F423F4.")
+    data_coding_scheme = serializers.ChoiceField(choices=[0, 1, 3, 4, 8])
+
+
+class MessageIn(serializers.Serializer):
+    to = serializers.CharField(help_text="Any accepted form: 09171234567, +639171234567, …")
+    text = serializers.CharField(required=False, allow_blank=False, trim_whitespace=False)
+    app = serializers.IntegerField(required=False, help_text="Needed when the key has several.")
+    binary = BinaryIn(required=False)
+
+    def validate(self, data):
+        if ("text" in data) == ("binary" in data):
+            raise ValidationError({"text": ["give either text or binary"]})
+        return data
+
+
+class AttemptOut(serializers.ModelSerializer):
+    class Meta:
+        model = OutboundCall
+        fields = ["started_at", "status_code", "outcome", "latency_ms", "error"]
+
+
+class MessageOut(serializers.ModelSerializer):
+    to = serializers.CharField(source="msisdn")
+    characters = serializers.SerializerMethodField()
+    error = serializers.CharField(source="last_error")
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "direction",
+            "status",
+            "to",
+            "app",
+            "text",
+            "encoding",
+            "characters",
+            "parts",
+            "client_correlator",
+            "source",
+            "campaign",
+            "error",
+            "attempts",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_characters(self, message) -> int:
+        return measure(message.text).characters
+
+
+class MessageDetailOut(MessageOut):
+    platform_attempts = serializers.SerializerMethodField()
+
+    class Meta(MessageOut.Meta):
+        fields = [*MessageOut.Meta.fields, "platform_attempts"]
+
+    def get_platform_attempts(self, message) -> list[dict]:
+        calls = OutboundCall.objects.filter(subject_type="telecom.message", subject_id=message.pk)
+        return AttemptOut(calls.order_by("started_at"), many=True).data
+
+
+class MessageFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(choices=Message.Direction.choices)
+    status = django_filters.ChoiceFilter(choices=Message.Status.choices)
+    number = django_filters.CharFilter(method="filter_number")
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    app = django_filters.NumberFilter(field_name="app_id")
+    campaign = django_filters.NumberFilter(field_name="campaign_id")
+
+    class Meta:
+        model = Message
+        fields = ["direction", "status", "number", "since", "app", "campaign"]
+
+    def filter_number(self, queryset, name, value):
+        try:
+            return queryset.filter(msisdn=normalize_msisdn(value))
+        except InvalidMsisdn as exc:
+            raise ValidationError({"number": [str(exc)]}) from None
+
+
+class MessageList(generics.ListAPIView):
+    """Send an SMS (POST), or list messages in and out (GET), newest first."""
+
+    required_scopes = {"GET": "sms:read", "POST": "sms:send"}
+    serializer_class = MessageOut
+    filterset_class = MessageFilter
+
+    def get_queryset(self):
+        return Message.objects.filter(app__in=partner_apps(self.request))
+
+    @extend_schema(request=MessageIn, responses={201: MessageOut})
+    @idempotent
+    def post(self, request):
+        data = MessageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        binary = BinaryPayload(**values["binary"]) if "binary" in values else None
+        message = send_sms(
+            app=chosen_app(request, values.get("app")),
+            to=values["to"],
+            text=values.get("text", ""),
+            binary=binary,
+            source=Message.Source.API,
+            partner=request.user,
+        )
+        return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)
+
+
+class MessageDetail(generics.RetrieveAPIView):
+    required_scopes = "sms:read"
+    serializer_class = MessageDetailOut
+
+    def get_queryset(self):
+        return Message.objects.filter(app__in=partner_apps(self.request))
+
+
+# --- campaigns ----------------------------------------------------------------
+
+
+class SegmentIn(serializers.Serializer):
+    status = serializers.CharField(required=False)
+    tag = serializers.CharField(required=False)
+    numbers = serializers.ListField(
+        child=serializers.CharField(), required=False, max_length=campaigns.MAX_NUMBERS
+    )
+
+
+class CampaignIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    text = serializers.CharField()
+    app = serializers.IntegerField(required=False)
+    segment = SegmentIn(required=False, default=dict)
+
+
+class CampaignOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    recipients = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    queued = serializers.IntegerField()
+    unknown = serializers.IntegerField(help_text="Outcome unknown (Hoiio), being looked up.")
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    percent = serializers.FloatField()
+    per_second = serializers.FloatField()
+    total_parts = serializers.IntegerField()
+
+
+class CampaignList(APIView):
+    required_scopes = {"GET": "sms:read", "POST": "sms:send"}
+
+    @extend_schema(responses=CampaignOut(many=True))
+    def get(self, request):
+        rows = Campaign.objects.filter(app__in=partner_apps(request)).order_by("-pk")[:100]
+        return Response([campaigns.progress(c) for c in rows])
+
+    @extend_schema(request=CampaignIn, responses={201: CampaignOut})
+    @idempotent
+    def post(self, request):
+        data = CampaignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        campaign = campaigns.create_campaign(
+            app=chosen_app(request, values.get("app")),
+            name=values["name"],
+            text=values["text"],
+            segment=values["segment"],
+            partner=request.user,
+        )
+        return Response(campaigns.progress(campaign), status=status.HTTP_201_CREATED)
+
+
+class CampaignDetail(APIView):
+    required_scopes = {"GET": "sms:read"}
+
+    @extend_schema(responses=CampaignOut)
+    def get(self, request, pk):
+        campaign = get_object_or_404(Campaign, pk=pk, app__in=partner_apps(request))
+        return Response(campaigns.progress(campaign))
+
+
+class CampaignControl(APIView):
+    """Pause, resume or cancel a campaign."""
+
+    required_scopes = {"POST": "sms:send"}
+    actions = {
+        "pause": campaigns.pause_campaign,
+        "resume": campaigns.resume_campaign,
+        "cancel": campaigns.cancel_campaign,
+    }
+
+    @extend_schema(request=None, responses=CampaignOut, operation_id="v1_campaigns_control")
+    @idempotent
+    def post(self, request, pk, action):
+        campaign = get_object_or_404(Campaign, pk=pk, app__in=partner_apps(request))
+        if action not in self.actions:
+            raise ValidationError({"action": [f"one of {', '.join(self.actions)}"]})
+        self.actions[action](campaign)
+        campaign.refresh_from_db()
+        return Response(campaigns.progress(campaign))
+
+
+class CampaignPreview(APIView):
+    """What a campaign would send, before creating it: recipients and billed parts."""
+
+    required_scopes = {"POST": "sms:send"}
+
+    @extend_schema(request=CampaignIn, responses=dict)
+    @idempotent
+    def post(self, request):
+        data = CampaignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        return Response(
+            campaigns.preview(
+                chosen_app(request, values.get("app")), values["text"], values["segment"]
+            )
+        )

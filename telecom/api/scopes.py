@@ -1,0 +1,22 @@
+"""What a partner's API key may be allowed to do."""
+
+SCOPES: dict[str, str] = {
+    "sms:send": "Send SMS and start campaigns",
+    "sms:read": "Read messages and campaigns",
+    "charge": "Charge subscribers and read charges",
+    "reward": "Send rewards and load, and read them",
+    "subscribers:read": "Read subscribers, their location and balance",
+    "subscribers:write": "Locate subscribers, query balances, start consent",
+    "ussd": "Push USSD and read sessions",
+    "calls": "Start voice calls (Hoiio call-backs, conferences, IVR; Voicent calls and "
+    "escalations) and read them",
+    "fax": "Send faxes and read them",
+    "wallet:read": "Read the developer wallet balance",
+}
+
+
+def validate_scopes(scopes: list[str]) -> list[str]:
+    unknown = sorted(set(scopes) - SCOPES.keys())
+    if unknown:
+        raise ValueError(f"unknown scopes: {', '.join(unknown)} (known: {', '.join(SCOPES)})")
+    return sorted(set(scopes))

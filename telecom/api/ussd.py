@@ -1,0 +1,106 @@
+"""`/api/v1/ussd/push/` (network-initiated USSD) and `/api/v1/ussd/sessions/`."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.idempotency import idempotent
+from telecom.models import UssdExchange, UssdMenu, UssdSession
+from telecom.services.ussd import push_ussd
+
+
+class PushIn(serializers.Serializer):
+    to = serializers.CharField()
+    text = serializers.CharField(required=False, help_text="A notice (the session ends).")
+    menu = serializers.IntegerField(required=False, help_text="Or start this menu.")
+    app = serializers.IntegerField(required=False)
+
+
+class ExchangeOut(serializers.ModelSerializer):
+    class Meta:
+        model = UssdExchange
+        fields = [
+            "sequence",
+            "input",
+            "reply",
+            "flash",
+            "status",
+            "received_at",
+            "reply_sent_at",
+            "latency_ms",
+        ]
+
+
+class SessionOut(serializers.ModelSerializer):
+    number = serializers.CharField(source="msisdn")
+    screen = serializers.CharField(source="screen.key", default=None)
+    exchanges = ExchangeOut(many=True, read_only=True)
+
+    class Meta:
+        model = UssdSession
+        fields = [
+            "id",
+            "session_id",
+            "app",
+            "number",
+            "menu",
+            "screen",
+            "variables",
+            "status",
+            "network_initiated",
+            "started_at",
+            "ended_at",
+            "end_reason",
+            "exchanges",
+        ]
+
+
+class SessionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=UssdSession.Status.choices)
+    since = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+
+    class Meta:
+        model = UssdSession
+        fields = ["status", "since"]
+
+
+class SessionList(generics.ListAPIView):
+    required_scopes = "ussd"
+    serializer_class = SessionOut
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        return (
+            UssdSession.objects.filter(app__in=partner_apps(self.request))
+            .select_related("screen")
+            .prefetch_related("exchanges")
+        )
+
+
+class Push(generics.GenericAPIView):
+    """Open a USSD session on a subscriber's handset: a notice, or a menu."""
+
+    required_scopes = {"POST": "ussd"}
+    serializer_class = PushIn
+
+    @extend_schema(request=PushIn, responses={201: SessionOut})
+    @idempotent
+    def post(self, request):
+        data = PushIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        app = chosen_app(request, values.get("app"))
+        menu = None
+        if values.get("menu") is not None:
+            menu = UssdMenu.objects.filter(pk=values["menu"], app=app).first()
+            if menu is None:
+                raise ValidationError({"menu": ["no such menu for this app"]})
+        elif not values.get("text"):
+            raise ValidationError({"text": ["give a text or a menu"]})
+        session = push_ussd(
+            app=app, to=values["to"], text=values.get("text", ""), menu=menu, flash=menu is None
+        )
+        return Response(SessionOut(session).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,54 @@
+"""The telecom app: provider apps, callbacks, outbound calls and the partner API."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class TelecomConfig(AppConfig):
+    name = "telecom"
+    verbose_name = "Telecom"
+    operator_permissions = (
+        "telecom.rerun_callbackevent",
+        "telecom.send_message",
+        "telecom.retry_message",
+        "telecom.run_campaign",
+        "telecom.add_keywordrule",
+        "telecom.change_keywordrule",
+        "telecom.delete_keywordrule",
+        "telecom.charge_subscriber",
+        "telecom.resolve_charge",
+        "telecom.send_reward",
+        "telecom.resolve_reward",
+        "telecom.add_promo",
+        "telecom.change_promo",
+        "telecom.push_ussd",
+        "telecom.add_ussdmenu",
+        "telecom.change_ussdmenu",
+        "telecom.add_ussdscreen",
+        "telecom.change_ussdscreen",
+        "telecom.delete_ussdscreen",
+        "telecom.add_ussdoption",
+        "telecom.change_ussdoption",
+        "telecom.delete_ussdoption",
+        "telecom.place_voicecall",
+        "telecom.run_conference",
+        "telecom.run_ivrsession",
+        "telecom.send_fax",
+        "telecom.manage_hoiionumber",
+        "telecom.place_voicentcall",
+        "telecom.run_voicentescalation",
+    )
+
+    def ready(self) -> None:
+        from telecom import checks  # noqa: F401 - registers the system checks
+        from telecom.callbacks.registry import autodiscover
+        from telecom.roles import sync_role_permissions
+
+        autodiscover()
+        # Consent that ends stops the subscriber's queued messages.
+        from subscribers.signals import consent_ended
+        from telecom.services.messaging import cancel_for_ended_consent
+
+        consent_ended.connect(cancel_for_ended_consent, dispatch_uid="hatid-cancel-on-consent-end")
+        # After the last app migrated, so every app's permissions exist.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="hatid-sync-roles")

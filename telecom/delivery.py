@@ -1,0 +1,141 @@
+"""`Delivery`: the bookkeeping around one attempt to send one outbox row.
+
+A subclass says how to send its kind of row and what the answer means; the
+base class claims the row, calls `send`, and turns each outcome into the
+row's next state, the same way for every kind:
+
+- success: `record(row, result)` and the final status commit together;
+- `ServiceError` (a precondition, e.g. no consent), `PermanentError`,
+  `ProviderConfigurationError`: failed, with the reason;
+- `TokenRevoked`: `on_token_revoked`, then failed;
+- `TransientError`, `RateLimited`: retried after a backoff with the same
+  idempotency key, until `deadline_seconds` after the row was created;
+- `OutcomeUnknown`: retried when `retry_unknown` (the call is idempotent or
+  read-only), else handed to `on_outcome_unknown`;
+- anything else (a bug, a lost database connection): logged and retried to
+  the deadline.
+
+Subclasses set `model` and implement `send(row)`; they may override
+`record`, `done_status`, `deadline_seconds` and the hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from telecom import outbox
+from telecom.errors import (
+    OutcomeUnknown,
+    PermanentError,
+    ProviderConfigurationError,
+    RateLimited,
+    TokenRevoked,
+    TransientError,
+)
+from telecom.http import collect_calls, save_calls
+from telecom.services.errors import ServiceError
+
+logger = logging.getLogger("telecom.delivery")
+
+
+class Delivery:
+    model: type[outbox.OutboxRow]
+    done_status = "done"
+    failed_status = "failed"
+    deadline_seconds: float = 600
+    retry_unknown = True
+
+    def send(self, row):
+        raise NotImplementedError
+
+    def record(self, row, result) -> dict:
+        """Fields to save with the final status (side effects go here too,
+        inside the same transaction)."""
+        return {}
+
+    def on_token_revoked(self, row, exc: TokenRevoked) -> None:
+        """The platform rejected the token used (the row's `token_used`, if set)."""
+
+    def on_outcome_unknown(self, row, exc: OutcomeUnknown) -> None:
+        self.fail(row, f"outcome unknown: {exc.reason}")
+
+    def on_failed(self, row) -> None:
+        """Called after the row failed for good."""
+
+    def failure_fields(self, exc: Exception) -> dict:
+        """Fields to save with a failure caused by `exc` (e.g. the provider's code)."""
+        return {}
+
+    # --- the bookkeeping -------------------------------------------------
+
+    def fail(self, row, reason: str, **fields) -> None:
+        if outbox.finish(row, self.failed_status, last_error=reason[:2000], **fields):
+            self.on_failed(row)
+
+    def retry_or_fail(self, row, reason: str, delay: float | None = None) -> None:
+        if outbox.past_deadline(row, self.deadline_seconds):
+            self.fail(row, f"gave up after {row.attempts} attempt(s): {reason}")
+        else:
+            outbox.retry_later(row, reason, delay=delay)
+
+    def run(self, pk: int):
+        rows = self.run_many([pk])
+        return rows[0] if rows else None
+
+    def run_many(self, pks: list[int], chunk: int = 10) -> list:
+        """Deliver the rows in chunks: one commit claims a chunk, one records it."""
+        done = []
+        for start in range(0, len(pks), chunk):
+            rows = outbox.claim_many(self.model, pks[start : start + chunk])
+            outcomes = [self.attempt(row) for row in rows]
+            # The requests' log and the outcomes commit together.
+            with transaction.atomic():
+                save_calls([call for _, _, _, calls in outcomes for call in calls])
+                for row, result, error, _ in outcomes:
+                    self.settle(row, result, error)
+            done.extend(rows)
+        return done
+
+    def attempt(self, row):
+        """Send one row; (row, result, error, the requests made)."""
+        result = error = None
+        with collect_calls() as calls:
+            if row.in_doubt and not self.retry_unknown:
+                # Its last worker stopped mid-attempt: the provider may have acted.
+                error = OutcomeUnknown("the previous attempt's worker stopped before recording")
+            else:
+                try:
+                    result = self.send(row)
+                except Exception as exc:
+                    error = exc
+        return row, result, error, calls
+
+    def settle(self, row, result, error: Exception | None) -> None:
+        if error is None:
+            with transaction.atomic():  # a savepoint: a fenced-off record leaves the log
+                fields = {"last_error": "", **self.record(row, result)}
+                if not outbox.finish(row, self.done_status, **fields):
+                    transaction.set_rollback(True)
+                    logger.warning("%s lost its lease before recording; left to its new owner", row)
+        elif isinstance(error, ServiceError):
+            self.fail(row, error.message)
+        elif isinstance(error, TokenRevoked):
+            self.on_token_revoked(row, error)
+            self.fail(row, f"access token rejected: {error.reason}", **self.failure_fields(error))
+        elif isinstance(error, RateLimited):
+            self.retry_or_fail(row, str(error), delay=error.retry_after)
+        elif isinstance(error, TransientError):
+            self.retry_or_fail(row, str(error))
+        elif isinstance(error, OutcomeUnknown):
+            if self.retry_unknown:
+                self.retry_or_fail(row, str(error))
+            else:
+                self.on_outcome_unknown(row, error)
+        elif isinstance(error, (PermanentError, ProviderConfigurationError)):
+            self.fail(row, str(error), **self.failure_fields(error))
+        else:
+            # A bug or a lost database connection: keep the row, retry to the deadline.
+            logger.error("delivering %s failed unexpectedly", row, exc_info=error)
+            self.retry_or_fail(row, f"internal error: {type(error).__name__}: {error}")

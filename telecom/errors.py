@@ -1,0 +1,68 @@
+"""What can go wrong talking to a provider, in the few kinds that tasks act on.
+
+    ProviderError
+    ├── TransientError       the provider certainly did not act: retry, same key
+    │   └── RateLimited      ... after `retry_after` seconds
+    ├── OutcomeUnknown       the request may have been applied (read timeout,
+    │                        connection lost after sending): never retried
+    │                        blindly; each outbox decides (SMS: resend with the
+    │                        same clientCorrelator; charge: ask getLastRefCode;
+    │                        reward: wait for the callback)
+    └── PermanentError       the provider refused: fail with its reason
+        └── TokenRevoked     the subscriber's access token is no longer valid
+
+`ProviderConfigurationError` sits outside the hierarchy on purpose, so that no
+`except ProviderError` can swallow a missing credential.
+"""
+
+
+class ProviderError(Exception):
+    """A provider call that did not succeed. `str()` carries status and body."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        provider: str = "",
+        status: int | None = None,
+        body: str = "",
+    ):
+        super().__init__(reason)
+        self.reason = reason
+        self.provider = provider
+        self.status = status
+        self.body = body
+
+    def __str__(self) -> str:
+        parts = [self.reason]
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.provider:
+            parts.append(f"from {self.provider}")
+        return " ".join(parts)
+
+
+class TransientError(ProviderError):
+    """The provider did not act (busy, down, unreachable): retrying is safe."""
+
+
+class RateLimited(TransientError):
+    def __init__(self, reason: str, *, retry_after: float = 60.0, **kwargs):
+        super().__init__(reason, **kwargs)
+        self.retry_after = retry_after
+
+
+class OutcomeUnknown(ProviderError):
+    """The request went out and no answer came back: it may have been applied."""
+
+
+class PermanentError(ProviderError):
+    """The provider refused the request; repeating it would be refused again."""
+
+
+class TokenRevoked(PermanentError):
+    """The subscriber's access token was rejected: their consent has ended."""
+
+
+class ProviderConfigurationError(Exception):
+    """A provider app lacks what a call needs (a credential, a URL)."""

@@ -1,0 +1,216 @@
+"""What Hoiio's answers say, as typed values (see `wire` for the formats).
+
+Each `from_json` reads the fields the SDK documents for that answer and keeps
+the whole answer in `raw`, so nothing Hoiio sent is lost to a field Hatid
+does not know yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from telecom.hoiio import wire
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The cost fields every chargeable transaction record carries."""
+
+    currency: str = ""
+    rate: Decimal | None = None
+    debit: Decimal | None = None
+
+    @classmethod
+    def read(cls, data: dict) -> Charge:
+        return cls(
+            currency=wire.text(data.get("currency")),
+            rate=wire.decimal(data.get("rate")),
+            debit=wire.decimal(data.get("debit")),
+        )
+
+
+@dataclass(frozen=True)
+class SmsRecord:
+    """`sms/query_status`, and each entry of `sms/get_history`."""
+
+    txn_ref: str
+    sms_status: str
+    dest: str
+    date: datetime | None
+    tag: str
+    split_count: int | None
+    charge: Charge
+    bulk_txn_ref: str = ""
+    msg: str = ""
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SmsRecord:
+        return cls(
+            txn_ref=wire.text(data.get("txn_ref")),
+            sms_status=wire.text(data.get("sms_status")),
+            dest=wire.text(data.get("dest")),
+            date=wire.parse_datetime(data.get("date")),
+            tag=wire.text(data.get("tag")),
+            split_count=wire.integer(data.get("split_count")),
+            charge=Charge.read(data),
+            bulk_txn_ref=wire.text(data.get("bulk_txn_ref")),
+            msg=wire.text(data.get("msg")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """`voice/query_status`, and each entry of `voice/get_history`."""
+
+    txn_ref: str
+    tag: str
+    date: datetime | None
+    dest1: str
+    dest2: str
+    call_status_dest1: str
+    call_status_dest2: str
+    duration: int | None
+    charge: Charge
+    room: str = ""
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, data: dict) -> CallRecord:
+        return cls(
+            txn_ref=wire.text(data.get("txn_ref")),
+            tag=wire.text(data.get("tag")),
+            date=wire.parse_datetime(data.get("date")),
+            dest1=wire.text(data.get("dest1")),
+            dest2=wire.text(data.get("dest2")),
+            call_status_dest1=wire.text(data.get("call_status_dest1")),
+            call_status_dest2=wire.text(data.get("call_status_dest2")),
+            duration=wire.integer(data.get("duration")),
+            charge=Charge.read(data),
+            room=wire.text(data.get("room")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class FaxRecord:
+    """`fax/query_status`, and each entry of `fax/get_history`."""
+
+    txn_ref: str
+    fax_status: str
+    src: str
+    dest: str
+    date: datetime | None
+    fax_pages: int | None
+    fax_url: str
+    tag: str
+    charge: Charge
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, data: dict) -> FaxRecord:
+        return cls(
+            txn_ref=wire.text(data.get("txn_ref")),
+            fax_status=wire.text(data.get("fax_status")),
+            src=wire.text(data.get("src")),
+            dest=wire.text(data.get("dest")),
+            date=wire.parse_datetime(data.get("date")),
+            fax_pages=wire.integer(data.get("fax_pages")),
+            fax_url=wire.text(data.get("fax_url")),
+            tag=wire.text(data.get("tag")),
+            charge=Charge.read(data),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a history or list: `total_entries_count`, `entries_count`, `entries`."""
+
+    total_entries_count: int
+    entries: list
+
+    @classmethod
+    def from_json(cls, data: dict, entry) -> Page:
+        entries = data.get("entries") or []
+        if not isinstance(entries, list):
+            entries = []
+        parsed = [entry(item) for item in entries if isinstance(item, dict)]
+        total = wire.integer(data.get("total_entries_count"))
+        return cls(total_entries_count=total if total is not None else len(parsed), entries=parsed)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`*/get_rate`: what something costs (fields vary by service)."""
+
+    currency: str
+    rate: Decimal | None
+    split_count: int | None = None
+    total_cost: Decimal | None = None
+    is_unicode: bool | None = None
+    talktime: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Rate:
+        unicode = data.get("is_unicode")
+        return cls(
+            currency=wire.text(data.get("currency")),
+            rate=wire.decimal(data.get("rate")),
+            split_count=wire.integer(data.get("split_count")),
+            total_cost=wire.decimal(data.get("total_cost")),
+            is_unicode=None if unicode is None else str(unicode).lower() in ("true", "1"),
+            talktime=wire.integer(data.get("talktime")),
+        )
+
+
+@dataclass(frozen=True)
+class NumberRecord:
+    """An entry of `number/get_active` (and of `number/get_choices`)."""
+
+    number: str
+    country: str
+    state: str
+    forward_to: str
+    forward_sms_to: str
+    expiry: date | None
+    auto_extend: bool | None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, data: dict) -> NumberRecord:
+        status = data.get("auto_extend_status")
+        # The SDK reads "disabled" as True; the word means what it says.
+        auto_extend = None if status is None else str(status).lower() == "enabled"
+        return cls(
+            number=wire.text(data.get("number")),
+            country=wire.text(data.get("country")),
+            state=wire.text(data.get("state")),
+            forward_to=wire.text(data.get("forward_to")),
+            forward_sms_to=wire.text(data.get("forward_sms_to")),
+            expiry=wire.parse_date(data.get("expiry")),
+            auto_extend=auto_extend,
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class Balance:
+    """`user/get_balance`: the balance is points plus bonus (bonus is spent first)."""
+
+    currency: str
+    balance: Decimal
+    points: Decimal | None
+    bonus: Decimal | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Balance:
+        return cls(
+            currency=wire.text(data.get("currency")),
+            balance=wire.decimal(data.get("balance")) or Decimal("0"),
+            points=wire.decimal(data.get("points")),
+            bonus=wire.decimal(data.get("bonus")),
+        )

@@ -1,0 +1,53 @@
+"""`Campaign`: one text to a segment of subscribers, sent in the background.
+
+Creating its messages streams the segment in batches; delivery hands many
+messages to each task; pausing holds the queued ones, cancelling ends them.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from telecom.models.provider_app import ProviderApp
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        BUILDING = "building", "Creating messages"
+        RUNNING = "running", "Sending"
+        PAUSED = "paused", "Paused"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=100)
+    text = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BUILDING)
+    segment = models.JSONField(
+        default=dict, help_text="Who receives it: status, tag, and/or a list of numbers."
+    )
+    recipients = models.PositiveIntegerField(default=0, help_text="Messages created.")
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Numbers in the segment that could not receive it (no consent)."
+    )
+    parts_per_message = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("run_campaign", "Can start, pause, resume and cancel campaigns")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def total_parts(self) -> int:
+        return self.recipients * self.parts_per_message

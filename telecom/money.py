@@ -1,0 +1,27 @@
+"""Money: pesos as `Decimal` with two places, sent to providers as `"1.00"`."""
+
+from decimal import Decimal, InvalidOperation
+
+from telecom.services.errors import ServiceError
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("100000")
+
+
+def parse_amount(value, field: str = "amount") -> Decimal:
+    """A positive amount with at most two decimals, or a ServiceError naming `field`."""
+    if isinstance(value, float):
+        raise ServiceError('give amounts as text like "1.00", not as floats', field=field)
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ServiceError("amount must be a number like 1.00", field=field) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise ServiceError("amount must be positive with at most two decimals", field=field)
+    if amount >= MAX_AMOUNT:
+        raise ServiceError(f"amount must be below {MAX_AMOUNT}", field=field)
+    return amount.quantize(CENT)
+
+
+def format_amount(amount: Decimal) -> str:
+    return f"{amount.quantize(CENT):.2f}"

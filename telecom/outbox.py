@@ -1,0 +1,273 @@
+"""The outbox: how every outbound provider call is made exactly once.
+
+1. A service creates a row (an `OutboxRow` subclass) in state `queued`, with
+   its idempotency key, inside the caller's transaction, and calls
+   `enqueue_on_commit`: the row's Celery task is published only if the row
+   committed.
+2. A worker `claim`s the row: one conditional UPDATE moves it `queued ->
+   sending` with a lease. Only one worker can win; the lease is longer than
+   the HTTP timeouts, so a live worker never loses its row.
+3. The worker calls the provider and records the outcome with `finish` (or
+   `retry_later` / `fail`). These are fenced by the attempt number taken at
+   claim time: a worker whose lease expired and whose row was re-claimed by
+   another cannot overwrite the newer attempt's outcome.
+4. `sweep` (Celery beat, every few seconds) re-publishes rows whose task was
+   lost: `queued` rows whose publish is overdue (a commit whose publish
+   failed, a Redis restart) and `sending` rows whose lease expired (a killed
+   worker). Publishing twice is harmless: the claim lets one through.
+
+A subclass declares a `status` field whose choices include "queued" and
+"sending", and `outbox_task`: the name of the Celery task that delivers a
+list of its ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from celery import current_app
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+logger = logging.getLogger("telecom.outbox")
+
+QUEUED, SENDING = "queued", "sending"
+
+
+class OutboxRow(models.Model):
+    outbox_task: str = ""
+    # Relations loaded with a claimed row (the delivery reads them every time).
+    claim_related: tuple[str, ...] = ()
+
+    attempts = models.PositiveIntegerField(
+        default=0, help_text="How many times a worker took this row to send it."
+    )
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="While sending: when the worker's claim expires."
+    )
+    next_attempt_at = models.DateTimeField(
+        default=timezone.now, help_text="Not sent before this time (retry backoff)."
+    )
+    enqueued_at = models.DateTimeField(
+        default=timezone.now, help_text="When its delivery task was last published."
+    )
+    last_error = models.TextField(
+        blank=True, help_text="The last failure, in the provider's words."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    in_doubt = models.BooleanField(
+        default=False,
+        help_text="Taken back from a worker that stopped answering: the provider may have "
+        "acted on its attempt.",
+    )
+    retry_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an operator last re-queued it; retry deadlines count from here.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def outbox_indexes(cls, prefix: str) -> list[models.Index]:
+        """Partial indexes that keep the sweeper's queries cheap on big tables."""
+        return [
+            models.Index(
+                fields=["enqueued_at"], name=f"{prefix}_sweep_queued", condition=Q(status=QUEUED)
+            ),
+            models.Index(
+                fields=["lease_until"], name=f"{prefix}_sweep_leased", condition=Q(status=SENDING)
+            ),
+        ]
+
+
+# --- publishing ---------------------------------------------------------
+
+
+def publish(model: type[OutboxRow], ids: list[int], *, countdown: float = 0) -> None:
+    """Publish the model's delivery task for these ids now (not waiting for a commit)."""
+    if not ids:
+        return
+    current_app.send_task(model.outbox_task, args=[list(ids)], countdown=countdown or None)
+
+
+def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
+    """Publish after the current transaction commits; a lost publish is swept."""
+    ids = list(ids)
+
+    def _publish():
+        try:
+            publish(model, ids)
+        except Exception:
+            # The rows are committed and queued: the sweeper will find them.
+            logger.warning(
+                "publishing %s %s failed; the sweeper will retry", model, ids[:5], exc_info=True
+            )
+
+    transaction.on_commit(_publish)
+
+
+# --- claiming and recording -----------------------------------------------------
+
+
+def claim_many(model: type[OutboxRow], pks: list[int]) -> list[OutboxRow]:
+    """Take the rows that are due and free, in one transaction; the others are
+    left to whoever holds them.
+
+    A row taken back from an expired lease is marked `in_doubt`: its previous
+    worker may have died after the provider acted, so a delivery without an
+    idempotency key must not simply send it again.
+    """
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    due = Q(status=QUEUED, next_attempt_at__lte=now)
+    expired = Q(status=SENDING, lease_until__lt=now)
+    with transaction.atomic():
+        # Locked rows belong to another worker's claim in flight: skip them.
+        found = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(pks))
+            .filter(due | expired)
+            .values_list("pk", "status")
+        )
+        if not found:
+            return []
+        fresh = [pk for pk, status in found if status == QUEUED]
+        doubtful = [pk for pk, status in found if status == SENDING]
+        # The conditions are checked again on each row as it is updated, so a
+        # concurrent claim that won first leaves nothing here to update.
+        for ids, in_doubt, condition in ((fresh, False, due), (doubtful, True, expired)):
+            if ids:
+                model.objects.filter(condition, pk__in=ids).update(
+                    status=SENDING,
+                    lease_until=lease,
+                    attempts=F("attempts") + 1,
+                    in_doubt=in_doubt,
+                )
+    rows = model.objects.select_related(*model.claim_related).filter(
+        pk__in=[pk for pk, _ in found], status=SENDING, lease_until=lease
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def claim(model: type[OutboxRow], pk: int) -> OutboxRow | None:
+    """Take the row for sending, or None if it is not due or someone else holds it."""
+    rows = claim_many(model, [pk])
+    return rows[0] if rows else None
+
+
+def _fenced(row: OutboxRow):
+    return type(row).objects.filter(pk=row.pk, status=SENDING, attempts=row.attempts)
+
+
+def finish(row: OutboxRow, status: str, **fields) -> bool:
+    """Record the final outcome of this attempt. False if the attempt lost its lease
+    to another worker in the meantime (its outcome is then that worker's to record)."""
+    now = timezone.now()
+    updated = _fenced(row).update(status=status, lease_until=None, finished_at=now, **fields)
+    if updated:
+        for name, value in {"status": status, "finished_at": now, **fields}.items():
+            setattr(row, name, value)
+    return bool(updated)
+
+
+def retry_delay(attempts: int) -> float:
+    """Exponential backoff with jitter: base * 2^(n-1), capped, times 0.5..1.5."""
+    base, cap = settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS
+    return min(cap, base * 2 ** max(0, attempts - 1)) * random.uniform(0.5, 1.5)  # noqa: S311
+
+
+def retry_later(row: OutboxRow, error: str, *, delay: float | None = None, **fields) -> bool:
+    """Put the row back in the queue for another attempt after a backoff,
+    keeping its idempotency key. False if the attempt was fenced off."""
+    delay = retry_delay(row.attempts) if delay is None else delay
+    now = timezone.now()
+    due = now + timedelta(seconds=delay)
+    updated = _fenced(row).update(
+        status=QUEUED,
+        lease_until=None,
+        next_attempt_at=due,
+        enqueued_at=due,
+        last_error=error[:2000],
+        **fields,
+    )
+    if updated:
+        model, pk = type(row), row.pk
+
+        def _publish():
+            try:
+                publish(model, [pk], countdown=delay)
+            except Exception:
+                logger.warning(
+                    "publishing the retry of %s %s failed; the sweeper will",
+                    model,
+                    pk,
+                    exc_info=True,
+                )
+
+        # After commit: a worker taking the retry must find the row queued.
+        transaction.on_commit(_publish)
+    return bool(updated)
+
+
+def past_deadline(row: OutboxRow, deadline_seconds: float) -> bool:
+    start = row.retry_from or row.created_at
+    return timezone.now() - start > timedelta(seconds=deadline_seconds)
+
+
+def requeue(model: type[OutboxRow], ids: list[int], from_statuses: list[str]) -> int:
+    """An operator's retry: put finished rows back in the queue with their keys."""
+    now = timezone.now()
+    ids = list(
+        model.objects.filter(pk__in=ids, status__in=from_statuses).values_list("pk", flat=True)
+    )
+    count = model.objects.filter(pk__in=ids, status__in=from_statuses).update(
+        status=QUEUED,
+        next_attempt_at=now,
+        enqueued_at=now,
+        retry_from=now,
+        lease_until=None,
+        finished_at=None,
+    )
+    enqueue_on_commit(model, ids)
+    return count
+
+
+# --- the sweeper ------------------------------------------------------------------
+
+
+def outbox_models() -> list[type[OutboxRow]]:
+    return [
+        model for model in apps.get_models() if issubclass(model, OutboxRow) and model.outbox_task
+    ]
+
+
+def sweep(batch_size: int = 500) -> dict[str, int]:
+    """Re-publish rows whose task was lost. Returns how many per model."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    swept: dict[str, int] = {}
+    for model in outbox_models():
+        lost = Q(status=QUEUED, enqueued_at__lt=stale) | Q(status=SENDING, lease_until__lt=now)
+        ids = list(
+            model.objects.filter(lost)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: batch_size * 20]
+        )
+        if not ids:
+            continue
+        model.objects.filter(pk__in=ids, status=QUEUED).update(enqueued_at=now)
+        for start in range(0, len(ids), batch_size):
+            publish(model, ids[start : start + batch_size])
+        swept[model._meta.label] = len(ids)
+        logger.warning("sweeper re-published %d %s row(s)", len(ids), model._meta.label)
+    return swept

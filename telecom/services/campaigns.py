@@ -1,0 +1,344 @@
+"""Campaigns: one text to a segment, built and sent in the background.
+
+Building streams the segment's subscriber ids and bulk-inserts their messages
+a batch at a time (constant memory, a few queries per thousand recipients);
+it can run twice without duplicating anything (one message per campaign and
+subscriber). Delivery publishes many message ids per task.
+
+Who is reachable, and how the messages go out, is the app's SMS channel's
+say (`telecom.services.sms_channels`): through Hoiio the messages are
+created `batched`, grouped as they are built into bulk sends of at most
+1,000 (`SmsBulk`, one request each), and the bulks are what is published,
+paused, resumed and cancelled.
+"""
+
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from subscribers.models import Subscriber
+from telecom import outbox
+from telecom.models import Campaign, Message, ProviderApp, SmsBulk
+from telecom.models.message import new_client_correlator
+from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.send_once import new_tag
+from telecom.services.errors import ServiceError
+from telecom.services.messaging import validate_text
+from telecom.services.sms_channels import sms_channel
+from telecom.sms_length import measure
+
+BUILD_CHUNK = 1000
+MAX_NUMBERS = 200_000
+
+
+def clean_segment(segment: dict) -> dict:
+    """The segment with numbers in E.164; a ServiceError naming what is wrong."""
+    if not isinstance(segment, dict):
+        raise ServiceError("the segment must be an object", field="segment")
+    unknown = set(segment) - {"status", "tag", "numbers"}
+    if unknown:
+        raise ServiceError(f"unknown segment keys: {', '.join(sorted(unknown))}", field="segment")
+    clean: dict = {}
+    if segment.get("status"):
+        if segment["status"] not in Subscriber.Status.values:
+            raise ServiceError("unknown subscriber status", field="segment.status")
+        clean["status"] = segment["status"]
+    if segment.get("tag"):
+        clean["tag"] = str(segment["tag"])
+    if segment.get("numbers") is not None:
+        numbers = segment["numbers"]
+        if not isinstance(numbers, list) or len(numbers) > MAX_NUMBERS:
+            raise ServiceError(
+                f"numbers must be a list of at most {MAX_NUMBERS}", field="segment.numbers"
+            )
+        normalized, bad = set(), []
+        for raw in numbers:
+            try:
+                normalized.add(normalize_msisdn(raw))
+            except InvalidMsisdn:
+                bad.append(str(raw))
+        if bad:
+            shown = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+            raise ServiceError(f"{len(bad)} invalid number(s): {shown}", field="segment.numbers")
+        clean["numbers"] = sorted(normalized)
+    return clean
+
+
+def segment_queryset(app: ProviderApp, segment: dict):
+    """Subscribers of the segment (everyone of the app when it says nothing)."""
+    queryset = Subscriber.objects.filter(app=app)
+    if segment.get("status"):
+        queryset = queryset.filter(status=segment["status"])
+    if segment.get("tag"):
+        queryset = queryset.filter(tags__name=segment["tag"])
+    if "numbers" in segment:
+        queryset = queryset.filter(msisdn__in=segment["numbers"])
+    return queryset
+
+
+def audience(app: ProviderApp, segment: dict) -> int:
+    """How many the segment names: its numbers, or its subscribers."""
+    if "numbers" in segment:
+        return len(segment["numbers"])
+    return segment_queryset(app, segment).count()
+
+
+def reachable(app: ProviderApp, queryset):
+    return sms_channel(app).reachable(queryset)
+
+
+def preview(app: ProviderApp, text: str, segment: dict) -> dict:
+    """What a campaign would send: recipients and billed parts, before confirming."""
+    segment = clean_segment(segment)
+    length = measure(text or "")
+    recipients = reachable(app, segment_queryset(app, segment)).count()
+    return {
+        "recipients": recipients,
+        "unreachable": audience(app, segment) - recipients,
+        **length.as_dict(),
+        "total_parts": recipients * length.parts,
+    }
+
+
+@transaction.atomic
+def create_campaign(
+    *, app: ProviderApp, name: str, text: str, segment: dict, created_by=None, partner=None
+) -> Campaign:
+    validate_text(text)
+    sms_channel(app)
+    if not name or not name.strip():
+        raise ServiceError("a campaign needs a name", field="name")
+    segment = clean_segment(segment)
+    campaign = Campaign.objects.create(
+        app=app,
+        name=name.strip()[:100],
+        text=text,
+        segment=segment,
+        parts_per_message=measure(text).parts,
+        created_by=created_by,
+        partner=partner,
+    )
+    transaction.on_commit(lambda: _publish("telecom.tasks.build_campaign", campaign.pk))
+    return campaign
+
+
+def _publish(task: str, campaign_id: int) -> None:
+    current_app.send_task(task, args=[campaign_id])
+
+
+def build_campaign(campaign_id: int) -> int:
+    """Create the campaign's messages in batches, then start sending. Idempotent."""
+    campaign = Campaign.objects.select_related("app").get(pk=campaign_id)
+    if campaign.status != Campaign.Status.BUILDING:
+        return 0
+    everyone = segment_queryset(campaign.app, campaign.segment)
+    length = measure(campaign.text)
+    created = 0
+    ids = reachable(campaign.app, everyone).order_by("pk").values_list("pk", "msisdn").distinct()
+    chunk: list[tuple[int, str]] = []
+    for row in ids.iterator(chunk_size=BUILD_CHUNK):
+        chunk.append(row)
+        if len(chunk) == BUILD_CHUNK:
+            created += _insert(campaign, chunk, length)
+            chunk = []
+    if chunk:
+        created += _insert(campaign, chunk, length)
+    total = Message.objects.filter(campaign=campaign).count()
+    skipped = max(0, audience(campaign.app, campaign.segment) - total)
+    Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.BUILDING).update(
+        status=Campaign.Status.RUNNING,
+        recipients=total,
+        skipped=skipped,
+        started_at=timezone.now(),
+    )
+    dispatch_campaign(campaign.pk)
+    return created
+
+
+def _insert(campaign: Campaign, rows, length) -> int:
+    now = timezone.now()
+    bulk_limit = sms_channel(campaign.app).bulk_limit
+    messages = [
+        Message(
+            app_id=campaign.app_id,
+            subscriber_id=pk,
+            msisdn=msisdn,
+            direction=Message.Direction.OUT,
+            status=Message.Status.BATCHED if bulk_limit else Message.Status.QUEUED,
+            source=Message.Source.CAMPAIGN,
+            text=campaign.text,
+            encoding=length.encoding,
+            parts=length.parts,
+            client_correlator=new_client_correlator(),
+            campaign=campaign,
+            partner=campaign.partner,
+            created_at=now,
+            next_attempt_at=now,
+            enqueued_at=now,
+        )
+        for pk, msisdn in rows
+    ]
+    with transaction.atomic():
+        Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=BUILD_CHUNK)
+        if bulk_limit:
+            _batch(campaign, bulk_limit)
+        Campaign.objects.filter(pk=campaign.pk).update(updated_at=now)
+    return len(messages)
+
+
+def _batch(campaign: Campaign, limit: int) -> None:
+    """Group the campaign's messages not yet in a bulk send into bulks of `limit`."""
+    while True:
+        ids = list(
+            Message.objects.filter(
+                campaign=campaign, status=Message.Status.BATCHED, bulk__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return
+        bulk = SmsBulk.objects.create(
+            app_id=campaign.app_id,
+            campaign=campaign,
+            text=campaign.text,
+            size=len(ids),
+            tag=new_tag("b"),
+        )
+        Message.objects.filter(pk__in=ids).update(bulk=bulk)
+
+
+def dispatch_campaign(campaign_id: int) -> int:
+    """Publish delivery tasks for every queued message (or bulk send) of the campaign."""
+    bulks = list(
+        SmsBulk.objects.filter(campaign_id=campaign_id, status=SmsBulk.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if bulks:
+        SmsBulk.objects.filter(pk__in=bulks).update(enqueued_at=timezone.now())
+        for pk in bulks:
+            outbox.publish(SmsBulk, [pk])
+    size = settings.MESSAGE_BATCH_SIZE
+    queued = (
+        Message.objects.filter(campaign_id=campaign_id, status=Message.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    batch, published = [], 0
+    for pk in queued.iterator(chunk_size=size * 10):
+        batch.append(pk)
+        if len(batch) == size:
+            outbox.publish(Message, batch)
+            published += len(batch)
+            batch = []
+    if batch:
+        outbox.publish(Message, batch)
+        published += len(batch)
+    Message.objects.filter(campaign_id=campaign_id, status=Message.Status.QUEUED).update(
+        enqueued_at=timezone.now()
+    )
+    return published + len(bulks)
+
+
+@transaction.atomic
+def pause_campaign(campaign: Campaign) -> bool:
+    """Hold the queued messages and bulk sends; those already being sent finish."""
+    paused = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.RUNNING).update(
+        status=Campaign.Status.PAUSED
+    )
+    if paused:
+        Message.objects.filter(campaign=campaign, status=Message.Status.QUEUED).update(
+            status=Message.Status.HELD
+        )
+        SmsBulk.objects.filter(campaign=campaign, status=SmsBulk.Status.QUEUED).update(
+            status=SmsBulk.Status.HELD
+        )
+    return bool(paused)
+
+
+@transaction.atomic
+def resume_campaign(campaign: Campaign) -> bool:
+    resumed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(
+        status=Campaign.Status.RUNNING
+    )
+    if resumed:
+        Message.objects.filter(campaign=campaign, status=Message.Status.HELD).update(
+            status=Message.Status.QUEUED, next_attempt_at=timezone.now()
+        )
+        SmsBulk.objects.filter(campaign=campaign, status=SmsBulk.Status.HELD).update(
+            status=SmsBulk.Status.QUEUED, next_attempt_at=timezone.now()
+        )
+        transaction.on_commit(lambda: dispatch_campaign(campaign.pk))
+    return bool(resumed)
+
+
+@transaction.atomic
+def cancel_campaign(campaign: Campaign) -> int:
+    updated = Campaign.objects.filter(
+        pk=campaign.pk,
+        status__in=[Campaign.Status.BUILDING, Campaign.Status.RUNNING, Campaign.Status.PAUSED],
+    ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
+    if not updated:
+        return 0
+    SmsBulk.objects.filter(
+        campaign=campaign, status__in=[SmsBulk.Status.QUEUED, SmsBulk.Status.HELD]
+    ).update(status=SmsBulk.Status.CANCELLED, finished_at=timezone.now())
+    unsent = Q(status__in=[Message.Status.QUEUED, Message.Status.HELD]) | Q(
+        status=Message.Status.BATCHED, bulk__status=SmsBulk.Status.CANCELLED
+    )
+    return Message.objects.filter(unsent, campaign=campaign).update(
+        status=Message.Status.CANCELLED,
+        last_error="campaign cancelled",
+        finished_at=timezone.now(),
+    )
+
+
+def progress(campaign: Campaign) -> dict:
+    counts = dict(
+        Message.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk"))
+    )
+    window = 10
+    since = timezone.now() - timedelta(seconds=window)
+    recent = Message.objects.filter(
+        campaign=campaign, status=Message.Status.SENT, finished_at__gte=since
+    ).count()
+    total = campaign.recipients or sum(counts.values())
+    done = sum(counts.get(s, 0) for s in ("sent", "failed", "cancelled"))
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "status": campaign.status,
+        "recipients": total,
+        "skipped": campaign.skipped,
+        "queued": sum(counts.get(s, 0) for s in ("queued", "sending", "held", "batched")),
+        "unknown": counts.get("unknown", 0),
+        "sent": counts.get("sent", 0),
+        "failed": counts.get("failed", 0),
+        "cancelled": counts.get("cancelled", 0),
+        "percent": round(100 * done / total, 1) if total else 0.0,
+        "per_second": round(recent / window, 1),
+        "total_parts": total * campaign.parts_per_message,
+    }
+
+
+def watch() -> int:
+    """Restart builds whose task was lost, and complete campaigns with nothing
+    left to send (beat runs this every minute)."""
+    from telecom.services.message_delivery import complete_campaign_if_done
+
+    stale = timezone.now() - timedelta(minutes=2)
+    restarted = 0
+    for pk in Campaign.objects.filter(
+        status=Campaign.Status.BUILDING, updated_at__lt=stale
+    ).values_list("pk", flat=True):
+        Campaign.objects.filter(pk=pk).update(updated_at=timezone.now())
+        _publish("telecom.tasks.build_campaign", pk)
+        restarted += 1
+    for pk in Campaign.objects.filter(status=Campaign.Status.RUNNING).values_list("pk", flat=True):
+        complete_campaign_if_done(pk)
+    return restarted

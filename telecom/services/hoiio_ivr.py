@@ -1,0 +1,243 @@
+"""IVR sessions through Hoiio: Hatid dials, then runs the session's plan one
+block at a time, each when Hoiio's notification says the last one is done.
+
+- `start_ivr` validates the plan (`telecom.hoiio.ivr_steps`) and queues the
+  dial (`IvrSessionDelivery`: sent once, tagged with the session's tag).
+- `apply_ivr_event` reads each notification: the dial answered (`ongoing`,
+  with the session id) starts the first step; a step's notification (its
+  own tag) records what the caller did (digits, a recording, a transfer's
+  outcome) under the step's `name`, follows a gather's matching `choices`,
+  and queues the next step; `ended` completes the session. Repeated
+  notifications change nothing.
+- Every block is an `IvrStep` outbox row sent once: a block whose answer was
+  lost is settled by its notification, which says it ran.
+- `watch_sessions` marks sessions that heard nothing for
+  HOIIO_IVR_STEP_TIMEOUT_SECONDS `stuck`, for an operator; a dial whose
+  outcome is unknown is looked up in the voice history.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from telecom import outbox
+from telecom.hoiio import HoiioClient
+from telecom.hoiio.ivr_steps import PlanError, next_after_gather, send_step, validate_plan
+from telecom.hoiio.notifications import IvrEvent
+from telecom.models import CallbackEvent, IvrSession, IvrStep, ProviderApp
+from telecom.send_once import SendOnceDelivery, new_tag
+from telecom.services import checks, hoiio_history
+from telecom.services.checks import require_app
+from telecom.services.errors import ServiceError
+
+OPEN = [IvrSession.Status.DIALLED, IvrSession.Status.RUNNING]
+SESSION_GONE = "error_invalid_session_param"
+
+
+@transaction.atomic
+def start_ivr(
+    *,
+    app: ProviderApp,
+    dest: str,
+    steps: list[dict],
+    greeting: str = "",
+    caller_id: str = "",
+    max_duration: int | None = None,
+    source: str = "api",
+    partner=None,
+) -> IvrSession:
+    require_app(app, ProviderApp.Provider.HOIIO)
+    number = checks.number(dest, "dest")
+    try:
+        plan = validate_plan(steps)
+    except PlanError as exc:
+        raise ServiceError(str(exc), field="steps") from None
+    session = IvrSession.objects.create(
+        app=app,
+        dest=number,
+        greeting=greeting,
+        caller_id=caller_id or app.caller_id,
+        max_duration=max_duration,
+        plan=plan,
+        tag=new_tag("i"),
+        source=source,
+        partner=partner,
+    )
+    outbox.enqueue_on_commit(IvrSession, [session.pk])
+    return session
+
+
+class IvrSessionDelivery(SendOnceDelivery):
+    """The dial."""
+
+    model = IvrSession
+    done_status = IvrSession.Status.DIALLED
+    unknown_status = IvrSession.Status.UNKNOWN
+
+    def submit(self, row: IvrSession):
+        return HoiioClient(row.app).ivr_dial(
+            dest=row.dest,
+            msg=row.greeting,
+            caller_id=row.caller_id,
+            max_duration=row.max_duration,
+            tag=row.tag,
+            notify_url=row.app.callback_uri("ivr"),
+            subject=row,
+        )
+
+    def record(self, row: IvrSession, dialled) -> dict:
+        return {"txn_ref": dialled.txn_ref[:64], "session": dialled.session[:64]}
+
+
+class IvrStepDelivery(SendOnceDelivery):
+    """One block of a running session."""
+
+    model = IvrStep
+    done_status = IvrStep.Status.SENT
+    unknown_status = IvrStep.Status.UNKNOWN
+
+    def send(self, row: IvrStep):
+        if row.session.status != IvrSession.Status.RUNNING:
+            raise ServiceError(f"the session is {row.session.status}: not sent")
+        return super().send(row)
+
+    def submit(self, row: IvrStep):
+        session = row.session
+        return send_step(
+            HoiioClient(session.app),
+            session=session.session,
+            step={"kind": row.kind, **row.params},
+            tag=row.tag,
+            notify_url=session.app.callback_uri("ivr"),
+            subject=row,
+        )
+
+    def on_failed(self, row: IvrStep) -> None:
+        # Hoiio refuses a block for a session whose call has ended (the callee
+        # hung up): the session is over, not broken.
+        ended = SESSION_GONE in row.last_error
+        IvrSession.objects.filter(pk=row.session_id, status__in=OPEN).update(
+            status=IvrSession.Status.COMPLETED if ended else IvrSession.Status.FAILED,
+            call_state="ended" if ended else F("call_state"),
+            last_error=f"step {row.index} ({row.kind}) failed: {row.last_error}"[:2000],
+            finished_at=timezone.now(),
+        )
+
+
+def _queue_next(session: IvrSession) -> IvrStep | None:
+    if session.position >= len(session.plan):
+        return None
+    step = session.plan[session.position]
+    created = IvrStep.objects.create(
+        session=session,
+        index=session.position,
+        kind=step["kind"],
+        params={k: v for k, v in step.items() if k != "kind"},
+        tag=f"{session.tag}-{session.position}",
+    )
+    session.position += 1
+    outbox.enqueue_on_commit(IvrStep, [created.pk])
+    return created
+
+
+def _find(app: ProviderApp, event: IvrEvent) -> tuple[IvrSession | None, IvrStep | None]:
+    sessions = IvrSession.objects.select_for_update().filter(app=app)
+    step = None
+    if event.tag:
+        step = IvrStep.objects.filter(tag=event.tag, session__app=app).first()
+    session = sessions.filter(session=event.session).first() if event.session else None
+    if session is None and step is not None:
+        session = sessions.filter(pk=step.session_id).first()
+    if session is None and event.tag:
+        session = sessions.filter(tag=event.tag).first()  # the dial, before its answer was kept
+    return session, step
+
+
+def apply_ivr_event(app: ProviderApp, event: IvrEvent, callback_event: CallbackEvent) -> str:
+    session, step = _find(app, event)
+    if session is None:
+        return f"no session matches {event.session} (calls to a number are not answered yet)"
+    now = timezone.now()
+    session.session = session.session or event.session[:64]
+    session.txn_ref = session.txn_ref or event.txn_ref[:64]
+    session.call_state = event.call_state
+    session.last_event_at = now
+    note = f"session {session.pk}: {event.call_state}"
+    if step is not None:
+        note += _step_done(session, step, event)
+    if event.ended:
+        if session.status not in (IvrSession.Status.COMPLETED, IvrSession.Status.FAILED):
+            session.status = IvrSession.Status.COMPLETED
+            session.finished_at = now
+            session.lease_until = None
+    elif session.status in (
+        IvrSession.Status.SENDING,
+        IvrSession.Status.DIALLED,
+        IvrSession.Status.UNKNOWN,
+    ) and event.tag in ("", session.tag):
+        session.status = IvrSession.Status.RUNNING
+        session.lease_until = None
+        _queue_next(session)
+        note += ", answered"
+    session.save()
+    return note
+
+
+def _step_done(session: IvrSession, step: IvrStep, event: IvrEvent) -> str:
+    if step.status == IvrStep.Status.DONE:
+        return f", step {step.index} already done"
+    result = {
+        k: v
+        for k, v in {
+            "digits": event.digits,
+            "record_url": event.record_url,
+            "transfer_status": event.transfer_status,
+        }.items()
+        if v not in (None, "")
+    }
+    IvrStep.objects.filter(pk=step.pk).update(
+        status=IvrStep.Status.DONE, result=result, finished_at=timezone.now(), lease_until=None
+    )
+    if step.params.get("name") and result:
+        session.results = {**session.results, step.params["name"]: result}
+    if step.kind == "gather":
+        chosen = next_after_gather(step.params, event.digits)
+        if chosen:
+            session.plan = [
+                *session.plan[: session.position],
+                *chosen,
+                *session.plan[session.position :],
+            ]
+    if not event.ended and session.status == IvrSession.Status.RUNNING:
+        _queue_next(session)
+    return f", step {step.index} ({step.kind}) done"
+
+
+def _dialled(session: IvrSession, entries) -> int:
+    """The history lists the dial: it went out; its notification will say more."""
+    return IvrSession.objects.filter(pk=session.pk, status=IvrSession.Status.UNKNOWN).update(
+        status=IvrSession.Status.DIALLED,
+        txn_ref=entries[0].txn_ref[:64],
+        last_error="found in Hoiio's history; waiting for its notification",
+    )
+
+
+def watch_sessions(app: ProviderApp, client: HoiioClient) -> int:
+    """Dials of unknown outcome from the history; silent sessions shown as stuck."""
+    changed = 0
+    unknown = list(IvrSession.objects.filter(app=app, status=IvrSession.Status.UNKNOWN)[:100])
+    if unknown:
+        found = hoiio_history.find_by_tag(
+            client.call_history, {s.tag for s in unknown}, hoiio_history.earliest(unknown)
+        )
+        changed += hoiio_history.settle(unknown, found, _dialled)
+    silent = timezone.now() - timedelta(seconds=settings.HOIIO_IVR_STEP_TIMEOUT_SECONDS)
+    changed += IvrSession.objects.filter(app=app, status__in=OPEN, updated_at__lt=silent).update(
+        status=IvrSession.Status.STUCK, last_error="no notification from Hoiio came"
+    )
+    return changed

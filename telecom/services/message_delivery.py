@@ -1,0 +1,84 @@
+"""How an outbound SMS is delivered (see `telecom.delivery` for the bookkeeping).
+
+The app's channel (`telecom.services.sms_channels`) sends it. Through Globe
+Labs every attempt posts the row's own clientCorrelator, so a resend after a
+lost answer (timeout, reset) or a killed worker is delivered once by the
+platform: unknown outcomes are retried. Through Hoiio, which has no such
+key, the message is sent once (`telecom.send_once`): a lost answer leaves it
+`unknown` until Hoiio's history or delivery report settles it. Each send
+first waits for a token of the app's rate limit, shared by all workers.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+
+from subscribers.services.consent import revoke_rejected_token
+from telecom.errors import OutcomeUnknown
+from telecom.models import Campaign, Message
+from telecom.ratelimit import wait_for_token
+from telecom.send_once import SendOnceDelivery
+from telecom.services.sms_channels import sms_channel
+
+
+class MessageDelivery(SendOnceDelivery):
+    model = Message
+    done_status = Message.Status.SENT
+    unknown_status = Message.Status.UNKNOWN
+
+    @property
+    def deadline_seconds(self) -> float:
+        return settings.SMS_RETRY_DEADLINE_SECONDS
+
+    def send(self, row: Message):
+        row.channel = sms_channel(row.app)
+        # Before anything is marked as submitted: waiting here sends nothing.
+        wait_for_token(f"sms:{row.app_id}", row.app.sms_per_second)
+        if row.channel.has_idempotency_key:
+            return row.channel.send(row)
+        return super().send(row)  # submitted_at first: sent once
+
+    def submit(self, row: Message):
+        return row.channel.send(row)
+
+    def record(self, row: Message, result) -> dict:
+        return row.channel.record(row, result)
+
+    def on_token_revoked(self, row: Message, exc) -> None:
+        revoke_rejected_token(row.token_used, exc.reason)
+
+    def on_outcome_unknown(self, row: Message, exc: OutcomeUnknown) -> None:
+        if sms_channel(row.app).has_idempotency_key:
+            # Resent with the same clientCorrelator: the platform delivers it once.
+            self.retry_or_fail(row, str(exc))
+        else:
+            super().on_outcome_unknown(row, exc)
+
+    def run_many(self, pks: list[int], chunk: int = 10) -> list:
+        return complete_campaigns_of(super().run_many(pks, chunk))
+
+
+def complete_campaigns_of(rows: list) -> list:
+    """After delivering `rows` (messages or bulks), complete their campaigns if
+    nothing is left to send. Returns the rows."""
+    for campaign_id in {row.campaign_id for row in rows if row.campaign_id}:
+        complete_campaign_if_done(campaign_id)
+    return rows
+
+
+def complete_campaign_if_done(campaign_id: int) -> bool:
+    pending = Message.objects.filter(
+        campaign_id=campaign_id,
+        status__in=[
+            Message.Status.QUEUED,
+            Message.Status.SENDING,
+            Message.Status.HELD,
+            Message.Status.BATCHED,
+        ],
+    ).exists()
+    if pending:
+        return False
+    return bool(
+        Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.RUNNING).update(
+            status=Campaign.Status.COMPLETED, finished_at=timezone.now()
+        )
+    )

@@ -1,0 +1,175 @@
+"""Sending SMS: `send_sms` is the one entry point for every outbound message.
+
+It validates, creates the `Message` (queued, its clientCorrelator fixed now)
+in the caller's transaction, and enqueues delivery on commit. A subscriber
+who cannot be reached (unsubscribed; on Globe Labs, no live token) gets a
+message that fails at once with that reason, before any call, so the record
+is complete. Whichever provider the app belongs to carries the message
+(`telecom.services.sms_channels`).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from subscribers.models import Subscriber
+from telecom import outbox
+from telecom.models import Message, ProviderApp
+from telecom.models.message import new_client_correlator
+from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.send_once import resolve_rows, retry_rows
+from telecom.services.errors import ServiceError
+from telecom.services.sms_channels import sms_channel
+from telecom.sms_length import measure
+
+DATA_CODING_SCHEMES = {
+    0: "SMSC default",
+    1: "IA5/ASCII",
+    3: "Latin 1",
+    4: "8-bit binary",
+    8: "UCS2",
+}
+_HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
+
+
+@dataclass(frozen=True)
+class BinaryPayload:
+    message: str
+    user_data_header: str
+    data_coding_scheme: int
+
+
+def resolve_subscriber(app: ProviderApp, to) -> Subscriber:
+    if isinstance(to, Subscriber):
+        if to.app_id != app.pk:
+            raise ServiceError("this subscriber belongs to another app", field="to")
+        return to
+    try:
+        number = normalize_msisdn(to)
+    except InvalidMsisdn as exc:
+        raise ServiceError(str(exc), field="to") from None
+    subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=number)
+    return subscriber
+
+
+def validate_text(text: str) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise ServiceError("the message is empty", field="text")
+    length = measure(text)
+    if length.parts > settings.SMS_MAX_PARTS:
+        raise ServiceError(
+            f"the message is {length.characters} {length.encoding} characters, "
+            f"{length.parts} parts; at most {settings.SMS_MAX_PARTS} parts "
+            f"({settings.SMS_MAX_PARTS * length.per_part} characters) are allowed",
+            field="text",
+        )
+
+
+def validate_binary(binary: BinaryPayload) -> None:
+    if binary.data_coding_scheme not in DATA_CODING_SCHEMES:
+        raise ServiceError(
+            f"data coding scheme must be one of {sorted(DATA_CODING_SCHEMES)}",
+            field="data_coding_scheme",
+        )
+    udh = binary.user_data_header
+    if not _HEX.match(udh or ""):
+        raise ServiceError(
+            "the user data header must be hexadecimal bytes", field="user_data_header"
+        )
+    if int(udh[:2], 16) != len(udh) // 2 - 1:
+        raise ServiceError(
+            "the user data header's first byte must be its length", field="user_data_header"
+        )
+    if not binary.message:
+        raise ServiceError("the binary message is empty", field="message")
+    if len(binary.message) > 1000:
+        raise ServiceError("the binary message is too long", field="message")
+
+
+def unreachable_reason(subscriber: Subscriber) -> str:
+    """Why Globe Labs cannot reach the subscriber (charging asks this too)."""
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return "the subscriber has unsubscribed"
+    if subscriber.live_token() is None:
+        return "the subscriber has no live access token (no consent)"
+    return ""
+
+
+@transaction.atomic
+def send_sms(
+    *,
+    app: ProviderApp,
+    to,
+    text: str = "",
+    binary: BinaryPayload | None = None,
+    source: str = Message.Source.API,
+    partner=None,
+) -> Message:
+    """Queue one SMS (text, or binary) to a subscriber or a number of this app."""
+    if not app.is_active:
+        raise ServiceError(f"the app {app} is inactive", field="app")
+    channel = sms_channel(app)
+    if binary is not None and not channel.supports_binary:
+        raise ServiceError(f"{app.get_provider_display()} does not send binary SMS", field="binary")
+    if binary is not None:
+        validate_binary(binary)
+        length = measure(binary.message)
+    else:
+        validate_text(text)
+        length = measure(text)
+    subscriber = resolve_subscriber(app, to)
+    reason = channel.unreachable_reason(subscriber)
+    message = Message.objects.create(
+        app=app,
+        subscriber=subscriber,
+        msisdn=subscriber.msisdn,
+        direction=Message.Direction.OUT,
+        status=Message.Status.FAILED if reason else Message.Status.QUEUED,
+        source=source,
+        text=binary.message if binary else text,
+        encoding=length.encoding,
+        parts=length.parts,
+        user_data_header=binary.user_data_header if binary else "",
+        data_coding_scheme=binary.data_coding_scheme if binary else None,
+        client_correlator=new_client_correlator(),
+        partner=partner,
+        last_error=reason,
+        finished_at=timezone.now() if reason else None,
+    )
+    if not reason:
+        outbox.enqueue_on_commit(Message, [message.pk])
+    return message
+
+
+@transaction.atomic
+def retry_messages(ids) -> int:
+    """Re-queue failed or cancelled outbound messages, with their own clientCorrelators.
+
+    This is the operator's decision to send again: for a provider without an
+    idempotency key (Hoiio), the mark of an earlier submission is cleared."""
+    return retry_rows(Message, ids, [Message.Status.FAILED, Message.Status.CANCELLED])
+
+
+@transaction.atomic
+def resolve_unknown_messages(ids, *, sent: bool, by: str) -> int:
+    """An operator's decision on messages whose outcome stayed unknown: they were
+    sent, or they were not (and may then be retried)."""
+    status = Message.Status.SENT if sent else Message.Status.FAILED
+    return resolve_rows(Message, ids, status=status, by=by)
+
+
+@transaction.atomic
+def cancel_messages(ids, reason: str = "cancelled by an operator") -> int:
+    return Message.objects.filter(
+        pk__in=list(ids), direction=Message.Direction.OUT, status=Message.Status.QUEUED
+    ).update(status=Message.Status.CANCELLED, last_error=reason, finished_at=timezone.now())
+
+
+def cancel_for_ended_consent(sender, subscriber, reason: str, **kwargs) -> int:
+    """Receiver of `consent_ended`: the subscriber's queued messages stop, with the reason."""
+    return Message.objects.filter(
+        subscriber=subscriber, direction=Message.Direction.OUT, status=Message.Status.QUEUED
+    ).update(status=Message.Status.CANCELLED, last_error=reason, finished_at=timezone.now())

@@ -1,0 +1,328 @@
+"""USSD sessions: each callback moves a session one step through its menu and
+queues the reply on the latency-critical `ussd` queue; end screens act through
+the same services as the rest of Hatid.
+
+A repeated callback for the same step is answered once (each step is keyed
+by its content); steps of one session are applied one at a time (the session
+row is locked).
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from subscribers.models import Subscriber
+from subscribers.services.consent import live_token_for
+from subscribers.services.tags import tag_subscribers
+from telecom import outbox
+from telecom.delivery import Delivery
+from telecom.globe import GlobeClient
+from telecom.models import (
+    Message,
+    ProviderApp,
+    UssdExchange,
+    UssdMenu,
+    UssdScreen,
+    UssdSession,
+)
+from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.services.charging import charge
+from telecom.services.errors import ServiceError
+from telecom.services.messaging import send_sms
+from telecom.services.rewards import send_reward
+from telecom.services.webhooks import queue_webhook
+from telecom.ussd import engine
+from telecom.ussd.payloads import UssdInput
+
+UNAVAILABLE = "This service is not available right now."
+ENDED = "This session has ended."
+
+
+def live_menu(app: ProviderApp) -> UssdMenu | None:
+    return UssdMenu.objects.filter(app=app, is_live=True).first()
+
+
+def _session_for_update(app, inp: UssdInput) -> UssdSession:
+    subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=inp.sender)
+    try:
+        with transaction.atomic():
+            UssdSession.objects.get_or_create(
+                app=app,
+                session_id=inp.session_id,
+                defaults={"subscriber": subscriber, "msisdn": inp.sender},
+            )
+    except IntegrityError:
+        pass
+    return UssdSession.objects.select_for_update().get(app=app, session_id=inp.session_id)
+
+
+def _queue_reply(
+    session: UssdSession,
+    *,
+    input_text: str,
+    input_key: str,
+    reply: str,
+    flash: bool,
+    screen_pk,
+    received_at,
+    event,
+) -> UssdExchange | None:
+    sequence = (session.exchanges.aggregate(n=Max("sequence"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            exchange = UssdExchange.objects.create(
+                session=session,
+                sequence=sequence,
+                input=input_text[:200],
+                input_key=input_key,
+                reply=reply,
+                flash=flash,
+                screen_id=screen_pk,
+                received_at=received_at,
+                callback_event=event,
+            )
+    except IntegrityError:
+        return None
+    outbox.enqueue_on_commit(UssdExchange, [exchange.pk])
+    return exchange
+
+
+def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
+    """Apply one USSD callback (inside the handler's transaction). A note for the log."""
+    session = _session_for_update(app, inp)
+    if session.exchanges.filter(input_key=inp.key).exists():
+        return f"session {inp.session_id}: repeated step, answered once"
+    now = timezone.now()
+    received_at = event.received_at if event is not None else now
+    if session.status != UssdSession.Status.ACTIVE:
+        _queue_reply(
+            session,
+            input_text=inp.text,
+            input_key=inp.key,
+            reply=ENDED,
+            flash=True,
+            screen_pk=None,
+            received_at=received_at,
+            event=event,
+        )
+        return f"session {inp.session_id} had ended ({session.status})"
+    menu = session.menu or live_menu(app)
+    if menu is None or not menu.screens.exists():
+        _end(session, UssdSession.Status.ERROR, "no live USSD menu for this app")
+        _queue_reply(
+            session,
+            input_text=inp.text,
+            input_key=inp.key,
+            reply=UNAVAILABLE,
+            flash=True,
+            screen_pk=None,
+            received_at=received_at,
+            event=event,
+        )
+        return f"session {inp.session_id}: no live menu"
+    spec = engine.MenuSpec.load(menu)
+    if inp.starts or session.screen_id is None or session.screen.key not in spec.screens:
+        step = engine.start(spec, list(inp.presets))
+        shown = " ".join(inp.presets)
+    else:
+        step = engine.advance(spec, session.screen.key, session.variables, inp.text)
+        shown = inp.text
+    session.menu, session.screen_id = menu, step.screen.pk
+    session.variables, session.last_activity_at = step.variables, now
+    session.save(update_fields=["menu", "screen", "variables", "last_activity_at"])
+    _queue_reply(
+        session,
+        input_text=shown,
+        input_key=inp.key,
+        reply=step.reply,
+        flash=step.flash,
+        screen_pk=step.screen.pk,
+        received_at=received_at,
+        event=event,
+    )
+    if step.flash:
+        outcome = run_action(UssdScreen.objects.get(pk=step.screen.pk), session)
+        _end(session, UssdSession.Status.COMPLETED, outcome)
+    return f"session {inp.session_id}: {step.screen.key}{' (end)' if step.flash else ''}"
+
+
+def _end(session: UssdSession, status: str, reason: str = "") -> None:
+    session.status, session.end_reason, session.ended_at = status, reason[:200], timezone.now()
+    session.save(update_fields=["status", "end_reason", "ended_at"])
+
+
+def run_action(screen: UssdScreen, session: UssdSession) -> str:
+    """The end screen's action, through the services; what happened, for the session."""
+    action, variables = screen.action, session.variables
+    if not action:
+        return ""
+    try:
+        with transaction.atomic():
+            if action == UssdScreen.Action.SMS:
+                message = send_sms(
+                    app=session.app,
+                    to=session.subscriber,
+                    text=engine.fill(screen.action_text, variables),
+                    source=Message.Source.FLOW,
+                )
+                return f"SMS {message.pk} {message.status}"
+            if action == UssdScreen.Action.CHARGE:
+                row = charge(
+                    app=session.app,
+                    to=session.subscriber,
+                    amount=engine.fill(screen.action_amount, variables),
+                    description=engine.fill(screen.action_description, variables)
+                    or screen.menu.name,
+                    source="ussd",
+                )
+                return f"charge {row.reference_code} {row.status}"
+            if action == UssdScreen.Action.REWARD:
+                reward = send_reward(
+                    app=session.app, to=session.subscriber, promo=screen.action_promo, source="ussd"
+                )
+                return f"reward {reward.pk} {reward.status}"
+            if action == UssdScreen.Action.TAG:
+                tag_subscribers(subscriber_ids=[session.subscriber_id], tag_name=screen.action_tag)
+                return f"tagged {screen.action_tag}"
+            if action == UssdScreen.Action.WEBHOOK and screen.action_partner:
+                queue_webhook(
+                    screen.action_partner,
+                    event="ussd.completed",
+                    dedupe_key=f"ussd:{session.pk}",
+                    body=session_body(session),
+                )
+                return f"webhook to {screen.action_partner}"
+    except ServiceError as exc:
+        return f"action {action} refused: {exc.message}"
+    return ""
+
+
+def session_body(session: UssdSession) -> dict:
+    return {
+        "ussd_session": {
+            "id": session.pk,
+            "app": session.app_id,
+            "from": session.msisdn,
+            "session_id": session.session_id,
+            "variables": session.variables,
+            "screen": session.screen.key if session.screen else None,
+        }
+    }
+
+
+@transaction.atomic
+def push_ussd(
+    *, app: ProviderApp, to, text: str = "", menu: UssdMenu | None = None, flash: bool = True
+) -> UssdSession:
+    """Network-initiated USSD: a notice (flash), or the start of a menu."""
+    try:
+        number = normalize_msisdn(to)
+    except InvalidMsisdn as exc:
+        raise ServiceError(str(exc), field="to") from None
+    subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=number)
+    step = None
+    if menu is not None:
+        if menu.app_id != app.pk:
+            raise ServiceError("this menu belongs to another app", field="menu")
+        step = engine.start(engine.MenuSpec.load(menu))
+        text, flash = step.reply, step.flash
+    if not text or not text.strip():
+        raise ServiceError("the message is empty", field="text")
+    if len(text) > settings.USSD_SCREEN_LIMIT:
+        raise ServiceError(
+            f"a USSD screen holds {settings.USSD_SCREEN_LIMIT} characters", field="text"
+        )
+    session = UssdSession.objects.create(
+        app=app,
+        session_id=f"pending-{uuid.uuid4().hex}",  # the platform names it in its answer
+        subscriber=subscriber,
+        msisdn=number,
+        menu=menu,
+        network_initiated=True,
+        screen_id=step.screen.pk if step else None,
+        status=UssdSession.Status.COMPLETED if flash else UssdSession.Status.ACTIVE,
+    )
+    _queue_reply(
+        session,
+        input_text="",
+        input_key="push",
+        reply=text,
+        flash=flash,
+        screen_pk=step.screen.pk if step else None,
+        received_at=timezone.now(),
+        event=None,
+    )
+    return session
+
+
+class UssdReplyDelivery(Delivery):
+    """A reply is worth sending only while the subscriber's screen waits for it."""
+
+    model = UssdExchange
+    done_status = UssdExchange.Status.SENT
+    retry_unknown = True
+
+    @property
+    def deadline_seconds(self) -> float:
+        return settings.USSD_REPLY_DEADLINE_SECONDS
+
+    def send(self, row: UssdExchange):
+        session = row.session
+        token = live_token_for(session.subscriber).token
+        client = GlobeClient(session.app)
+        if session.network_initiated and row.input_key == "push":
+            return client.send_ussd(
+                token=token, to=session.msisdn, message=row.reply, flash=row.flash, subject=row
+            )
+        return client.reply_ussd(
+            token=token,
+            to=session.msisdn,
+            message=row.reply,
+            flash=row.flash,
+            session_id=session.session_id,
+            subject=row,
+        )
+
+    def record(self, row: UssdExchange, accepted) -> dict:
+        now = timezone.now()
+        session = row.session
+        if session.network_initiated and accepted.session_id and row.input_key == "push":
+            UssdSession.objects.filter(pk=session.pk).update(session_id=accepted.session_id)
+        return {
+            "reply_sent_at": now,
+            "latency_ms": max(0, round((now - row.received_at).total_seconds() * 1000)),
+        }
+
+
+def expire_sessions() -> int:
+    """Sessions the platform has timed out (no step for the timeout) end here too."""
+    cutoff = timezone.now() - timedelta(seconds=settings.USSD_SESSION_TIMEOUT_SECONDS)
+    return UssdSession.objects.filter(
+        status=UssdSession.Status.ACTIVE, last_activity_at__lt=cutoff
+    ).update(
+        status=UssdSession.Status.TIMED_OUT,
+        ended_at=timezone.now(),
+        end_reason="no input before the platform's timeout",
+    )
+
+
+def menu_statistics(menu: UssdMenu) -> dict:
+    sessions = UssdSession.objects.filter(menu=menu)
+    by_status = dict(sessions.values_list("status").annotate(n=Count("pk")))
+    dropped = (
+        sessions.filter(status__in=[UssdSession.Status.TIMED_OUT, UssdSession.Status.CANCELLED])
+        .values_list("screen__key")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return {
+        "started": sum(by_status.values()),
+        "completed": by_status.get(UssdSession.Status.COMPLETED, 0),
+        "timed_out": by_status.get(UssdSession.Status.TIMED_OUT, 0),
+        "active": by_status.get(UssdSession.Status.ACTIVE, 0),
+        "drop_off": [{"screen": key or "—", "sessions": n} for key, n in dropped],
+    }

@@ -1,0 +1,81 @@
+"""Partner webhooks: inbound messages posted to the partners of the app,
+signed so partners can trust them (see `telecom.partner_webhooks` for the
+wire format)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from telecom import outbox
+from telecom.delivery import Delivery
+from telecom.models import Message, Partner, WebhookDelivery
+from telecom.partner_webhooks import PartnerWebhookClient, message_body, payload
+from telecom.services.errors import ServiceError
+
+
+def queue_webhook(
+    partner: Partner, *, event: str, dedupe_key: str, body: dict, message: Message | None = None
+) -> WebhookDelivery | None:
+    """Queue one event for the partner's webhook, once per event and key."""
+    if not partner.webhook_url:
+        return None
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                partner=partner,
+                event=event,
+                dedupe_key=dedupe_key[:64],
+                body=body,
+                message=message,
+            )
+    except IntegrityError:
+        return None  # already queued for this partner
+    outbox.enqueue_on_commit(WebhookDelivery, [delivery.pk])
+    return delivery
+
+
+def queue_message_webhook(partner: Partner, message: Message) -> WebhookDelivery | None:
+    return queue_webhook(
+        partner,
+        event="message.received",
+        dedupe_key=f"message:{message.pk}",
+        body=message_body(message),
+        message=message,
+    )
+
+
+def notify_partners(message: Message) -> int:
+    partners = Partner.objects.filter(apps=message.app).exclude(webhook_url="")
+    return sum(1 for partner in partners if queue_message_webhook(partner, message))
+
+
+def rotate_webhook_secret(partner: Partner) -> str:
+    """A new signing secret for the partner; returned once, to be shown once."""
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    partner.webhook_secret = secret
+    partner.save(update_fields=["webhook_secret"])
+    return secret
+
+
+class WebhookDeliveryRunner(Delivery):
+    """Partners deduplicate by `delivery_id`, so a lost answer is posted again."""
+
+    model = WebhookDelivery
+    done_status = WebhookDelivery.Status.DELIVERED
+    retry_unknown = True
+
+    @property
+    def deadline_seconds(self) -> float:
+        return settings.WEBHOOK_RETRY_DEADLINE_SECONDS
+
+    def send(self, row: WebhookDelivery):
+        partner = row.partner
+        if not partner.webhook_url or not partner.webhook_secret:
+            raise ServiceError("the partner has no webhook URL and secret any more")
+        return PartnerWebhookClient().post(
+            partner.webhook_url, partner.webhook_secret.reveal(), payload(row), subject=row
+        )
+
+    def record(self, row, response) -> dict:
+        return {"response_status": response.status}

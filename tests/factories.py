@@ -1,0 +1,46 @@
+"""factory-boy factories for Hatid's models."""
+
+import factory
+
+from telecom.models import Partner, ProviderApp
+
+
+class ProviderAppFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderApp
+
+    name = factory.Sequence(lambda n: f"App {n}")
+    app_id = factory.Sequence(lambda n: f"app{n:04d}xKz9Ug55zLh5rTGRT5g6hq6")
+    app_secret = factory.Sequence(lambda n: f"{n:04d}f6554137d08f5607a696cd40741993758c411af3")
+    shortcode = factory.Sequence(lambda n: f"2158{1000 + n % 9000}")
+    passphrase = "correct horse battery"
+    rewards_token = "I7SkxKYid_F_p-JSgTejow"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+
+
+class HoiioAppFactory(ProviderAppFactory):
+    provider = ProviderApp.Provider.HOIIO
+    app_id = factory.Sequence(lambda n: f"hoiio-app-{n:04d}")
+    app_secret = ""
+    shortcode = ""
+    passphrase = ""
+    rewards_token = ""
+    access_token = factory.Sequence(lambda n: f"hoiio-token-{n:04d}-9f8e7d6c5b4a")
+    sender_name = "Hatid"
+
+
+class VoicentAppFactory(ProviderAppFactory):
+    provider = ProviderApp.Provider.VOICENT
+    app_id = ""
+    app_secret = ""
+    shortcode = ""
+    passphrase = ""
+    rewards_token = ""
+    gateway_host = "127.0.0.1"
+    gateway_port = 8155

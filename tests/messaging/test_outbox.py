@@ -1,0 +1,146 @@
+"""The outbox's guarantees on real rows: one claimant, fenced outcomes,
+backoff, and a sweeper that re-publishes only what was lost."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from telecom import outbox
+from telecom.models import Campaign, Message
+from telecom.ratelimit import acquire
+from telecom.services.messaging import send_sms
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def message(globe_app, subscribe):
+    subscribe("+639171234567")
+    return send_sms(app=globe_app, to="09171234567", text="Hello")
+
+
+def test_claim_takes_a_queued_row_once(message):
+    row = outbox.claim(Message, message.pk)
+    assert row.status == "sending" and row.attempts == 1
+    assert row.lease_until > timezone.now()
+    assert outbox.claim(Message, message.pk) is None
+
+
+def test_claim_waits_for_the_backoff(message):
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() + timedelta(1))
+    assert outbox.claim(Message, message.pk) is None
+
+
+def test_expired_lease_can_be_reclaimed_and_fences_the_old_worker(message):
+    first = outbox.claim(Message, message.pk)
+    Message.objects.filter(pk=message.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    second = outbox.claim(Message, message.pk)
+    assert second.attempts == 2
+    assert outbox.finish(first, "sent") is False  # the old worker's outcome is refused
+    assert outbox.finish(second, "sent") is True
+    assert Message.objects.get(pk=message.pk).status == "sent"
+
+
+def test_retry_later_requeues_with_backoff_and_same_key(message, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 10
+    row = outbox.claim(Message, message.pk)
+    assert outbox.retry_later(row, "busy")
+    row.refresh_from_db()
+    assert row.status == "queued" and row.last_error == "busy"
+    assert row.client_correlator == message.client_correlator
+    assert timedelta(seconds=4) < row.next_attempt_at - timezone.now() <= timedelta(seconds=16)
+
+
+def test_backoff_grows_and_is_capped(settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS = 1, 30
+    assert outbox.retry_delay(1) <= 1.5
+    assert 4 <= outbox.retry_delay(4) <= 12
+    assert outbox.retry_delay(30) <= 45
+
+
+def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, settings):
+    subscribe("+639171234567")
+    fresh = send_sms(app=globe_app, to="09171234567", text="fresh")
+    lost = send_sms(app=globe_app, to="09171234567", text="publish lost")
+    abandoned = send_sms(app=globe_app, to="09171234567", text="worker died")
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Message.objects.filter(pk=lost.pk).update(enqueued_at=long_ago)
+    outbox.claim(Message, abandoned.pk)
+    Message.objects.filter(pk=abandoned.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    swept = outbox.sweep()
+    assert swept == {"telecom.Message": 2}
+    assert Message.objects.get(pk=lost.pk).enqueued_at > long_ago
+    assert Message.objects.get(pk=fresh.pk).status == "queued"
+
+
+def test_paused_campaigns_messages_are_held_from_sweeper_and_workers(globe_app, subscribe):
+    from telecom.services.campaigns import pause_campaign, resume_campaign
+
+    subscribe("+639171234567")
+    message = send_sms(app=globe_app, to="09171234567", text="x")
+    campaign = Campaign.objects.create(app=globe_app, name="c", text="x", status="running")
+    Message.objects.filter(pk=message.pk).update(
+        campaign=campaign, enqueued_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert pause_campaign(campaign)
+    assert Message.objects.get(pk=message.pk).status == "held"
+    assert outbox.sweep() == {}
+    assert outbox.claim(Message, message.pk) is None
+    assert resume_campaign(campaign)
+    assert outbox.claim(Message, message.pk) is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_claims_let_exactly_one_worker_through(globe_app, subscribe):
+    subscribe("+639171234567")
+    message = send_sms(app=globe_app, to="09171234567", text="race")
+    winners, barrier = [], threading.Barrier(8)
+
+    def contend():
+        barrier.wait()
+        try:
+            if outbox.claim(Message, message.pk) is not None:
+                winners.append(1)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=contend) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert winners == [1]
+
+
+def test_rate_limiter_spaces_tokens_at_the_rate(settings):
+    key = f"test-{time.time_ns()}"
+    waits = [acquire(key, rate=10, burst=1) for _ in range(5)]
+    assert waits[0] == 0
+    assert waits[1:] == sorted(waits[1:])
+    assert 0.35 <= waits[-1] <= 0.45  # the 5th token comes 0.4 s after the first
+
+
+def test_rate_limiter_burst_is_free_then_paced():
+    key = f"test-{time.time_ns()}"
+    waits = [acquire(key, rate=100, burst=5) for _ in range(7)]
+    assert waits[:5] == [0, 0, 0, 0, 0]
+    assert 0 < waits[5] < waits[6] <= 0.03
+
+
+def test_claim_many_takes_only_due_free_rows_and_marks_lease_recoveries(globe_app, subscribe):
+    subscribe("+639171234567")
+    rows = [send_sms(app=globe_app, to="09171234567", text=f"m{n}") for n in range(4)]
+    held = outbox.claim(Message, rows[1].pk)  # another worker holds this one
+    outbox.claim(Message, rows[2].pk)
+    Message.objects.filter(pk=rows[2].pk).update(lease_until=timezone.now() - timedelta(1))
+    Message.objects.filter(pk=rows[3].pk).update(next_attempt_at=timezone.now() + timedelta(1))
+    taken = outbox.claim_many(Message, [r.pk for r in rows])
+    assert [(row.pk, row.in_doubt) for row in taken] == [(rows[0].pk, False), (rows[2].pk, True)]
+    assert held.status == "sending"
