@@ -1,0 +1,1 @@
+"""Benchmarks and chaos runs: scripts that print their figures (`make bench`)."""

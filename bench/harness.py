@@ -1,0 +1,224 @@
+"""The environment every benchmark runs in, started from scratch each time.
+
+Real PostgreSQL and Redis (BENCH_DATABASE_URL, default a fresh `hatid_bench`
+database on the local server; BENCH_REDIS_URL, default database 14 of the
+local Redis), Hatid in production mode (DEBUG off) served by gunicorn as the
+README tells production to serve it, Celery workers as separate processes,
+and the Globe Labs sandbox. Everything lives under a temporary HATID_HOME;
+`BenchEnv` is a context manager that stops what it started.
+
+    with BenchEnv("outbound") as env:
+        env.start_sandbox(); env.start_workers(2)
+        ...
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hatid_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+class BenchEnv:
+    def __init__(self, name: str):
+        self.name = name
+        self.home = Path(tempfile.mkdtemp(prefix=f"hatid-bench-{name}-"))
+        self.database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+        self.redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+        self.processes: list[subprocess.Popen] = []
+        self.sandbox = None
+        self.sandbox_process = None
+        self.web_url = ""
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
+            "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "HATID_HOME": str(self.home),
+            "LOG_LEVEL": "WARNING",
+            "PROVIDER_READ_TIMEOUT": "10",
+        }
+
+    # --- lifecycle ----------------------------------------------------------
+
+    def __enter__(self) -> BenchEnv:
+        recreate_database(self.database_url)
+        import redis
+
+        redis.Redis.from_url(self.redis_url).flushdb()
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.manage("collectstatic", "--no-input", "-v", "0")
+        os.environ.update(self.env)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        import django
+
+        django.setup()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in reversed(self.processes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+        if self.sandbox_process is not None:
+            self.sandbox_process.stop()
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def manage(self, *args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
+
+    def spawn(self, args: list[str], log: str, extra_env: dict | None = None) -> subprocess.Popen:
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env={**self.env, **(extra_env or {})},
+            stdout=(self.home / log).open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    # --- the parts ----------------------------------------------------------
+
+    def start_sandbox(self):
+        from tests.support.sandbox import SandboxControl, SandboxProcess
+
+        (self.home / "sandbox").mkdir(exist_ok=True)
+        self.sandbox_process = SandboxProcess(home=self.home / "sandbox", env=self.env).start()
+        url = self.sandbox_process.url
+        for key in ("GLOBE_API_URL", "GLOBE_OAUTH_URL", "TROPO_API_URL"):
+            self.env[key] = url
+            os.environ[key] = url
+        from django.conf import settings
+
+        settings.GLOBE_API_URL = settings.GLOBE_OAUTH_URL = settings.TROPO_API_URL = url
+        self.sandbox = SandboxControl(url)
+        return self.sandbox
+
+    def start_web(self, workers: int = 5) -> str:
+        """gunicorn, sync workers, as the README's production section says."""
+        from tests.support.http_server import free_port
+
+        port = free_port()
+        self.web_url = f"http://127.0.0.1:{port}"
+        self.env["PUBLIC_BASE_URL"] = self.web_url
+        os.environ["PUBLIC_BASE_URL"] = self.web_url
+        from django.conf import settings
+
+        settings.PUBLIC_BASE_URL = self.web_url
+        self.spawn(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            "web.log",
+        )
+        import requests
+
+        session = requests.Session()
+
+        def up():
+            try:
+                return session.get(f"{self.web_url}/healthz", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(up, 30, "gunicorn")
+        return self.web_url
+
+    def start_workers(self, processes: int, threads: int = 8, queues: str = "default,ussd"):
+        """`processes` Celery worker processes, each with a pool of `threads`."""
+        started = []
+        for n in range(processes):
+            started.append(
+                self.spawn(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "--pool",
+                        "threads",
+                        "--concurrency",
+                        str(threads),
+                        "--queues",
+                        queues,
+                        "--loglevel",
+                        "WARNING",
+                        "--without-mingle",
+                        "--without-gossip",
+                        "--hostname",
+                        f"bench{n}-{time.time_ns()}@%h",
+                    ],
+                    f"worker{n}.log",
+                )
+            )
+        return started
+
+    def stop(self, processes) -> None:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(30)
+            self.processes.remove(process)
