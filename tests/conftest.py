@@ -116,6 +116,13 @@ def _clean_redis():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _own_sandbox_seed_file(settings, tmp_path):
+    """`bootstrap_demo` writes the sandbox seed file: each test its own, never the
+    developer's var/ (and never another xdist worker's)."""
+    settings.SANDBOX_SEED_FILE = tmp_path / "sandbox-seed.json"
+
+
 @pytest.fixture
 def globe_app(db):
     return ProviderAppFactory()

@@ -171,7 +171,6 @@ def test_demo_app_answers_a_call_from_the_handset_out_of_the_box(
     sandbox, live_server, settings, tmp_path, transactional_db
 ):
     settings.PUBLIC_BASE_URL = live_server.url
-    settings.SANDBOX_SEED_FILE = tmp_path / "sandbox-seed.json"
     call_command("bootstrap_demo", stdout=io.StringIO())
     sandbox.seed(json.loads(settings.SANDBOX_SEED_FILE.read_text()))
 
