@@ -22,3 +22,14 @@ class VoiceflowsConfig(AppConfig):
         "voiceflows.add_callcampaign",
         "voiceflows.start_escalation",
     )
+
+    def ready(self):
+        from telecom.models import VoicentEscalation
+        from telecom.signals import escalation_finished
+        from voiceflows.services.escalations import on_gateway_escalation_finished
+
+        escalation_finished.connect(
+            on_gateway_escalation_finished,
+            sender=VoicentEscalation,
+            dispatch_uid="voiceflows.follow_gateway_escalation",
+        )

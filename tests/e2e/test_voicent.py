@@ -10,6 +10,8 @@ from telecom.services import voicent
 from telecom.services.errors import ServiceError
 from telecom.signals import escalation_finished
 from tests.support.sandbox import wait_for
+from voiceflows.models import Escalation
+from voiceflows.services import escalations
 
 pytestmark = pytest.mark.e2e
 A, B, C = "+639171234567", "+639181234567", "+639191234567"
@@ -220,3 +222,80 @@ def test_cancelling_an_escalation_removes_its_open_attempt(sandbox, voicent_app,
     wait_for(lambda: call_in(attempt.pk, "cancelled"))
     assert sandbox.voicent_requests()[0]["removed"]
     assert VoicentEscalation.objects.get(pk=escalation.pk).status == "cancelled"
+
+
+# --- the voice flows' escalation, run by the gateway ------------------------------------
+
+
+def test_a_voice_flow_escalation_through_voicent_follows_the_gateway(
+    sandbox, voicent_app, celery_worker
+):
+    lists_for(sandbox, A, B)
+    sandbox.phone(A, call="unanswered")
+    sandbox.phone(B, digits="4321")
+    escalation = escalations.start_escalation(
+        app=voicent_app,
+        numbers=["09171234567", "09181234567"],
+        confirmation_code="4321",
+        message="Server room too hot",
+        rounds=1,
+        provider="voicent",
+        audio_file=WAV,
+        call_list=ONE_BY_ONE,
+    )
+    assert escalation.voicent.contacts == [A, B] and escalation.flow is None
+
+    done = wait_for(
+        lambda: Escalation.objects.filter(pk=escalation.pk, status="confirmed").first(),
+        timeout=20,
+        what="the escalation confirmed",
+    )
+    assert done.confirmed_by == B and done.confirmed_at == done.voicent.confirmed_at
+    assert [r["confirm_code"] for r in sandbox.voicent_requests(kind="till_confirm")] == [
+        "4321",
+        "4321",
+    ]
+
+
+def test_cancelling_a_voice_flow_escalation_cancels_it_at_the_gateway(
+    sandbox, voicent_app, celery_worker
+):
+    lists_for(sandbox, A)
+    sandbox.configure(voicent_progress_delay=60.0)
+    escalation = escalations.start_escalation(
+        app=voicent_app,
+        numbers=[A],
+        confirmation_code="1",
+        message="x",
+        provider="voicent",
+        audio_file=WAV,
+        call_list=ONE_BY_ONE,
+    )
+    wait_for(lambda: escalation.voicent.calls.filter(status="requested").exists())
+
+    assert escalations.cancel_escalation(escalation, by="ops")
+
+    wait_for(lambda: sandbox.voicent_requests()[0]["removed"], what="removed at the gateway")
+    assert VoicentEscalation.objects.get(pk=escalation.voicent_id).status == "cancelled"
+    assert Escalation.objects.get(pk=escalation.pk).status == "cancelled"
+
+
+def test_an_end_whose_signal_was_lost_is_caught_up_by_the_watchdog(sandbox, voicent_app):
+    lists_for(sandbox, A)
+    escalation = escalations.start_escalation(
+        app=voicent_app,
+        numbers=[A],
+        confirmation_code="1",
+        message="x",
+        provider="voicent",
+        audio_file=WAV,
+        call_list=ONE_BY_ONE,
+    )
+    # The gateway's escalation ended, and the process died before the signal.
+    VoicentEscalation.objects.filter(pk=escalation.voicent_id).update(status="unconfirmed")
+    assert Escalation.objects.get(pk=escalation.pk).status == "running"
+
+    assert escalations.watch_escalations() == 1
+
+    assert Escalation.objects.get(pk=escalation.pk).status == "exhausted"
+    assert escalations.watch_escalations() == 0

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from telecom.models import ApiKey
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, VoicentAppFactory
 from voiceflows.models import CallTrigger, Escalation
 
 from .flows import session_body
@@ -126,3 +126,33 @@ def test_escalations_start_and_never_show_the_code(api):
         HTTP_IDEMPOTENCY_KEY="e2",
     )
     assert refused.status_code == 400
+
+
+def test_an_escalation_through_the_voicent_gateway_is_the_same_resource():
+    app = VoicentAppFactory()
+    partner = PartnerFactory()
+    partner.apps.add(app)
+    _, key = ApiKey.generate(partner=partner, scopes=["calls"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    body = {
+        "numbers": ["09179990001"],
+        "confirmation_code": "4321",
+        "message": "Hot",
+        "provider": "voicent",
+    }
+
+    missing = client.post("/api/v1/escalations/", body, format="json", HTTP_IDEMPOTENCY_KEY="v1")
+    created = client.post(
+        "/api/v1/escalations/",
+        {**body, "audio_file": r"C:\a.wav", "call_list": r"C:\lists\{number}.voc"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="v2",
+    )
+
+    assert missing.status_code == 400 and "call_list" in missing.json()["error"]["fields"]
+    assert created.status_code == 201, created.json()
+    assert (created.json()["provider"], created.json()["status"]) == ("voicent", "running")
+    escalation = Escalation.objects.get()
+    assert escalation.voicent.confirm_code == "4321" and escalation.voicent.partner == partner
+    assert "4321" not in created.content.decode()

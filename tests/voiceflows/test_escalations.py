@@ -141,7 +141,8 @@ def test_cancelled_escalation_calls_no_one_else(client, globe_app, escalation):
         ({"confirmation_code": "12ab"}, "confirmation_code"),
         ({"message": " "}, "message"),
         ({"rounds": 0}, "rounds"),
-        ({"provider": "voicent"}, "provider"),
+        ({"provider": "tropo"}, "provider"),
+        ({"provider": "voicent"}, "app"),  # a Globe Labs app has no gateway
     ],
 )
 def test_start_escalation_refuses_what_it_cannot_do(globe_app, menu_flow, change, field):

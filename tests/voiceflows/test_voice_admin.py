@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from telecom.roles import OPERATORS, VIEWERS
+from tests.factories import VoicentAppFactory
 from voiceflows.models import (
     CallCampaign,
     CallSession,
@@ -200,6 +201,32 @@ def test_operator_starts_and_cancels_an_escalation(client, globe_app, menu_flow)
     )
     escalation.refresh_from_db()
     assert escalation.status == "cancelled"
+
+
+def test_operator_starts_an_escalation_run_by_the_voicent_gateway(client):
+    gateway_app = VoicentAppFactory(name="Ops gateway")
+    client.force_login(staff("olive", OPERATORS))
+    form = {
+        "app": gateway_app.pk,
+        "numbers": "09179990001",
+        "message": "Wake up.",
+        "confirmation_code": "4321",
+        "rounds": 1,
+        "provider": "voicent",
+    }
+    refused = client.post(reverse("admin:voiceflows_escalation_start"), form)
+    started = client.post(
+        reverse("admin:voiceflows_escalation_start"),
+        {**form, "audio_file": r"C:\wake.wav", "call_list": r"C:\lists\{number}.voc"},
+    )
+
+    assert refused.status_code == 200 and b"call list" in refused.content
+    assert started.status_code == 302
+    escalation = Escalation.objects.get()
+    assert escalation.voicent.created_by.username == "olive"
+    page = client.get(reverse("admin:voiceflows_escalation_change", args=[escalation.pk]))
+    gateway_url = reverse("admin:telecom_voicentescalation_change", args=[escalation.voicent_id])
+    assert gateway_url.encode() in page.content and b"4321" not in page.content
 
 
 def test_voice_settings_keep_the_token_when_left_empty(admin_client, globe_app, menu_flow):

@@ -48,6 +48,17 @@ class StartEscalationForm(forms.Form):
     )
     rounds = forms.IntegerField(min_value=1, max_value=10, initial=2)
     provider = forms.ChoiceField(choices=Escalation.Provider.choices)
+    audio_file = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Voicent only: the WAV played, on the gateway's host.",
+    )
+    call_list = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text=r"Voicent only: the call list on the gateway's host, e.g. "
+        r"C:\calllists\{number}.voc ({number}: one list per person, to know who confirmed).",
+    )
 
 
 @admin.register(Escalation)
@@ -97,7 +108,10 @@ class EscalationAdmin(ReadOnlyAdmin):
                 rounds=data["rounds"],
                 name=data["name"],
                 provider=data["provider"],
+                audio_file=data["audio_file"],
+                call_list=data["call_list"],
                 source="admin",
+                created_by=request.user,
             )
             return f"Escalation {escalation} started: calling {escalation.numbers[0]}."
 

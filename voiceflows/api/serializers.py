@@ -114,6 +114,15 @@ class EscalationIn(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, default="")
     flow = serializers.SlugField(required=False, help_text="Default: the call-till-confirm flow.")
     app = serializers.IntegerField(required=False)
+    provider = serializers.ChoiceField(choices=Escalation.Provider.choices, default="globe")
+    audio_file = serializers.CharField(
+        required=False, default="", help_text="Voicent: the WAV played, on the gateway's host."
+    )
+    call_list = serializers.CharField(
+        required=False,
+        default="",
+        help_text="Voicent: the call list on the gateway's host; {number} for one per person.",
+    )
 
 
 class EscalationAttemptOut(serializers.ModelSerializer):

@@ -146,6 +146,9 @@ class EscalationList(generics.ListAPIView):
             rounds=values["rounds"],
             name=values["name"],
             flow=_flow(app, values.get("flow")),
+            provider=values["provider"],
+            audio_file=values["audio_file"],
+            call_list=values["call_list"],
             source="api",
             partner=request.user,
         )

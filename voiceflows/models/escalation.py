@@ -3,9 +3,11 @@ call a list of numbers in order, round after round, until someone enters
 the confirmation code; record who confirmed.
 
 Each `EscalationAttempt` is one call to one number. On Globe Labs it is an
-outbound call (a `CallTrigger`) whose flow asks for the code; `provider`
-leaves room for the Voicent gateway's own call-till-confirm campaigns to be
-shown through the same models.
+outbound call (a `CallTrigger`) whose flow asks for the code. Through the
+Voicent gateway the gateway's own call-till-confirm runs the calls: the
+escalation points at the `telecom.VoicentEscalation` that does the work and
+follows it (status, who confirmed), so an operator sees one escalation
+whichever provider runs it.
 """
 
 from django.db import models
@@ -24,6 +26,7 @@ class Escalation(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         EXHAUSTED = "exhausted", "Nobody confirmed (all rounds done)"
         CANCELLED = "cancelled", "Cancelled"
+        UNKNOWN = "unknown", "Outcome unknown (see the operator)"
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="escalations")
     provider = models.CharField(max_length=8, choices=Provider.choices, default=Provider.GLOBE)
@@ -34,6 +37,14 @@ class Escalation(models.Model):
         on_delete=models.PROTECT,
         related_name="escalations",
         help_text="The flow each call plays; it must ask for the code and confirm.",
+    )
+    voicent = models.OneToOneField(
+        "telecom.VoicentEscalation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalation",
+        help_text="The gateway's escalation doing the calling (Voicent only).",
     )
     name = models.CharField(max_length=100, blank=True)
     message = models.TextField(help_text="What each call says first (the flow's {{message}}).")

@@ -13,15 +13,22 @@ is exhausted.
 Everything that moves an escalation takes its row's lock, and an attempt
 ends once (a conditional update), so a late hang-up, a watchdog and a
 confirmation arriving together move it once.
+
+Through the Voicent gateway (`provider="voicent"`) the gateway's own
+call-till-confirm does the calling (`telecom.services.voicent`); the
+escalation follows it on `telecom.signals.escalation_finished`, and the
+watchdog catches up with any end whose signal was lost to a crash.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from telecom.models import ProviderApp
+from telecom.models import ProviderApp, VoicentEscalation
+from telecom.services import voicent
 from telecom.services.errors import ServiceError
 from voiceflows.models import (
     CallSession,
@@ -111,13 +118,17 @@ def start_escalation(
     flow: VoiceFlow | None = None,
     name: str = "",
     provider: str = Escalation.Provider.GLOBE,
+    audio_file: str = "",
+    call_list: str = "",
     source: str = "admin",
     partner=None,
+    created_by=None,
 ) -> Escalation:
-    if provider != Escalation.Provider.GLOBE:
-        raise ServiceError(
-            "escalations through the Voicent gateway are not available yet", field="provider"
-        )
+    """Start calling. Through Voicent, `audio_file` (the WAV played) and
+    `call_list` (on the gateway's host, `{number}` for one list per person)
+    are needed, and the gateway's own prompt asks for the code."""
+    if provider not in Escalation.Provider.values:
+        raise ServiceError("the provider is globe or voicent", field="provider")
     if isinstance(numbers, str):
         numbers = [numbers]
     valid, invalid = parse_numbers("\n".join(str(n) for n in numbers or []))
@@ -134,6 +145,32 @@ def start_escalation(
         raise ServiceError("rounds are 1 to 10", field="rounds")
     if flow is not None and flow.app_id != app.pk:
         raise ServiceError("this flow belongs to another app", field="flow")
+    if provider == Escalation.Provider.VOICENT:
+        if flow is not None:
+            raise ServiceError("the Voicent gateway plays an audio file, not a flow", field="flow")
+        gateway = voicent.start_escalation(
+            app=app,
+            reason=name or message,
+            contacts=valid,
+            audio_file=audio_file,
+            confirm_code=code,
+            call_list=call_list,
+            rounds=rounds,
+            created_by=created_by,
+            partner=partner,
+        )
+        return Escalation.objects.create(
+            app=app,
+            provider=provider,
+            voicent=gateway,
+            name=name,
+            message=message.strip(),
+            numbers=gateway.contacts,
+            rounds=rounds,
+            confirmation_code=code,
+            source=source,
+            partner=partner,
+        )
     escalation = Escalation.objects.create(
         app=app,
         flow=flow or escalation_flow(app),
@@ -258,6 +295,8 @@ def cancel_escalation(escalation: Escalation, *, by: str) -> bool:
     escalation = _locked(escalation.pk)
     if escalation.status != Escalation.Status.RUNNING:
         return False
+    if escalation.voicent_id:
+        voicent.cancel_escalation(escalation.voicent)
     now = timezone.now()
     escalation.attempts.filter(status=EscalationAttempt.Status.CALLING).update(
         status=EscalationAttempt.Status.CANCELLED, ended_at=now, note=f"cancelled by {by}"
@@ -267,8 +306,48 @@ def cancel_escalation(escalation: Escalation, *, by: str) -> bool:
     return True
 
 
+STATUS_OF_GATEWAY = {
+    VoicentEscalation.Status.CONFIRMED: Escalation.Status.CONFIRMED,
+    VoicentEscalation.Status.UNCONFIRMED: Escalation.Status.EXHAUSTED,
+    VoicentEscalation.Status.CANCELLED: Escalation.Status.CANCELLED,
+    VoicentEscalation.Status.UNKNOWN: Escalation.Status.UNKNOWN,
+}
+
+
+def follow_gateway(gateway: VoicentEscalation) -> bool:
+    """Copy how the gateway's escalation ended onto the escalation it runs.
+
+    An unknown outcome can still be settled later by an operator, so an
+    escalation shown as unknown follows again."""
+    status = STATUS_OF_GATEWAY.get(gateway.status)
+    if status is None:
+        return False
+    return bool(
+        Escalation.objects.filter(
+            voicent=gateway, status__in=[Escalation.Status.RUNNING, Escalation.Status.UNKNOWN]
+        )
+        .exclude(status=status)
+        .update(
+            status=status,
+            confirmed_by=gateway.confirmed_by,
+            confirmed_at=gateway.confirmed_at,
+            finished_at=gateway.finished_at or timezone.now(),
+        )
+    )
+
+
+def on_gateway_escalation_finished(sender, escalation: VoicentEscalation, **kwargs) -> None:
+    follow_gateway(escalation)
+
+
 def watch_escalations() -> int:
-    """Attempts whose call never reported an end by their deadline give way to the next."""
+    """Attempts whose call never reported an end by their deadline give way to the
+    next; escalations run by the gateway catch up with how it ended."""
+    behind = Escalation.objects.filter(
+        Q(status=Escalation.Status.RUNNING) | Q(status=Escalation.Status.UNKNOWN),
+        voicent__isnull=False,
+    ).exclude(voicent__status=F("status"))
+    caught_up = sum(follow_gateway(e.voicent) for e in behind.select_related("voicent")[:200])
     overdue = EscalationAttempt.objects.filter(
         status=EscalationAttempt.Status.CALLING, deadline_at__lt=timezone.now()
     )
@@ -277,4 +356,4 @@ def watch_escalations() -> int:
         with transaction.atomic():
             _end_attempt(attempt, EscalationAttempt.Status.NO_ANSWER, "no outcome by the deadline")
             moved += 1
-    return moved
+    return moved + caught_up
