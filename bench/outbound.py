@@ -12,7 +12,9 @@ ratios: the official Globe Connect SDK sending in the plain loop its docs
 show, and a bare `requests.Session` loop (the HTTP limit).
 
     .venv/bin/python bench/outbound.py [--messages 10000] [--workers 1,2,4]
-        [--latencies 0,50] [--threads 8] [--baseline-seconds 15]
+        [--latencies 0,50] [--threads 8] [--baseline-seconds 15] [--quick]
+
+`--quick`: 1,000 messages, 1 and 2 workers, 5-second baselines.
 """
 
 from __future__ import annotations
@@ -125,7 +127,10 @@ def main() -> None:
     parser.add_argument("--latencies", default="0,50")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--baseline-seconds", type=float, default=15)
+    parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    if args.quick:
+        args.messages, args.workers, args.baseline_seconds = 1000, "1,2", 5.0
     rows = []
     with BenchEnv("outbound") as env:
         sandbox = env.start_sandbox()
