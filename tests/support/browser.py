@@ -1,7 +1,7 @@
 """The system Chromium, driven by Playwright, for the browser tests.
 
-`chromium_page()` opens a headless page (with a 10 s default timeout) and
-closes the browser afterwards. Playwright's sync API keeps an event loop
+`chromium_page()` opens a headless page (with a 30 s default timeout: CI
+machines are shared) and closes the browser afterwards. Playwright's sync API keeps an event loop
 running in the test's thread, which Django takes for an async context: the
 page allows the test's own (synchronous) queries meanwhile, and closes the
 connections they opened in that context, or the test database could not be
@@ -36,7 +36,7 @@ def chromium_page():
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             page = browser.new_page()
-            page.set_default_timeout(10_000)
+            page.set_default_timeout(30_000)
             try:
                 yield page
             finally:
