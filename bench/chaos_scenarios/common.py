@@ -221,6 +221,30 @@ def start_beat(env):
     )
 
 
+def wait_for_workers(expected: int, timeout: float = 60) -> None:
+    """bench.world's wait, tolerating a broker connection that a Redis restart
+    closed under this process (the next ping takes a fresh one)."""
+    from config.celery import app
+
+    def answered():
+        try:
+            return len(app.control.ping(timeout=0.5) or []) >= expected
+        except Exception:
+            app.pool.force_close_all()
+            return False
+
+    wait(answered, timeout, f"{expected} Celery worker(s) to answer", interval=0.2)
+
+
+def body_bytes(body) -> bytes | None:
+    """A callback body as the sandbox lists it (JSON decoded, or text) on the wire."""
+    import json
+
+    if body in (None, "", {}):
+        return None
+    return body.encode() if isinstance(body, str) else json.dumps(body).encode()
+
+
 def children(pid: int) -> list[int]:
     import psutil
 
@@ -257,25 +281,32 @@ def stop_processes(env, processes) -> None:
 def hammer(request, times: int, concurrency: int = 64) -> list:
     """Call `request(session)` `times` times from `concurrency` threads, each with
     its own keep-alive session, all released at once; the answers in order."""
+    return hammer_each(lambda session, _: request(session), range(times), concurrency)
+
+
+def hammer_each(request, items, concurrency: int = 64) -> list:
+    """`request(session, item)` for each item, from `concurrency` threads released
+    at once; the answers (or the exceptions raised) in the items' order."""
     import threading
 
     import requests
 
+    items = list(items)
     local = threading.local()
-    gate = threading.Barrier(min(concurrency, times))
+    gate = threading.Barrier(max(1, min(concurrency, len(items))))
 
-    def one(i):
+    def one(item):
         if not hasattr(local, "session"):
             local.session = requests.Session()
             with contextlib.suppress(threading.BrokenBarrierError):
                 gate.wait(10)
         try:
-            return request(local.session)
+            return request(local.session, item)
         except requests.RequestException as exc:
             return exc
 
     with ThreadPoolExecutor(concurrency) as pool:
-        return list(pool.map(one, range(times)))
+        return list(pool.map(one, items))
 
 
 def status_counts(answers: list) -> dict:

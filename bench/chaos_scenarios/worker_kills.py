@@ -73,7 +73,8 @@ def _finish(outcome, env, app, ids, phase: str, kills: int, last_kill: float) ->
 
 
 def run(env, *, quick: bool, rng, redis) -> Outcome:
-    from bench.world import app_with_subscribers, wait_for_workers
+    from bench.chaos_scenarios.common import wait_for_workers
+    from bench.world import app_with_subscribers
 
     outcome = Outcome("worker_kills")
     messages = 200 if quick else 2000
