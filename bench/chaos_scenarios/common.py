@@ -221,17 +221,22 @@ def start_beat(env):
     )
 
 
-def wait_for_workers(expected: int, timeout: float = 60) -> None:
-    """bench.world's wait, tolerating a broker connection that a Redis restart
-    closed under this process (the next ping takes a fresh one)."""
-    from config.celery import app
+def wait_for_workers(expected: int, timeout: float = 90) -> None:
+    """bench.world's wait, but each ping from a fresh Celery app: after a Redis
+    restart, this process's own app still believes its reply queue is bound
+    (kombu keeps the bindings in Redis, and remembers having declared them),
+    so the workers' answers would go nowhere."""
+    from celery import Celery
+    from django.conf import settings
 
     def answered():
+        probe = Celery("chaos-probe", broker=settings.CELERY_BROKER_URL)
         try:
-            return len(app.control.ping(timeout=0.5) or []) >= expected
+            return len(probe.control.ping(timeout=0.5) or []) >= expected
         except Exception:
-            app.pool.force_close_all()
             return False
+        finally:
+            probe.close()
 
     wait(answered, timeout, f"{expected} Celery worker(s) to answer", interval=0.2)
 
