@@ -1,0 +1,130 @@
+"""Scenario 1: workers SIGKILLed in the middle of a send.
+
+Two prefork workers (children are processes, so one can die alone) send
+through `send_sms` while, at random moments, a child is SIGKILLed (20 times),
+then, on a second batch, a worker's main process (3 times, restarted each
+time; its orphaned children go with it). The sandbox is slowed down
+(latency) so that the send spans the kills. A killed attempt leaves its rows
+`sending` under a lease that the outbox sweeper takes back when it expires,
+and tasks the dead worker held are lost with it (acks_late keeps them in
+Redis's unacked set for the visibility timeout): the sweeper re-publishes.
+
+Counted per phase: kills, messages, delivered, lost, delivered twice,
+resubmissions (the sandbox answered a repeated clientCorrelator), and how
+long after the last kill the last message was sent (must be under a minute).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+
+from bench.chaos_scenarios.common import (
+    Outcome,
+    children,
+    kill_group,
+    sms_delivery_checks,
+    start_prefork_worker,
+    stop_processes,
+    wait,
+)
+
+RECOVERY_LIMIT_SECONDS = 60
+
+
+def _enqueue(app, subscribers, count: int) -> list[int]:
+    from telecom.services.messaging import send_sms
+
+    tag = uuid.uuid4().hex[:8]
+    return [
+        send_sms(app=app, to=subscribers[n % len(subscribers)], text=f"chaos {tag} {n}").pk
+        for n in range(count)
+    ]
+
+
+def _unsent(ids):
+    from telecom.models import Message
+
+    return Message.objects.filter(pk__in=ids).exclude(status="sent").count()
+
+
+def _finish(outcome, env, app, ids, phase: str, kills: int, last_kill: float) -> dict:
+    from django.db.models import Max
+
+    from telecom.models import Message
+
+    try:
+        wait(lambda: _unsent(ids) == 0, 180, f"{phase}: every message sent", interval=0.5)
+    except TimeoutError:
+        outcome.check(False, f"{phase}: {_unsent(ids)} message(s) still unsent after 180 s")
+    last = Message.objects.filter(pk__in=ids).aggregate(last=Max("finished_at"))["last"]
+    after = round(last.timestamp() - last_kill, 1) if last else None
+    counts = sms_delivery_checks(outcome, env, app, ids)
+    outcome.check(
+        after is not None and after <= RECOVERY_LIMIT_SECONDS,
+        f"{phase}: the last message was sent {after} s after the last kill "
+        f"(limit {RECOVERY_LIMIT_SECONDS} s)",
+    )
+    result = {"kills": kills, **counts, "done_after_last_kill_s": after}
+    outcome.count(**{phase: result})
+    return result
+
+
+def run(env, *, quick: bool, rng, redis) -> Outcome:
+    from bench.chaos_scenarios.common import wait_for_workers
+    from bench.world import app_with_subscribers
+
+    outcome = Outcome("worker_kills")
+    messages = 200 if quick else 2000
+    child_kills, main_kills = (5, 1) if quick else (20, 3)
+    concurrency = 3
+    # Slow enough that the send outlasts the kills: 2 workers x 3 children.
+    env.sandbox.set_fault("sms", latency_ms=60)
+    workers = [start_prefork_worker(env, n, concurrency) for n in range(2)]
+    try:
+        wait_for_workers(2)
+        # --- children ---------------------------------------------------------
+        app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580101")
+        ids = _enqueue(app, subscribers, messages)
+        kills, last_kill = 0, time.time()
+        while kills < child_kills:
+            time.sleep(rng.uniform(0.2, 1.0) if not quick else rng.uniform(0.2, 0.6))
+            if _unsent(ids) == 0:
+                break
+            worker = rng.choice(workers)
+            pids = children(worker.pid)
+            if not pids:
+                continue
+            os.kill(rng.choice(pids), signal.SIGKILL)
+            kills += 1
+            last_kill = time.time()
+        outcome.check(kills == child_kills, f"only {kills} child kill(s) before the send ended")
+        _finish(outcome, env, app, ids, "children", kills, last_kill)
+
+        # --- main processes ------------------------------------------------------
+        app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580102")
+        ids = _enqueue(app, subscribers, messages)
+        kills, last_kill, restarted = 0, time.time(), 2
+        while kills < main_kills:
+            time.sleep(rng.uniform(0.5, 2.0) if not quick else rng.uniform(0.3, 1.0))
+            if _unsent(ids) == 0:
+                break
+            victim = rng.choice(workers)
+            os.kill(victim.pid, signal.SIGKILL)
+            kills += 1
+            last_kill = time.time()
+            # Its children are orphans now; a host that dies takes them too.
+            time.sleep(0.2)
+            kill_group(victim)
+            workers.remove(victim)
+            env.processes.remove(victim)
+            workers.append(start_prefork_worker(env, restarted, concurrency))
+            restarted += 1
+        outcome.check(kills == main_kills, f"only {kills} main kill(s) before the send ended")
+        _finish(outcome, env, app, ids, "main", kills, last_kill)
+    finally:
+        env.sandbox.clear_faults()
+        stop_processes(env, workers)
+    return outcome
