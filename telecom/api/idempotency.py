@@ -13,6 +13,7 @@
 """
 
 import hashlib
+import json
 from datetime import timedelta
 from functools import wraps
 
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from telecom.api.errors import IdempotencyConflict, IdempotencyMismatch
 from telecom.models import IdempotencyRecord
@@ -67,7 +69,7 @@ def _claim(api_key, key: str, digest: str) -> tuple[IdempotencyRecord, bool]:
         record.status = IdempotencyRecord.Status.IN_PROGRESS
         record.locked_until = lock
         record.created_at = now
-        record.response_status = record.response_body = None
+        record.response_status, record.response_body = None, ""
         record.save()
         return record, False
 
@@ -85,7 +87,7 @@ def idempotent(view_method):
         record, replay = _claim(request.auth, key, _request_digest(request))
         if replay:
             return Response(
-                record.response_body,
+                json.loads(record.response_body),
                 status=record.response_status,
                 headers={"Idempotent-Replayed": "true"},
             )
@@ -98,7 +100,7 @@ def idempotent(view_method):
                     status=IdempotencyRecord.Status.COMPLETED,
                     locked_until=None,
                     response_status=response.status_code,
-                    response_body=response.data,
+                    response_body=json.dumps(response.data, cls=JSONEncoder),
                 )
         except _DoNotStore as undo:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()

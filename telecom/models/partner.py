@@ -132,7 +132,9 @@ class IdempotencyRecord(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices)
     locked_until = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
+    # The answer as JSON text, not jsonb: jsonb reorders keys, and a replay must
+    # be the same answer byte for byte.
+    response_body = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

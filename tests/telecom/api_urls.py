@@ -17,7 +17,7 @@ from telecom.services.errors import ServiceError
 class PartnerOut(serializers.ModelSerializer):
     class Meta:
         model = Partner
-        fields = ["id", "name"]
+        fields = ["name", "id"]  # not jsonb's order: a replay must keep the answer's
 
 
 class CreateIn(serializers.Serializer):

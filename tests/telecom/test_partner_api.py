@@ -114,7 +114,7 @@ def test_same_key_and_body_replays_the_first_answer_without_doing_it_again(api):
     first = post(api, {"name": "once"})
     second = post(api, {"name": "once"})
     assert first.status_code == second.status_code == 201
-    assert second.json() == first.json()
+    assert second.content == first.content  # byte for byte, key order included
     assert second["Idempotent-Replayed"] == "true"
     assert Partner.objects.filter(name="once").count() == 1
 
