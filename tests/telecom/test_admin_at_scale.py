@@ -75,3 +75,25 @@ def test_filtered_or_small_message_lists_are_counted_exactly(admin_client, messa
 @pytest.mark.parametrize("model", [Message, Subscriber, CallbackEvent, Charge, OutboundCall])
 def test_the_big_lists_page_with_the_estimating_paginator(model):
     assert admin.site._registry[model].paginator is EstimatedCountPaginator
+
+
+def test_message_list_does_not_scan_the_table_for_its_months(admin_client, messages):
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(reverse("admin:telecom_message_changelist"))
+    assert page.status_code == 200
+    assert not [q for q in queries if "DATE_TRUNC" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (Message, "created_at"),
+        (CallbackEvent, "received_at"),
+        (Charge, "created_at"),
+        (OutboundCall, "started_at"),
+    ],
+)
+def test_the_big_logs_filter_by_date_without_a_date_hierarchy(model, field):
+    model_admin = admin.site._registry[model]
+    assert model_admin.date_hierarchy is None
+    assert field in model_admin.list_filter
