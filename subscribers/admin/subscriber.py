@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from subscribers.admin.actions import SubscriberActions
 from subscribers.models import AccessToken, ConsentEvent, Subscriber, Tag
+from telecom.admin.pagination import EstimatedCountPaginator
 from telecom.msisdn import try_normalize
 
 
@@ -78,6 +79,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
     search_fields = ["msisdn"]
     search_help_text = "A number in any form: 0917 123 4567, 9171234567, +639171234567…"
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_per_page = 100
     readonly_fields = [
         "app",

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from telecom.admin.pagination import EstimatedCountPaginator
 from telecom.errors import ProviderConfigurationError, ProviderError
 from telecom.send_once import resolve_rows, retry_rows
 from telecom.services.errors import ServiceError
@@ -20,6 +21,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     # Counting a log table of millions of rows on every page is the slowest
     # query of the page and tells the operator nothing.
     show_full_result_count = False
+    # And counting it unfiltered for the paginator is the same query again.
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request) -> bool:
         return False

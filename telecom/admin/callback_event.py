@@ -11,10 +11,11 @@ from telecom.redaction import redact_body, redact_query
 @admin.register(CallbackEvent)
 class CallbackEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "received_at", "app", "kind", "method", "status", "note", "attempts"]
-    list_filter = ["status", "kind", "app"]
+    list_filter = ["status", "kind", "app", "received_at"]
     list_select_related = ["app"]
     search_fields = ["=id", "note", "error"]
-    date_hierarchy = "received_at"
+    # No date_hierarchy: its bar lists the months with rows, a DISTINCT over the whole
+    # table on every page (0.5 s at 1,000,000 rows); the date filter narrows as well.
     actions = ["rerun"]
     fields = [
         "app",

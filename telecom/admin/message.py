@@ -74,7 +74,8 @@ class MessageAdmin(ReadOnlyAdmin):
     list_select_related = ["app"]
     search_fields = ["msisdn", "text", "=client_correlator"]
     search_help_text = "A number in any form, words of the text, or a clientCorrelator."
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its bar lists the months with rows, a DISTINCT over the whole
+    # table on every page (0.5 s at 1,000,000 rows); the date filter narrows as well.
     actions = ["retry", "cancel", "ask_provider", "settle_sent", "settle_unsent"]
     fieldsets = [
         (

@@ -35,10 +35,11 @@ class ChargeAdmin(ReadOnlyAdmin):
         "platform_status",
         "last_error",
     ]
-    list_filter = ["status", OutcomeUnknownFilter, "app"]
+    list_filter = ["status", OutcomeUnknownFilter, "app", "created_at"]
     list_select_related = ["app"]
     search_fields = ["=reference_code", "msisdn", "=server_reference_code"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its bar lists the months with rows, a DISTINCT over the whole
+    # table on every page (0.5 s at 1,000,000 rows); the date filter narrows as well.
     actions = ["mark_charged", "mark_failed"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -17,10 +17,11 @@ class OutboundCallAdmin(ReadOnlyAdmin):
         "latency_ms",
         "correlation",
     ]
-    list_filter = ["provider", "outcome", "operation"]
+    list_filter = ["provider", "outcome", "operation", "started_at"]
     list_select_related = ["app"]
     search_fields = ["=correlation"]
-    date_hierarchy = "started_at"
+    # No date_hierarchy: its bar lists the months with rows, a DISTINCT over the whole
+    # table on every page (0.5 s at 1,000,000 rows); the date filter narrows as well.
     fields = [
         "started_at",
         "app",

@@ -45,6 +45,7 @@ control = [
     path("_sandbox/subscribers", registry.subscribers),
     path("_sandbox/grants", registry.grants),
     path("_sandbox/grants/revoke", registry.revoke_grants),
+    path("_sandbox/grants/bulk", registry.bulk_grants),
     path("_sandbox/settings", registry.settings),
     path("_sandbox/reset", registry.reset),
     path("_sandbox/handsets/<str:number>", handsets.state),

@@ -67,6 +67,43 @@ def test_grant_shortcut_and_listing(sandbox, app):
     assert sandbox.grants(number="09171234567") == [granted]
 
 
+def test_bulk_grants_create_handsets_and_keep_live_tokens(sandbox, platform, app):
+    kept = sandbox.grant(app["app_id"], "+639171234567")["access_token"]
+    tokens = sandbox.grant_many(
+        app["app_id"], ["09171234567", "+639171234568", "9171234569"], balance="7.50"
+    )
+    assert set(tokens) == {"+639171234567", "+639171234568", "+639171234569"}
+    assert tokens["+639171234567"] == kept
+    assert len(set(tokens.values())) == 3
+    balances = {s["number"]: s["balance"] for s in sandbox.subscribers()}
+    assert balances["+639171234568"] == "7.50"
+    assert {g["number"] for g in sandbox.grants(app_id=app["app_id"])} == set(tokens)
+    again = sandbox.grant_many(app["app_id"], ["+639171234568"])
+    assert again == {"+639171234568": tokens["+639171234568"]}
+    sent = platform.sms(
+        tokens["+639171234569"],
+        {"address": "tel:+639171234569", "outboundSMSTextMessage": {"message": "hi"}},
+    )
+    assert sent.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"app_id": "nope", "numbers": ["09171234567"]},
+        {"numbers": "09171234567"},
+        {"numbers": []},
+        {"numbers": ["12ab"]},
+        {"numbers": ["09171234567"], "balance": "lots"},
+    ],
+)
+def test_bulk_grants_refuse_what_cannot_be_granted(sandbox, app, fields):
+    with pytest.raises(SandboxError) as refused:
+        sandbox.grant_many(**{"app_id": app["app_id"], **fields})
+    assert refused.value.status in (400, 404) and refused.value.body["error"]
+    assert sandbox.grants() == []
+
+
 def test_app_detail_shows_the_wallet_ledger(sandbox, platform, token, app):
     platform.sms(token, {"address": NUMBER, "outboundSMSTextMessage": {"message": "x" * 200}})
     platform.sms("bad-token", {"address": NUMBER, "outboundSMSTextMessage": {"message": "x"}})

@@ -226,6 +226,12 @@ class SandboxControl:
         params = {k: v for k, v in {"app_id": app_id, "number": number}.items() if v}
         return self.call("GET", "/_sandbox/grants", params=params)["grants"]
 
+    def grant_many(self, app_id: str, numbers: list[str], **fields) -> dict[str, str]:
+        """Consent for many numbers in one request, creating their handsets
+        (`balance=` their load): {E.164 number: access token}."""
+        body = {"app_id": app_id, "numbers": numbers, **fields}
+        return self.call("POST", "/_sandbox/grants/bulk", json=body)["tokens"]
+
     def revoke_grants(self, app_id: str, number: str) -> dict:
         """End the app's grants for the number silently (the app learns it from a 401)."""
         return self.call(

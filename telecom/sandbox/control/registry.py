@@ -6,6 +6,8 @@
 - `GET|POST /_sandbox/subscribers`.
 - `GET|POST /_sandbox/grants`: read tokens, or grant one directly (no callback),
   for tests that do not need to act out the consent.
+- `POST /_sandbox/grants/bulk` (`{"app_id", "numbers": [...], "balance"}`): grant
+  many numbers at once, creating their handsets; `{"tokens": {number: token}}`.
 - `GET|POST /_sandbox/settings`: the knobs of `telecom.sandbox.conf`.
 - `POST /_sandbox/reset`: empty every sandbox table, clear faults and knobs,
   drop pending background work, then register the `--seed` apps again
@@ -107,6 +109,26 @@ def grants(request):
     if request.GET.get("number"):
         found = found.filter(subscriber__number=number_of(request.GET["number"]))
     return JsonResponse({"grants": [_grant_json(grant) for grant in found]})
+
+
+MAX_BULK = 200_000
+
+
+@control_view("POST")
+def bulk_grants(request):
+    data = body(request)
+    app = App.objects.filter(app_id=data.get("app_id") or "").first()
+    if app is None:
+        raise ControlError(404, f"no app {data.get('app_id')!r}")
+    numbers = data.get("numbers")
+    if not isinstance(numbers, list) or not 0 < len(numbers) <= MAX_BULK:
+        raise ControlError(400, f"numbers must be a list of 1 to {MAX_BULK} numbers")
+    balance = None
+    if "balance" in data:
+        balance = accounts.amount(data["balance"], "balance")
+    normalized = list(dict.fromkeys(number_of(str(number)) for number in numbers))
+    issued = consent.issue_tokens(app, normalized, balance)
+    return JsonResponse({"tokens": issued}, status=201)
 
 
 @control_view("POST")

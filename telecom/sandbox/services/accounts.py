@@ -74,6 +74,11 @@ def _amount(value, name: str, places: str = "0.01") -> Decimal:
     return amount
 
 
+def amount(value, name: str) -> Decimal:
+    """`value` as money (two places), or a RegistrationError naming `name`."""
+    return _amount(value, name)
+
+
 def _promos(value) -> dict[str, str]:
     if isinstance(value, list):
         _require(all(isinstance(v, str) and v for v in value), "promos must be names")

@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from telecom.sandbox import callbacks, tokens
+from telecom.sandbox import callbacks, conf, tokens
 from telecom.sandbox.models import App, AuthCode, Callback, ChargingOptIn, Grant, Subscriber
 from telecom.sandbox.router import SANDBOX_DB
 from telecom.sandbox.services import handsets
@@ -53,6 +53,44 @@ def issue_token(app: App, subscriber: Subscriber, source: str) -> Grant:
             )
     except IntegrityError:  # a concurrent consent won
         return Grant.objects.get(app=app, subscriber=subscriber, active=True)
+
+
+BULK_CHUNK = 2000
+
+
+def issue_tokens(app: App, numbers: list[str], balance: Decimal | None = None) -> dict[str, str]:
+    """Consent for many numbers at once (benchmarks seed 100,000): each E.164
+    number -> its live token. Handsets that do not exist yet are created with
+    `balance` (the default load when None); live grants are kept, as
+    `issue_token` keeps them. A few statements per thousand numbers."""
+    if balance is None:
+        balance = Decimal(conf.option("default_subscriber_balance"))
+    issued: dict[str, str] = {}
+    for start in range(0, len(numbers), BULK_CHUNK):
+        chunk = numbers[start : start + BULK_CHUNK]
+        with transaction.atomic(using=SANDBOX_DB):
+            Subscriber.objects.bulk_create(
+                [Subscriber(number=number, balance=balance) for number in chunk],
+                ignore_conflicts=True,
+            )
+            ids = dict(Subscriber.objects.filter(number__in=chunk).values_list("pk", "number"))
+            live = Grant.objects.filter(app=app, active=True, subscriber_id__in=ids)
+            issued.update(live.values_list("subscriber__number", "access_token"))
+            Grant.objects.bulk_create(
+                [
+                    Grant(
+                        app=app,
+                        subscriber_id=pk,
+                        source=Grant.Source.CONTROL,
+                        access_token=secrets.token_urlsafe(32),
+                    )
+                    for pk, number in ids.items()
+                    if number not in issued
+                ]
+            )
+            issued.update(live.values_list("subscriber__number", "access_token"))
+    tokens.forget()
+    return issued
 
 
 def new_code(app: App, subscriber: Subscriber, source: str, amount=None) -> AuthCode:
