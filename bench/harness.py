@@ -83,6 +83,7 @@ class BenchEnv:
     # --- lifecycle ----------------------------------------------------------
 
     def __enter__(self) -> BenchEnv:
+        self._hold_database()
         recreate_database(self.database_url)
         import redis
 
@@ -112,6 +113,21 @@ class BenchEnv:
 
         connections.close_all()
         shutil.rmtree(self.home, ignore_errors=True)
+
+    def _hold_database(self) -> None:
+        """Starting drops the database: refuse to start while another run uses it."""
+        import fcntl
+        import hashlib
+
+        digest = hashlib.sha256(self.database_url.encode()).hexdigest()[:16]
+        self._lock = open(Path(tempfile.gettempdir()) / f"hatid-bench-{digest}.lock", "w")  # noqa: SIM115
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.exit(
+                f"another benchmark is using {self.database_url}: wait for it, "
+                "or give this one its own BENCH_DATABASE_URL"
+            )
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
