@@ -18,7 +18,7 @@ the exit status is non-zero if any failed.
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_chaos \\
         .venv/bin/python bench/chaos.py [--quick] [--seed N] [scenario ...]
 
-The outbox timings are the defaults (45 s lease, 10 s sweep, 30 s stale
+The outbox timings are the defaults (30 s lease, 5 s sweep, 30 s stale
 publish) except with --quick, which shortens them (8 s, 1 s, 3 s) so that
 all scenarios run in well under two minutes; retries back off from 0.5 s up
 to 4 s (defaults: 2 s up to 300 s) and the provider read timeout is 3 s, so

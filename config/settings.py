@@ -219,7 +219,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "telecom.tasks.sweep_outbox",
-        "schedule": env_float("OUTBOX_SWEEP_INTERVAL_SECONDS", 10.0),
+        "schedule": env_float("OUTBOX_SWEEP_INTERVAL_SECONDS", 5.0),
     },
     "assemble-stale-multiparts": {
         "task": "telecom.tasks.assemble_stale_multiparts",
@@ -255,9 +255,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- The outbox (telecom.outbox) ------------------------------------------------
 
-# A worker's claim on a row; longer than connect + read timeouts, so a live
-# worker never loses its row to another.
-OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 45)
+# A worker's claim on a chunk of rows. Longer than connect + read timeouts: a
+# row is attempted only while its attempt can end inside the lease (the rest
+# of the chunk is given back), so a live worker never loses a row, and a
+# killed worker's rows are swept within lease + sweep interval.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 30)
 # A queued row whose task has not run this long after its publish is re-published.
 OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 30)
 OUTBOX_RETRY_BASE_SECONDS = env_float("OUTBOX_RETRY_BASE_SECONDS", 2.0)

@@ -17,12 +17,21 @@ row's next state, the same way for every kind:
 
 Subclasses set `model` and implement `send(row)`; they may override
 `record`, `done_status`, `deadline_seconds` and the hooks.
+
+A chunk's rows share one lease. A row is attempted only while its attempt
+can still end inside that lease (the lease less the HTTP timeouts); when a
+slow provider runs the chunk past that point, the rows not yet attempted
+are given back to the queue rather than lost to a lease that expires under
+a live worker. So the lease can stay short, and a killed worker's rows are
+swept soon after it died.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
+from django.conf import settings
 from django.db import transaction
 
 from telecom import outbox
@@ -89,14 +98,31 @@ class Delivery:
         done = []
         for start in range(0, len(pks), chunk):
             rows = outbox.claim_many(self.model, pks[start : start + chunk])
-            outcomes = [self.attempt(row) for row in rows]
+            outcomes, left = self.attempt_within_lease(rows)
             # The requests' log and the outcomes commit together.
             with transaction.atomic():
                 save_calls([call for _, _, _, calls in outcomes for call in calls])
                 for row, result, error, _ in outcomes:
                     self.settle(row, result, error)
-            done.extend(rows)
+            if left:
+                outbox.give_back(left)
+            done.extend(row for row, *_ in outcomes)
         return done
+
+    def attempt_within_lease(self, rows: list) -> tuple[list, list]:
+        """Attempt the claimed rows while an attempt can still end inside the
+        lease; (the outcomes, the rows left unattempted)."""
+        timeouts = settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT
+        last_start = time.monotonic() + settings.OUTBOX_LEASE_SECONDS - timeouts
+        outcomes, left = [], []
+        for row in rows:
+            # A row in doubt is never given back: back in the queue it would
+            # lose its doubt, and its attempt makes no request when that matters.
+            if outcomes and time.monotonic() > last_start and not row.in_doubt:
+                left.append(row)
+            else:
+                outcomes.append(self.attempt(row))
+        return outcomes, left
 
     def attempt(self, row):
         """Send one row; (row, result, error, the requests made)."""

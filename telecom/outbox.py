@@ -219,6 +219,25 @@ def retry_later(row: OutboxRow, error: str, *, delay: float | None = None, **fie
     return bool(updated)
 
 
+def give_back(rows: list[OutboxRow]) -> int:
+    """Return claimed rows that were never attempted to the queue, due now, and
+    publish them again. Their claim is undone (`attempts` counts attempts made),
+    and only where this claim still holds them."""
+    model = type(rows[0])
+    now = timezone.now()
+    ids = [row.pk for row in rows]
+    held = Q(status=SENDING, lease_until=rows[0].lease_until, in_doubt=False)
+    count = model.objects.filter(held, pk__in=ids).update(
+        status=QUEUED,
+        lease_until=None,
+        next_attempt_at=now,
+        enqueued_at=now,
+        attempts=F("attempts") - 1,
+    )
+    enqueue_on_commit(model, ids)
+    return count
+
+
 def past_deadline(row: OutboxRow, deadline_seconds: float) -> bool:
     start = row.retry_from or row.created_at
     return timezone.now() - start > timedelta(seconds=deadline_seconds)

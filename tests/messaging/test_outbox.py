@@ -10,6 +10,7 @@ from django.db import connections
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.delivery import Delivery
 from telecom.models import Campaign, Message
 from telecom.ratelimit import acquire
 from telecom.services.messaging import send_sms
@@ -144,3 +145,42 @@ def test_claim_many_takes_only_due_free_rows_and_marks_lease_recoveries(globe_ap
     taken = outbox.claim_many(Message, [r.pk for r in rows])
     assert [(row.pk, row.in_doubt) for row in taken] == [(rows[0].pk, False), (rows[2].pk, True)]
     assert held.status == "sending"
+
+
+class RecordingDelivery(Delivery):
+    """A delivery whose provider is a list: what was sent, in order."""
+
+    model = Message
+    done_status = "sent"
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, row):
+        self.sent.append(row.pk)
+
+
+def test_a_chunk_past_its_lease_budget_gives_its_unattempted_rows_back(
+    globe_app, subscribe, settings
+):
+    subscribe("+639171234567")
+    rows = [send_sms(app=globe_app, to="09171234567", text=f"m{n}") for n in range(3)]
+    # No attempt could end inside this lease: only the first row is attempted.
+    settings.OUTBOX_LEASE_SECONDS = 1
+    settings.PROVIDER_CONNECT_TIMEOUT = settings.PROVIDER_READ_TIMEOUT = 1
+    delivery = RecordingDelivery()
+
+    done = delivery.run_many([r.pk for r in rows])
+
+    assert delivery.sent == [rows[0].pk] and [r.pk for r in done] == [rows[0].pk]
+    states = dict(Message.objects.values_list("pk", "status"))
+    assert [states[r.pk] for r in rows] == ["sent", "queued", "queued"]
+    given_back = Message.objects.filter(pk__in=[rows[1].pk, rows[2].pk])
+    assert {(m.attempts, m.lease_until) for m in given_back} == {(0, None)}
+    assert all(m.next_attempt_at <= timezone.now() for m in given_back)
+
+    settings.OUTBOX_LEASE_SECONDS = 30
+    delivery.run_many([r.pk for r in rows])
+
+    assert delivery.sent == [r.pk for r in rows]
+    assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
