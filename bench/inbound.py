@@ -267,7 +267,11 @@ def comparisons(rows: list[dict]) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a few seconds per run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about a second per run (~25 s of load after the harness's ~30 s of setup)",
+    )
     parser.add_argument("--seconds", type=float, default=10, help="each open-loop run")
     parser.add_argument("--peak-seconds", type=float, default=15, help="closed loop, in all")
     parser.add_argument("--rounds", type=int, default=3, help="closed-loop rounds")
@@ -278,8 +282,8 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=50)
     args = parser.parse_args()
     if args.quick:
-        args.seconds, args.peak_seconds, args.warmup_seconds = 2, 3, 1
-        args.rounds, args.senders = 1, 10
+        args.seconds, args.peak_seconds, args.warmup_seconds = 1, 1.5, 0.3
+        args.rounds, args.senders = 1, 5
     with BenchEnv("inbound") as env:
         sandbox = env.start_sandbox()
         web = env.start_web(args.web_workers)

@@ -216,7 +216,7 @@ def _run(jobs) -> Report:
 def closed_loop(target: Target, unit_streams, concurrency: int, seconds: float) -> Report:
     """One process per entry of `unit_streams` (iterables of units), each with
     `concurrency` requests in flight."""
-    start_at = time.time() + 0.5
+    start_at = time.time() + 0.2
     return _run(
         [(_closed, (target, units, concurrency, seconds, start_at)) for units in unit_streams]
     )
@@ -228,7 +228,7 @@ def open_loop(
     """`bodies` sent at `rate` per second, request i at i/rate, spread round-robin
     over `processes` processes of `threads` senders each (enough that none is
     late for its time unless the server holds them all)."""
-    start_at = time.time() + 1.0
+    start_at = time.time() + 0.3
     schedules = [[] for _ in range(processes)]
     for i, body in enumerate(bodies):
         schedules[i % processes].append((i / rate, target.request(body)))
