@@ -24,7 +24,7 @@ one after another), with p50 and p99 and the ratio of 10 to 1.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_inbound \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/11 \\
-    .venv/bin/python bench/ussd_voice.py [--quick] [--sessions 1000] [--single-sessions 300]
+    .venv/bin/python bench/ussd_voice.py [--quick] [--sessions 1000] [--single-sessions 200]
         [--steps 1000] [--concurrency 1,10]
 """
 
@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument(
         "--single-sessions",
         type=int,
-        default=300,
+        default=200,
         help="USSD sessions with 1 handset (one after another: 1,000 alone take ~6 minutes)",
     )
     parser.add_argument("--steps", type=int, default=1000, help="voice-flow steps per level")
