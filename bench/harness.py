@@ -200,36 +200,24 @@ class BenchEnv:
         wait_until(up, 30, "gunicorn")
         return self.web_url
 
+    def start_worker(
+        self, n: int, *, pool: str = "threads", concurrency: int = 8, queues: str = "default,ussd"
+    ) -> subprocess.Popen:
+        """Celery worker number `n` (its log: worker<n>.log), with a pool of
+        `concurrency` threads or (pool="prefork") child processes."""
+        return self.spawn(
+            [
+                *(sys.executable, "-m", "celery", "-A", "config", "worker"),
+                *("--pool", pool, "--concurrency", str(concurrency), "--queues", queues),
+                *("--loglevel", "WARNING", "--without-mingle", "--without-gossip"),
+                *("--hostname", f"{self.name}{n}-{time.time_ns()}@%h"),
+            ],
+            f"worker{n}.log",
+        )
+
     def start_workers(self, processes: int, threads: int = 8, queues: str = "default,ussd"):
         """`processes` Celery worker processes, each with a pool of `threads`."""
-        started = []
-        for n in range(processes):
-            started.append(
-                self.spawn(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "--pool",
-                        "threads",
-                        "--concurrency",
-                        str(threads),
-                        "--queues",
-                        queues,
-                        "--loglevel",
-                        "WARNING",
-                        "--without-mingle",
-                        "--without-gossip",
-                        "--hostname",
-                        f"bench{n}-{time.time_ns()}@%h",
-                    ],
-                    f"worker{n}.log",
-                )
-            )
-        return started
+        return [self.start_worker(n, concurrency=threads, queues=queues) for n in range(processes)]
 
     def stop(self, processes) -> None:
         for process in processes:

@@ -151,55 +151,11 @@ def wait(condition, timeout: float, what: str, interval: float = 0.1):
 
 def start_prefork_worker(env, n: int, concurrency: int, queues: str = "default,ussd"):
     """One Celery worker whose pool is `concurrency` child processes."""
-    return env.spawn(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--queues",
-            queues,
-            "--loglevel",
-            "WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname",
-            f"chaos{n}-{time.time_ns()}@%h",
-        ],
-        f"worker{n}.log",
-    )
+    return env.start_worker(n, pool="prefork", concurrency=concurrency, queues=queues)
 
 
 def start_thread_worker(env, n: int, threads: int = 8, queues: str = "default,ussd"):
-    return env.spawn(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "threads",
-            "--concurrency",
-            str(threads),
-            "--queues",
-            queues,
-            "--loglevel",
-            "WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname",
-            f"chaos{n}-{time.time_ns()}@%h",
-        ],
-        f"worker{n}.log",
-    )
+    return env.start_worker(n, concurrency=threads, queues=queues)
 
 
 def start_beat(env):
