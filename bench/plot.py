@@ -12,24 +12,26 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-LABEL_KEYS = ("sender", "server", "variant", "scenario", "page", "kind", "phase", "name")
+LABEL_KEYS = ("sender", "target", "flow", "run", "scenario", "page", "kind", "phase", "name")
 
 
-def measured_rows(value, benchmark: str):
-    """Every dict in a result that carries a rate or a latency, with a label."""
+def measured_rows(value, benchmark: str, where: str = ""):
+    """Every dict in a result that carries a rate or a latency, with a label
+    (warm-up runs left out)."""
     if isinstance(value, dict):
-        if "per_second" in value or "p99_ms" in value:
+        if ("per_second" in value or "p99_ms" in value) and value.get("run") != "warm-up":
             words = [str(value[k]) for k in LABEL_KEYS if value.get(k) not in (None, "")]
+            for key, unit in (("handsets", "handsets"), ("workers", "workers")):
+                if value.get(key):
+                    words.append(f"{value[key]} {unit}")
             if value.get("latency_ms"):
                 words.append(f"+{value['latency_ms']} ms")
-            if value.get("fraction"):
-                words.append(f"at {value['fraction']}")
-            yield f"{benchmark}: {', '.join(words) or '?'}", value
-        for inner in value.values():
-            yield from measured_rows(inner, benchmark)
+            yield f"{benchmark}: {', '.join(words) or where or 'all'}", value
+        for key, inner in value.items():
+            yield from measured_rows(inner, benchmark, key)
     elif isinstance(value, list):
         for inner in value:
-            yield from measured_rows(inner, benchmark)
+            yield from measured_rows(inner, benchmark, where)
 
 
 def main() -> None:
@@ -44,9 +46,9 @@ def main() -> None:
     for path in sorted(RESULTS.glob("*.json")):
         result = json.loads(path.read_text())
         for label, row in measured_rows(result, result.get("benchmark", path.stem)):
-            if "per_second" in row:
+            if "per_second" in row and row["per_second"] not in (None, ""):
                 rates.append((label, float(row["per_second"])))
-            if "p99_ms" in row:
+            if row.get("p99_ms") not in (None, ""):
                 latencies.append((label, float(row.get("p50_ms", 0)), float(row["p99_ms"])))
     if not rates and not latencies:
         print("no results to plot yet")
