@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from telecom.models import ProviderApp, VoicentEscalation
@@ -344,8 +344,7 @@ def watch_escalations() -> int:
     """Attempts whose call never reported an end by their deadline give way to the
     next; escalations run by the gateway catch up with how it ended."""
     behind = Escalation.objects.filter(
-        Q(status=Escalation.Status.RUNNING) | Q(status=Escalation.Status.UNKNOWN),
-        voicent__isnull=False,
+        status__in=[Escalation.Status.RUNNING, Escalation.Status.UNKNOWN], voicent__isnull=False
     ).exclude(voicent__status=F("status"))
     caught_up = sum(follow_gateway(e.voicent) for e in behind.select_related("voicent")[:200])
     overdue = EscalationAttempt.objects.filter(
