@@ -162,43 +162,17 @@ class BenchEnv:
         return self.sandbox
 
     def start_web(self, workers: int = 5) -> str:
-        """gunicorn, sync workers, as the README's production section says."""
+        """Hatid under gunicorn, sync workers, as the README's production section says."""
+        from django.conf import settings
+
         from tests.support.http_server import free_port
 
         port = free_port()
+        # Known to Hatid's processes before they start: it builds its callback URIs.
         self.web_url = f"http://127.0.0.1:{port}"
-        self.env["PUBLIC_BASE_URL"] = self.web_url
-        os.environ["PUBLIC_BASE_URL"] = self.web_url
-        from django.conf import settings
-
+        self.env["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"] = self.web_url
         settings.PUBLIC_BASE_URL = self.web_url
-        self.spawn(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            "web.log",
-        )
-        import requests
-
-        session = requests.Session()
-
-        def up():
-            try:
-                return session.get(f"{self.web_url}/healthz", timeout=1).status_code == 200
-            except requests.RequestException:
-                return False
-
-        wait_until(up, 30, "gunicorn")
-        return self.web_url
+        return self.start_gunicorn(workers, "web.log", port=port)
 
     def start_worker(
         self, n: int, *, pool: str = "threads", concurrency: int = 8, queues: str = "default,ussd"
@@ -214,6 +188,36 @@ class BenchEnv:
             ],
             f"worker{n}.log",
         )
+
+    def start_gunicorn(
+        self, workers: int, log: str, extra_env: dict | None = None, port: int | None = None
+    ) -> str:
+        """gunicorn serving `config.wsgi` (with `extra_env`, e.g. other settings) on
+        `port` (a free one by default), once its /healthz answers; returns its URL."""
+        import requests
+
+        from tests.support.http_server import free_port
+
+        port = port or free_port()
+        url = f"http://127.0.0.1:{port}"
+        self.spawn(
+            [
+                *(sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers)),
+                *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
+            ],
+            log,
+            extra_env,
+        )
+        session = requests.Session()
+
+        def up():
+            try:
+                return session.get(f"{url}/healthz", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(up, 30, f"gunicorn ({log})")
+        return url
 
     def start_workers(self, processes: int, threads: int = 8, queues: str = "default,ussd"):
         """`processes` Celery worker processes, each with a pool of `threads`."""

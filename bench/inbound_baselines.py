@@ -8,8 +8,6 @@ Hatid's, only DJANGO_SETTINGS_MODULE differs).
 
 from __future__ import annotations
 
-import sys
-
 TABLES = {"plain": "bench_baseline_plain", "drf": "bench_baseline_drf"}
 PATHS = {"plain": "/plain/notify/", "drf": "/drf/notify/"}
 
@@ -42,36 +40,8 @@ def rows(name: str) -> int:
 
 def start_baseline_web(env, workers: int = 5) -> str:
     """gunicorn with the baselines' settings; returns its base URL."""
-    import requests
-
-    from bench.harness import wait_until
-    from tests.support.http_server import free_port
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env.spawn(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+    return env.start_gunicorn(
+        workers,
         "baseline-web.log",
         extra_env={"DJANGO_SETTINGS_MODULE": "bench.baseline_site.settings"},
     )
-    session = requests.Session()
-
-    def up():
-        try:
-            return session.get(f"{url}/healthz", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    wait_until(up, 30, "the baselines' gunicorn")
-    return url
