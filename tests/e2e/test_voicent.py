@@ -227,21 +227,31 @@ def test_cancelling_an_escalation_removes_its_open_attempt(sandbox, voicent_app,
 # --- the voice flows' escalation, run by the gateway ------------------------------------
 
 
+def flow_escalation(app, numbers, code, **fields):
+    """A voice-flow escalation the gateway runs, one call list per person."""
+    return escalations.start_escalation(
+        app=app,
+        numbers=numbers,
+        confirmation_code=code,
+        provider="voicent",
+        audio_file=WAV,
+        call_list=ONE_BY_ONE,
+        **{"message": "x", **fields},
+    )
+
+
 def test_a_voice_flow_escalation_through_voicent_follows_the_gateway(
     sandbox, voicent_app, celery_worker
 ):
     lists_for(sandbox, A, B)
     sandbox.phone(A, call="unanswered")
     sandbox.phone(B, digits="4321")
-    escalation = escalations.start_escalation(
-        app=voicent_app,
-        numbers=["09171234567", "09181234567"],
-        confirmation_code="4321",
+    escalation = flow_escalation(
+        voicent_app,
+        ["09171234567", "09181234567"],
+        "4321",
         message="Server room too hot",
         rounds=1,
-        provider="voicent",
-        audio_file=WAV,
-        call_list=ONE_BY_ONE,
     )
     assert escalation.voicent.contacts == [A, B] and escalation.flow is None
 
@@ -262,15 +272,7 @@ def test_cancelling_a_voice_flow_escalation_cancels_it_at_the_gateway(
 ):
     lists_for(sandbox, A)
     sandbox.configure(voicent_progress_delay=60.0)
-    escalation = escalations.start_escalation(
-        app=voicent_app,
-        numbers=[A],
-        confirmation_code="1",
-        message="x",
-        provider="voicent",
-        audio_file=WAV,
-        call_list=ONE_BY_ONE,
-    )
+    escalation = flow_escalation(voicent_app, [A], "1")
     wait_for(lambda: escalation.voicent.calls.filter(status="requested").exists())
 
     assert escalations.cancel_escalation(escalation, by="ops")
@@ -282,15 +284,7 @@ def test_cancelling_a_voice_flow_escalation_cancels_it_at_the_gateway(
 
 def test_an_end_whose_signal_was_lost_is_caught_up_by_the_watchdog(sandbox, voicent_app):
     lists_for(sandbox, A)
-    escalation = escalations.start_escalation(
-        app=voicent_app,
-        numbers=[A],
-        confirmation_code="1",
-        message="x",
-        provider="voicent",
-        audio_file=WAV,
-        call_list=ONE_BY_ONE,
-    )
+    escalation = flow_escalation(voicent_app, [A], "1")
     # The gateway's escalation ended, and the process died before the signal.
     VoicentEscalation.objects.filter(pk=escalation.voicent_id).update(status="unconfirmed")
     assert Escalation.objects.get(pk=escalation.pk).status == "running"
