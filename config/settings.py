@@ -206,6 +206,11 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection before and after each
+# task unless this is set: a new PostgreSQL connection per task, a fifth of a
+# worker's time when sending. With it set this high, connections are kept and
+# config.celery closes the broken or old ones, as Django does around a request.
+CELERY_DB_REUSE_MAX = 10**9
 # Redis re-delivers an unacknowledged task after the visibility timeout. It must
 # exceed the longest task (a batch of provider calls with their timeouts); the
 # outbox sweeper, not this, is what recovers lost work within a minute.
