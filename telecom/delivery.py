@@ -4,7 +4,8 @@ A subclass says how to send its kind of row and what the answer means; the
 base class claims the row, calls `send`, and turns each outcome into the
 row's next state, the same way for every kind:
 
-- success: `record(row, result)` and the final status commit together;
+- success: `record(row, result)` and the final status commit together (a
+  chunk's successes in one statement);
 - `ServiceError` (a precondition, e.g. no consent), `PermanentError`,
   `ProviderConfigurationError`: failed, with the reason;
 - `TokenRevoked`: `on_token_revoked`, then failed;
@@ -64,6 +65,10 @@ class Delivery:
         inside the same transaction)."""
         return {}
 
+    def prepare(self, rows: list) -> None:
+        """Called with a chunk's claimed rows before any is attempted (to do
+        for all at once what each attempt would otherwise ask for)."""
+
     def on_token_revoked(self, row, exc: TokenRevoked) -> None:
         """The platform rejected the token used (the row's `token_used`, if set)."""
 
@@ -93,17 +98,16 @@ class Delivery:
         rows = self.run_many([pk])
         return rows[0] if rows else None
 
-    def run_many(self, pks: list[int], chunk: int = 10) -> list:
-        """Deliver the rows in chunks: one commit claims a chunk, one records it."""
+    def run_many(self, pks: list[int], chunk: int = 10, *, fill: bool = False) -> list:
+        """Deliver the rows in chunks: one commit claims a chunk, one records it.
+        With `fill`, a short chunk is filled with other due rows of the model."""
         done = []
         for start in range(0, len(pks), chunk):
-            rows = outbox.claim_many(self.model, pks[start : start + chunk])
+            some = pks[start : start + chunk]
+            rows = outbox.claim_many(self.model, some, fill=chunk - len(some) if fill else 0)
             outcomes, left = self.attempt_within_lease(rows)
-            # The requests' log and the outcomes commit together.
-            with transaction.atomic():
-                save_calls([call for _, _, _, calls in outcomes for call in calls])
-                for row, result, error, _ in outcomes:
-                    self.settle(row, result, error)
+            if outcomes:
+                self.record_outcomes(outcomes)
             if left:
                 outbox.give_back(left)
             done.extend(row for row, *_ in outcomes)
@@ -114,6 +118,7 @@ class Delivery:
         lease; (the outcomes, the rows left unattempted)."""
         timeouts = settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT
         last_start = time.monotonic() + settings.OUTBOX_LEASE_SECONDS - timeouts
+        self.prepare(rows)
         outcomes, left = [], []
         for row in rows:
             # A row in doubt is never given back: back in the queue it would
@@ -138,14 +143,25 @@ class Delivery:
                     error = exc
         return row, result, error, calls
 
-    def settle(self, row, result, error: Exception | None) -> None:
-        if error is None:
-            with transaction.atomic():  # a savepoint: a fenced-off record leaves the log
-                fields = {"last_error": "", **self.record(row, result)}
-                if not outbox.finish(row, self.done_status, **fields):
-                    transaction.set_rollback(True)
+    def record_outcomes(self, outcomes: list) -> None:
+        """Save the requests' log and the attempts' outcomes in one transaction.
+        The rows are locked first, so that no other worker can take one back
+        while its outcome is recorded, and the successes are saved together."""
+        with transaction.atomic():
+            save_calls([call for *_, calls in outcomes for call in calls])
+            held = outbox.lock_held([row for row, *_ in outcomes])
+            succeeded = []
+            for row, result, error, _ in outcomes:
+                if row.pk not in held:
                     logger.warning("%s lost its lease before recording; left to its new owner", row)
-        elif isinstance(error, ServiceError):
+                elif error is None:
+                    succeeded.append((row, {"last_error": "", **self.record(row, result)}))
+                else:
+                    self.settle_failure(row, error)
+            outbox.finish_held(succeeded, self.done_status)
+
+    def settle_failure(self, row, error: Exception) -> None:
+        if isinstance(error, ServiceError):
             self.fail(row, error.message)
         elif isinstance(error, TokenRevoked):
             self.on_token_revoked(row, error)

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import defaultdict
 from datetime import timedelta
 
 from celery import current_app
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -77,6 +78,11 @@ class OutboxRow(models.Model):
         abstract = True
 
     @classmethod
+    def claim_queryset(cls) -> models.QuerySet:
+        """How claimed rows are loaded: with what their delivery reads."""
+        return cls.objects.select_related(*cls.claim_related)
+
+    @classmethod
     def outbox_indexes(cls, prefix: str) -> list[models.Index]:
         """Partial indexes that keep the sweeper's queries cheap on big tables."""
         return [
@@ -118,9 +124,10 @@ def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
 # --- claiming and recording -----------------------------------------------------
 
 
-def claim_many(model: type[OutboxRow], pks: list[int]) -> list[OutboxRow]:
+def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list[OutboxRow]:
     """Take the rows that are due and free, in one transaction; the others are
-    left to whoever holds them.
+    left to whoever holds them. With `fill`, up to that many other due rows,
+    the longest waiting first, are taken too.
 
     A row taken back from an expired lease is marked `in_doubt`: its previous
     worker may have died after the provider acted, so a delivery without an
@@ -130,14 +137,28 @@ def claim_many(model: type[OutboxRow], pks: list[int]) -> list[OutboxRow]:
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     due = Q(status=QUEUED, next_attempt_at__lte=now)
     expired = Q(status=SENDING, lease_until__lt=now)
+    pks = list(pks)
     with transaction.atomic():
         # Locked rows belong to another worker's claim in flight: skip them.
         found = list(
             model.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=list(pks))
+            .filter(pk__in=pks)
             .filter(due | expired)
             .values_list("pk", "status")
         )
+        if fill:
+            # A task per row makes a queue of one-row tasks: taking the rows
+            # of the tasks behind it lets one commit claim and one record a
+            # whole chunk (those tasks then find their rows taken). Ordered
+            # by the sweeper's partial index, so this never scans sent rows.
+            found += (
+                model.objects.select_for_update(skip_locked=True)
+                .filter(due)
+                .exclude(pk__in=pks)
+                .order_by("enqueued_at")
+                .values_list("pk", "status")[:fill]
+            )
+            pks += [pk for pk, _ in found if pk not in pks]
         if not found:
             return []
         fresh = [pk for pk, status in found if status == QUEUED]
@@ -152,7 +173,7 @@ def claim_many(model: type[OutboxRow], pks: list[int]) -> list[OutboxRow]:
                     attempts=F("attempts") + 1,
                     in_doubt=in_doubt,
                 )
-    rows = model.objects.select_related(*model.claim_related).filter(
+    rows = model.claim_queryset().filter(
         pk__in=[pk for pk, _ in found], status=SENDING, lease_until=lease
     )
     by_pk = {row.pk: row for row in rows}
@@ -167,6 +188,70 @@ def claim(model: type[OutboxRow], pk: int) -> OutboxRow | None:
 
 def _fenced(row: OutboxRow):
     return type(row).objects.filter(pk=row.pk, status=SENDING, attempts=row.attempts)
+
+
+def lock_held(rows: list[OutboxRow]) -> set[int]:
+    """Lock, until the transaction ends, the rows whose claim these attempts
+    still hold; their pks. Their outcomes can then be recorded with no
+    savepoint each: no other worker can take them back in the meantime."""
+    held = Q()
+    for row in rows:
+        held |= Q(pk=row.pk, attempts=row.attempts)
+    model = type(rows[0])
+    return set(
+        model.objects.select_for_update()
+        .filter(held, status=SENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def finish_held(finished: list[tuple[OutboxRow, dict]], status: str) -> None:
+    """Record the final outcome of rows locked by this transaction (`lock_held`),
+    each with its fields: one UPDATE for all rows that set the same fields."""
+    now = timezone.now()
+    by_fields = defaultdict(list)
+    for row, fields in finished:
+        values = {"status": status, "lease_until": None, "finished_at": now, **fields}
+        for name, value in values.items():
+            setattr(row, name, value)
+        by_fields[tuple(sorted(values))].append(row)
+    for names, rows in by_fields.items():
+        update_each(rows, names)
+
+
+def update_each(rows: list[models.Model], names: tuple[str, ...]) -> None:
+    """Save the fields `names` of each of `rows` (of one model) in one statement.
+
+    On PostgreSQL, `UPDATE ... FROM (VALUES ...)`: Django's `bulk_update`
+    builds a CASE per field instead, and compiling it cost more than the rest
+    of an SMS's delivery (12 ms a chunk of ten). Elsewhere, `bulk_update`.
+    """
+    model = type(rows[0])
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, names)
+        return
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk, *columns = [quote(field.column) for field in fields]
+    casts = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+    values = ", ".join([f"({casts})"] * len(rows))
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    # Only the model's own quoted names are in the text; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET {assignments} "  # noqa: S608
+        f"FROM (VALUES {values}) AS v({', '.join([pk, *columns])}) "
+        f"WHERE {table}.{pk} = v.{pk}"
+    )
+    params = [
+        field.get_db_prep_save(getattr(row, field.attname), connection)
+        for row in rows
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def finish(row: OutboxRow, status: str, **fields) -> bool:

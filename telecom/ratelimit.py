@@ -2,7 +2,8 @@
 
 `acquire(key, rate)` takes one token and returns how long the caller must
 wait before using it (0 when one was available): the token is reserved
-either way, so callers that wait their turn are served in order. The bucket
+either way, so callers that wait their turn are served in order.
+`acquire_many` reserves several in one round trip (a worker's chunk). The bucket
 refills continuously at `rate` per second and holds at most `burst` tokens.
 The arithmetic runs in one Lua script against Redis' own clock, so concurrent
 workers on different hosts can neither take the same token nor disagree on
@@ -10,14 +11,14 @@ time.
 """
 
 import logging
-import time
 
 from telecom.redis import client
 
 logger = logging.getLogger("telecom.ratelimit")
 
-# KEYS[1] bucket; ARGV: rate per second, burst. The bucket stores the time at
-# which it will next be full ("tat", the theoretical arrival time of GCRA).
+# KEYS[1] bucket; ARGV: rate per second, burst, how many tokens. The bucket
+# stores the time at which it will next be full ("tat", the theoretical arrival
+# time of GCRA). Returns each token's wait, in order.
 _GCRA = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
@@ -25,36 +26,38 @@ local interval = 1 / tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
-local new_tat = tat + interval
-local wait = new_tat - now - burst * interval
-if wait < 0 then wait = 0 end
-redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil((new_tat - now) * 1000) + 1000)
-return tostring(wait)
+local waits = {}
+for i = 1, tonumber(ARGV[3]) do
+  tat = tat + interval
+  local wait = tat - now - burst * interval
+  if wait < 0 then wait = 0 end
+  waits[i] = tostring(wait)
+end
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil((tat - now) * 1000) + 1000)
+return waits
 """
 
 _script = None
 
 
-def acquire(key: str, rate: float, burst: int | None = None) -> float:
-    """Reserve one token; the seconds to wait before using it."""
+def acquire_many(key: str, rate: float, count: int, burst: int | None = None) -> list[float]:
+    """Reserve `count` tokens at once; the seconds to wait before using each."""
     global _script
-    if rate <= 0:
-        return 0.0
+    if rate <= 0 or count <= 0:
+        return [0.0] * count
     burst = burst if burst is not None else max(1, int(rate))
     try:
         redis = client()
         if _script is None or _script.registered_client is not redis:
             _script = redis.register_script(_GCRA)
-        return float(_script(keys=[f"hatid:rate:{key}"], args=[rate, burst]))
+        waits = _script(keys=[f"hatid:rate:{key}"], args=[rate, burst, count])
+        return [float(wait) for wait in waits]
     except Exception:
         # Without Redis there is no broker either; do not add a second failure.
         logger.warning("rate limiter unavailable; not limiting", exc_info=True)
-        return 0.0
+        return [0.0] * count
 
 
-def wait_for_token(key: str, rate: float, burst: int | None = None) -> float:
-    """Reserve a token and sleep until it may be used. Returns the time slept."""
-    wait = acquire(key, rate, burst)
-    if wait > 0:
-        time.sleep(wait)
-    return wait
+def acquire(key: str, rate: float, burst: int | None = None) -> float:
+    """Reserve one token; the seconds to wait before using it."""
+    return acquire_many(key, rate, 1, burst)[0]

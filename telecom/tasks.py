@@ -46,7 +46,7 @@ def purge_idempotency_records() -> int:
 
 @shared_task(name="telecom.tasks.deliver_messages", ignore_result=True)
 def deliver_messages(ids: list[int]) -> None:
-    MessageDelivery().run_many(ids)
+    MessageDelivery().run_many(ids, fill=True)
 
 
 @shared_task(name="telecom.tasks.deliver_webhooks", ignore_result=True)

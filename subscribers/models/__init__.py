@@ -7,7 +7,7 @@ from subscribers.models.consent import (
     ConsentEvent,
 )
 from subscribers.models.queries import BalanceQuery, LocationQuery
-from subscribers.models.subscriber import Subscriber, Tag
+from subscribers.models.subscriber import Subscriber, Tag, prefetch_live_tokens
 
 __all__ = [
     "AccessToken",
@@ -18,4 +18,5 @@ __all__ = [
     "LocationQuery",
     "Subscriber",
     "Tag",
+    "prefetch_live_tokens",
 ]

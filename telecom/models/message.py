@@ -153,6 +153,13 @@ class Message(OutboxRow):
     def is_binary(self) -> bool:
         return self.data_coding_scheme is not None
 
+    @classmethod
+    def claim_queryset(cls) -> models.QuerySet:
+        # Globe's channel sends with the subscriber's live token: one query a chunk.
+        from subscribers.models import prefetch_live_tokens  # they import these models
+
+        return super().claim_queryset().prefetch_related(prefetch_live_tokens("subscriber__tokens"))
+
 
 class InboundMultipart(models.Model):
     """The parts of one multipart inbound SMS as they arrive, in any order and

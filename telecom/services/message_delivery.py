@@ -6,8 +6,12 @@ lost answer (timeout, reset) or a killed worker is delivered once by the
 platform: unknown outcomes are retried. Through Hoiio, which has no such
 key, the message is sent once (`telecom.send_once`): a lost answer leaves it
 `unknown` until Hoiio's history or delivery report settles it. Each send
-first waits for a token of the app's rate limit, shared by all workers.
+first waits for its token of the app's rate limit, shared by all workers
+(a chunk's tokens are reserved together).
 """
+
+import time
+from collections import defaultdict
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,7 +19,7 @@ from django.utils import timezone
 from subscribers.services.consent import revoke_rejected_token
 from telecom.errors import OutcomeUnknown
 from telecom.models import Campaign, Message
-from telecom.ratelimit import wait_for_token
+from telecom.ratelimit import acquire_many
 from telecom.send_once import SendOnceDelivery
 from telecom.services.sms_channels import sms_channel
 
@@ -29,10 +33,22 @@ class MessageDelivery(SendOnceDelivery):
     def deadline_seconds(self) -> float:
         return settings.SMS_RETRY_DEADLINE_SECONDS
 
+    def prepare(self, rows: list[Message]) -> None:
+        # One round trip reserves the chunk's tokens of each app's rate limit.
+        by_app = defaultdict(list)
+        for row in rows:
+            by_app[row.app_id].append(row)
+        for same_app in by_app.values():
+            app = same_app[0].app
+            start = time.monotonic()
+            waits = acquire_many(f"sms:{app.pk}", app.sms_per_second, len(same_app))
+            for row, wait in zip(same_app, waits, strict=True):
+                row.send_not_before = start + wait
+
     def send(self, row: Message):
         row.channel = sms_channel(row.app)
         # Before anything is marked as submitted: waiting here sends nothing.
-        wait_for_token(f"sms:{row.app_id}", row.app.sms_per_second)
+        time.sleep(max(0.0, row.send_not_before - time.monotonic()))
         if row.channel.has_idempotency_key:
             return row.channel.send(row)
         return super().send(row)  # submitted_at first: sent once
@@ -53,8 +69,8 @@ class MessageDelivery(SendOnceDelivery):
         else:
             super().on_outcome_unknown(row, exc)
 
-    def run_many(self, pks: list[int], chunk: int = 10) -> list:
-        return complete_campaigns_of(super().run_many(pks, chunk))
+    def run_many(self, pks: list[int], chunk: int = 10, *, fill: bool = False) -> list:
+        return complete_campaigns_of(super().run_many(pks, chunk, fill=fill))
 
 
 def complete_campaigns_of(rows: list) -> list:

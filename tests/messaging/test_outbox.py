@@ -12,7 +12,7 @@ from django.utils import timezone
 from telecom import outbox
 from telecom.delivery import Delivery
 from telecom.models import Campaign, Message
-from telecom.ratelimit import acquire
+from telecom.ratelimit import acquire, acquire_many
 from telecom.services.messaging import send_sms
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,63 @@ def test_a_chunk_past_its_lease_budget_gives_its_unattempted_rows_back(
 
     assert delivery.sent == [r.pk for r in rows]
     assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_a_one_row_task_fills_its_chunk_with_the_other_due_free_rows(globe_app, subscribe):
+    subscribe("+639171234567")
+    rows = [send_sms(app=globe_app, to="09171234567", text=f"m{n}") for n in range(5)]
+    held = outbox.claim(Message, rows[1].pk)  # another worker's
+    Message.objects.filter(pk=rows[2].pk).update(next_attempt_at=timezone.now() + timedelta(1))
+    delivery = RecordingDelivery()
+
+    delivery.run_many([rows[3].pk])  # without fill: that row only
+    delivery.run_many([rows[4].pk], fill=True)
+
+    assert delivery.sent == [rows[3].pk, rows[4].pk, rows[0].pk]
+    states = dict(Message.objects.values_list("pk", "status"))
+    assert [states[r.pk] for r in rows] == ["sent", "sending", "queued", "sent", "sent"]
+    assert held.status == "sending"
+
+
+def test_a_chunks_successes_are_saved_together_each_with_its_own_fields(globe_app, subscribe):
+    class ResourceDelivery(RecordingDelivery):
+        def record(self, row, result):
+            return {"resource_url": f"https://platform.example/requests/{row.pk}"}
+
+    subscribe("+639171234567")
+    rows = [send_sms(app=globe_app, to="09171234567", text=f"m{n}") for n in range(3)]
+
+    ResourceDelivery().run_many([r.pk for r in rows])
+
+    for saved in Message.objects.filter(pk__in=[r.pk for r in rows]):
+        assert saved.resource_url == f"https://platform.example/requests/{saved.pk}"
+        assert (saved.status, saved.lease_until, saved.last_error) == ("sent", None, "")
+        assert saved.finished_at is not None
+
+
+def test_an_attempt_whose_row_was_taken_back_records_nothing(globe_app, subscribe):
+    class OvertakenDelivery(RecordingDelivery):
+        """Its lease expires mid-send and another worker takes the row over."""
+
+        def send(self, row):
+            super().send(row)
+            Message.objects.filter(pk=row.pk).update(lease_until=timezone.now() - timedelta(1))
+            self.successor = outbox.claim(Message, row.pk)
+
+    subscribe("+639171234567")
+    message = send_sms(app=globe_app, to="09171234567", text="slow")
+    delivery = OvertakenDelivery()
+
+    delivery.run_many([message.pk])
+
+    saved = Message.objects.get(pk=message.pk)
+    assert (saved.status, saved.attempts, saved.in_doubt) == ("sending", 2, True)
+    assert outbox.finish(delivery.successor, "sent")
+
+
+def test_rate_limiter_reserves_a_chunk_of_tokens_in_order():
+    key = f"test-{time.time_ns()}"
+    waits = acquire_many(key, rate=10, count=5, burst=1)
+    assert waits[0] == 0
+    assert [round(wait, 2) for wait in waits[1:]] == [0.1, 0.2, 0.3, 0.4]
+    assert 0.45 <= acquire_many(key, rate=10, count=1, burst=1)[0] <= 0.5
