@@ -25,7 +25,7 @@ nothing delivered twice. No gunicorn: nothing in this path calls Hatid back.
     .venv/bin/python bench/campaign.py [--quick] [--recipients 100000]
         [--workers 2] [--threads 8]
 
-`--quick` sends to 5,000.
+`--quick` sends to 2,000.
 """
 
 from __future__ import annotations
@@ -204,12 +204,12 @@ def check_sandbox(env, app, campaign) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5,000 recipients")
+    parser.add_argument("--quick", action="store_true", help="2,000 recipients")
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
-    count = 5000 if args.quick else args.recipients
+    count = 2000 if args.quick else args.recipients
     with BenchEnv("campaign") as env:
         sandbox = env.start_sandbox()
         watch = MemoryWatch()

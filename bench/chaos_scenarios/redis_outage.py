@@ -1,7 +1,7 @@
 """Scenario 2: Redis (the broker) fails.
 
 - Outage: while workers send a batch, our redis-server is SIGKILLed and
-  started again empty after 30 s (8 s with --quick): every queued task is
+  started again empty after 30 s (5 s with --quick): every queued task is
   gone, workers and beat lose their connections, the rate limiter's Redis
   calls fail. The sweeper re-publishes what is left once Redis is back.
 - Dead broker: another process, whose broker URL points at a closed port,
@@ -51,7 +51,7 @@ def outage(outcome, env, redis, workers: list, *, quick: bool) -> dict:
     from telecom.models import Message
     from telecom.services.messaging import send_sms
 
-    messages, down_for = (200, 8.0) if quick else (1000, 30.0)
+    messages, down_for = (120, 5.0) if quick else (1000, 30.0)
     app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580201")
     tag = uuid.uuid4().hex[:8]
     ids = [
