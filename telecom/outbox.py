@@ -355,12 +355,36 @@ def outbox_models() -> list[type[OutboxRow]]:
     ]
 
 
+def task_queue(model: type[OutboxRow]) -> str:
+    route = settings.CELERY_TASK_ROUTES.get(model.outbox_task, {})
+    return route.get("queue", settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+def waiting_tasks(queue: str) -> int:
+    """How many tasks wait in the broker's `queue`."""
+    with current_app.connection_for_read() as connection:
+        try:
+            return connection.default_channel.queue_declare(queue, passive=True).message_count
+        except connection.channel_errors:  # Redis drops an empty queue's key
+            return 0
+
+
 def sweep(batch_size: int = 500) -> dict[str, int]:
-    """Re-publish rows whose task was lost. Returns how many per model."""
+    """Re-publish rows whose task was lost. Returns how many per model.
+
+    While tasks wait in the broker, a queued row's own task is most likely
+    among them (a campaign's backlog outlasts OUTBOX_STALE_SECONDS): the row
+    is presumed lost only after ten times as long, rather than published
+    again and again onto that backlog."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
     swept: dict[str, int] = {}
+    backlogs: dict[str, int] = {}
     for model in outbox_models():
+        queue = task_queue(model)
+        if queue not in backlogs:
+            backlogs[queue] = waiting_tasks(queue)
+        stale_seconds = settings.OUTBOX_STALE_SECONDS * (10 if backlogs[queue] else 1)
+        stale = now - timedelta(seconds=stale_seconds)
         lost = Q(status=QUEUED, enqueued_at__lt=stale) | Q(status=SENDING, lease_until__lt=now)
         ids = list(
             model.objects.filter(lost)

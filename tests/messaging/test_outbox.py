@@ -64,6 +64,8 @@ def test_backoff_grows_and_is_capped(settings):
 
 
 def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, settings):
+    from config.celery import app as celery_app
+
     subscribe("+639171234567")
     fresh = send_sms(app=globe_app, to="09171234567", text="fresh")
     lost = send_sms(app=globe_app, to="09171234567", text="publish lost")
@@ -74,10 +76,32 @@ def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, 
     Message.objects.filter(pk=abandoned.pk).update(
         lease_until=timezone.now() - timedelta(seconds=1)
     )
+    with celery_app.connection_for_write() as connection:  # no backlog in the broker
+        connection.default_channel.queue_purge("default")
     swept = outbox.sweep()
     assert swept == {"telecom.Message": 2}
     assert Message.objects.get(pk=lost.pk).enqueued_at > long_ago
     assert Message.objects.get(pk=fresh.pk).status == "queued"
+
+
+def test_sweeper_waits_longer_for_queued_rows_while_tasks_wait_in_the_broker(
+    globe_app, subscribe, settings
+):
+    from config.celery import app as celery_app
+
+    settings.OUTBOX_STALE_SECONDS = 30
+    subscribe("+639171234567")
+    queued = send_sms(app=globe_app, to="09171234567", text="behind a backlog")
+    Message.objects.filter(pk=queued.pk).update(enqueued_at=timezone.now() - timedelta(minutes=2))
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge("default")
+    outbox.publish(Message, [queued.pk])  # its task, still waiting
+
+    assert outbox.waiting_tasks("default") == 1
+    assert outbox.sweep() == {}
+
+    Message.objects.filter(pk=queued.pk).update(enqueued_at=timezone.now() - timedelta(minutes=6))
+    assert outbox.sweep() == {"telecom.Message": 1}
 
 
 def test_paused_campaigns_messages_are_held_from_sweeper_and_workers(globe_app, subscribe):
