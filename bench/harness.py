@@ -183,19 +183,25 @@ class BenchEnv:
         shutil.rmtree(self.home, ignore_errors=True)
 
     def _hold_database(self) -> None:
-        """Starting drops the database: refuse to start while another run uses it."""
+        """Starting drops the database and empties the Redis database: refuse
+        to start while another run uses either (its queued tasks would vanish)."""
         import fcntl
-        import hashlib
 
-        digest = hashlib.sha256(self.database_url.encode()).hexdigest()[:16]
-        self._lock = open(Path(tempfile.gettempdir()) / f"hatid-bench-{digest}.lock", "w")  # noqa: SIM115
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            sys.exit(
-                f"another benchmark is using {self.database_url}: wait for it, "
-                "or give this one its own BENCH_DATABASE_URL"
-            )
+        self._locks = []
+        for url, variable in (
+            (self.database_url, "BENCH_DATABASE_URL"),
+            (self.redis_url, "BENCH_REDIS_URL"),
+        ):
+            digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+            lock = open(Path(tempfile.gettempdir()) / f"hatid-bench-{digest}.lock", "w")  # noqa: SIM115
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                sys.exit(
+                    f"another benchmark is using {url}: wait for it, "
+                    f"or give this one its own {variable}"
+                )
+            self._locks.append(lock)
 
     def spawn(self, args: list[str], log: str, extra_env: dict | None = None) -> subprocess.Popen:
         process = subprocess.Popen(
