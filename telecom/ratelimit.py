@@ -1,9 +1,9 @@
 """A token bucket in Redis, shared by every worker on every host.
 
-`acquire(key, rate)` takes one token and returns how long the caller must
-wait before using it (0 when one was available): the token is reserved
-either way, so callers that wait their turn are served in order.
-`acquire_many` reserves several in one round trip (a worker's chunk). The bucket
+`acquire_many(key, rate, count)` takes `count` tokens in one round trip (a
+worker's chunk) and returns how long the caller must wait before using each
+(0 when one was available): the tokens are reserved either way, so callers
+that wait their turn are served in order. The bucket
 refills continuously at `rate` per second and holds at most `burst` tokens.
 The arithmetic runs in one Lua script against Redis' own clock, so concurrent
 workers on different hosts can neither take the same token nor disagree on
@@ -56,8 +56,3 @@ def acquire_many(key: str, rate: float, count: int, burst: int | None = None) ->
         # Without Redis there is no broker either; do not add a second failure.
         logger.warning("rate limiter unavailable; not limiting", exc_info=True)
         return [0.0] * count
-
-
-def acquire(key: str, rate: float, burst: int | None = None) -> float:
-    """Reserve one token; the seconds to wait before using it."""
-    return acquire_many(key, rate, 1, burst)[0]
