@@ -114,6 +114,7 @@ def main() -> int:
                 path = write(f"chaos_{name}", result)
                 print(f"  {'ok' if outcome.ok else 'FAILED'} in {result['seconds']} s -> {path}")
                 outcomes.append(result)
+                env.keep_home = env.keep_home or not outcome.ok
     finally:
         redis.stop()
     rows = [

@@ -135,6 +135,8 @@ class BenchEnv:
         self.sandbox = None
         self.sandbox_process = None
         self.web_url = ""
+        # Set when a run fails: its logs outlive it (the path is printed).
+        self.keep_home = bool(os.environ.get("BENCH_KEEP_HOME"))
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
             "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
@@ -180,7 +182,10 @@ class BenchEnv:
         from django.db import connections
 
         connections.close_all()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if self.keep_home:
+            print(f"{self.name}: logs kept in {self.home}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def _hold_database(self) -> None:
         """Starting drops the database and empties the Redis database: refuse

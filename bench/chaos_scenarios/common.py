@@ -169,7 +169,7 @@ def start_beat(env):
             "config",
             "beat",
             "--loglevel",
-            "WARNING",
+            "INFO",  # each task sent: what a failed run's log must show
             "--schedule",
             str(env.home / "beat-schedule"),
         ],
