@@ -177,16 +177,73 @@ def start_beat(env):
     )
 
 
+class Supervisor:
+    """Restarts a Celery worker that exits, as the README's production section
+    asks (systemd `Restart=always`, a container's restart policy): a worker can
+    exit on a Redis restart (Celery 5.7 closes the lost connection after
+    kombu has released its transport, and the AttributeError that follows is
+    "unrecoverable"). `restarts` counts the exits it saw.
+
+        with Supervisor(lambda n: start_prefork_worker(env, n, 4)) as workers:
+            workers.start(2)
+    """
+
+    def __init__(self, env, start_worker, first: int = 0):
+        import threading
+
+        self.env = env
+        self.start_worker = start_worker
+        self.next_number = first
+        self.workers: list[subprocess.Popen] = []
+        self.restarts = 0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Supervisor:
+        self._watcher.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stopping.set()
+        self._watcher.join()
+        stop_processes(self.env, self.workers)
+
+    def start(self, count: int) -> None:
+        with self._lock:
+            for _ in range(count):
+                self._start_one()
+
+    def _start_one(self) -> None:
+        self.workers.append(self.start_worker(self.next_number))
+        self.next_number += 1
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.5):
+            with self._lock:
+                for worker in [w for w in self.workers if w.poll() is not None]:
+                    self.workers.remove(worker)
+                    if worker in self.env.processes:
+                        self.env.processes.remove(worker)
+                    self.restarts += 1
+                    print(f"  supervisor: a worker exited ({worker.returncode})", flush=True)
+                    self._start_one()
+
+
 def wait_for_workers(expected: int, timeout: float = 90) -> None:
     """bench.world's wait, but each ping from a fresh Celery app: after a Redis
     restart, this process's own app still believes its reply queue is bound
     (kombu keeps the bindings in Redis, and remembers having declared them),
-    so the workers' answers would go nowhere."""
+    so the workers' answers would go nowhere.
+
+    Never the current app: `send_sms` publishes through Celery's current app,
+    and a bare one would route every task to its default queue, "celery",
+    which no worker consumes (only the sweeper then sent them)."""
     from celery import Celery
     from django.conf import settings
 
     def answered():
-        probe = Celery("chaos-probe", broker=settings.CELERY_BROKER_URL)
+        probe = Celery("chaos-probe", broker=settings.CELERY_BROKER_URL, set_as_current=False)
         try:
             return len(probe.control.ping(timeout=0.5) or []) >= expected
         except Exception:

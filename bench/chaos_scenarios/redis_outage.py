@@ -4,6 +4,8 @@
   started again empty after 30 s (5 s with --quick): every queued task is
   gone, workers and beat lose their connections, the rate limiter's Redis
   calls fail. The sweeper re-publishes what is left once Redis is back.
+  Workers run under a supervisor that restarts them, as the README asks of
+  production: a worker may exit when its broker connection breaks.
 - Dead broker: another process, whose broker URL points at a closed port,
   enqueues messages through `send_sms`: every row commits and every publish
   after the commit fails. Only the sweeper can send them.
@@ -24,10 +26,11 @@ import uuid
 from bench.chaos_scenarios.common import (
     ROOT,
     Outcome,
+    Supervisor,
     sms_delivery_checks,
     start_prefork_worker,
-    stop_processes,
     wait,
+    wait_for_workers,
 )
 
 
@@ -44,7 +47,7 @@ def _wait_all_sent(outcome, ids, what: str, timeout: float = 180) -> None:
         outcome.check(False, f"{what}: {len(ids) - _sent(ids)} unsent after {timeout} s")
 
 
-def outage(outcome, env, redis, workers: list, *, quick: bool) -> dict:
+def outage(outcome, env, redis, workers: Supervisor, *, quick: bool) -> dict:
     from django.db.models import Max
 
     from bench.world import app_with_subscribers
@@ -59,14 +62,10 @@ def outage(outcome, env, redis, workers: list, *, quick: bool) -> dict:
         for n in range(messages)
     ]
     # Workers start once the batch is queued, so that the outage finds most
-    # of it unsent whatever the machine's load.
-    from bench.chaos_scenarios.common import wait_for_workers
-
-    # Prefork, as production runs them: a threads-pool worker dies when the
-    # broker goes away (kombu's Redis channel loses its connection under a
-    # task thread that publishes: "Unrecoverable error: 'NoneType' object has
-    # no attribute 'hostname'"), and nothing here would restart it.
-    workers.extend(start_prefork_worker(env, 10 + n, concurrency=4) for n in range(2))
+    # of it unsent whatever the machine's load. Prefork, as production runs
+    # them: a threads-pool worker dies when a task thread publishes while the
+    # broker is away.
+    workers.start(2)
     wait_for_workers(2)
     wait(lambda: _sent(ids) >= messages // 10, 60, "a tenth sent before the outage")
     redis.stop()
@@ -130,12 +129,13 @@ def dead_broker(outcome, env, *, quick: bool) -> dict:
 def run(env, *, quick: bool, rng, redis) -> Outcome:
     outcome = Outcome("redis_outage")
     env.sandbox.set_fault("sms", latency_ms=150)
-    workers = []
+    supervisor = Supervisor(env, lambda n: start_prefork_worker(env, n, concurrency=4), first=10)
     try:
-        outcome.count(outage=outage(outcome, env, redis, workers, quick=quick))
-        env.sandbox.clear_faults()
-        outcome.count(dead_broker=dead_broker(outcome, env, quick=quick))
+        with supervisor:
+            outcome.count(outage=outage(outcome, env, redis, supervisor, quick=quick))
+            env.sandbox.clear_faults()
+            outcome.count(dead_broker=dead_broker(outcome, env, quick=quick))
     finally:
         env.sandbox.clear_faults()
-        stop_processes(env, workers)
+        outcome.count(workers_restarted=supervisor.restarts)
     return outcome
