@@ -109,6 +109,10 @@ def main() -> int:
 
                     outcome = Outcome(name)
                     outcome.check(False, "crashed: " + traceback.format_exc(limit=8))
+                # Celery's own default queue, which no worker here consumes: a
+                # task there was published through the wrong app.
+                stray = redis.client().llen("celery")
+                outcome.check(stray == 0, f"{stray} task(s) in the queue 'celery', never consumed")
                 result = {**outcome.as_dict(), "seconds": round(time.monotonic() - began, 1)}
                 result.update(quick=args.quick, seed=seed)
                 path = write(f"chaos_{name}", result)

@@ -101,7 +101,7 @@ class OwnRedis:
         )
         import redis
 
-        client = redis.Redis.from_url(self.url)
+        client = self.client()
 
         def up():
             with contextlib.suppress(redis.RedisError):
@@ -110,6 +110,11 @@ class OwnRedis:
 
         wait(up, 10, "our redis-server")
         return self
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
 
     def pid(self) -> int | None:
         try:
