@@ -19,11 +19,11 @@ the exit status is non-zero if any failed.
         .venv/bin/python bench/chaos.py [--quick] [--seed N] [scenario ...]
 
 The outbox timings are the defaults (30 s lease, 5 s sweep, 30 s stale
-publish) except with --quick, which shortens them (8 s, 1 s, 3 s) so that
-all scenarios run in about a minute and a half; retries back off from 0.5 s
-up to 4 s (defaults: 2 s up to 300 s; --quick: up to 2 s) and the provider
-read timeout is 3 s (--quick: 1.5 s), so that a 45%-failure platform drains
-in seconds rather than minutes.
+publish) except with --quick, which shortens them (5 s, 1 s, 3 s) so that
+all scenarios run in about a minute; retries back off from 0.5 s up to 4 s
+(defaults: 2 s up to 300 s; --quick: up to 2 s) and the provider read
+timeout is 3 s (--quick: 1.5 s, and 1 s to connect), so that a 45%-failure
+platform drains in seconds rather than minutes.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def configure(quick: bool) -> None:
     os.environ["OUTBOX_RETRY_BASE_SECONDS"] = "0.5"
     os.environ["OUTBOX_RETRY_MAX_SECONDS"] = "2" if quick else "4"
     if quick:
-        # The lease still outlasts a provider call (3.05 s connect + 3 s read).
-        os.environ["OUTBOX_LEASE_SECONDS"] = "8"
+        # The lease still outlasts a provider call (1 s connect + 1.5 s read).
+        os.environ["OUTBOX_LEASE_SECONDS"] = "5"
         os.environ["OUTBOX_SWEEP_INTERVAL_SECONDS"] = "1"
         os.environ["OUTBOX_STALE_SECONDS"] = "3"
 
@@ -87,6 +87,7 @@ def main() -> int:
     try:
         env = BenchEnv("chaos")
         env.env["PROVIDER_READ_TIMEOUT"] = "1.5" if args.quick else "3"
+        env.env["PROVIDER_CONNECT_TIMEOUT"] = "1" if args.quick else "3.05"
         # Hatid's own processes name themselves to PostgreSQL: pg_drops
         # terminates theirs and not this process's.
         env.env["PGAPPNAME"] = "hatid"

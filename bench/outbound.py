@@ -14,7 +14,7 @@ show, and a bare `requests.Session` loop (the HTTP limit).
     .venv/bin/python bench/outbound.py [--messages 10000] [--workers 1,2,4]
         [--latencies 0,50] [--threads 8] [--baseline-seconds 15] [--quick]
 
-`--quick`: 600 messages, 2 workers, 2-second baselines.
+`--quick`: 600 messages, 2 workers, 1-second baselines.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.messages, args.workers, args.baseline_seconds = 600, "2", 2.0
+        args.messages, args.workers, args.baseline_seconds = 600, "2", 1.0
     rows = []
     with BenchEnv("outbound") as env:
         sandbox = env.start_sandbox()

@@ -215,7 +215,7 @@ def voice_run(numbers: list[str], shortcode: str, steps: int) -> tuple[list, lis
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="50 sessions and 50 steps")
+    parser.add_argument("--quick", action="store_true", help="25 sessions and 25 steps")
     parser.add_argument("--sessions", type=int, default=1000, help="USSD sessions per level")
     parser.add_argument(
         "--single-sessions",
@@ -229,7 +229,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="per Celery worker")
     args = parser.parse_args()
     if args.quick:
-        args.sessions = args.steps = args.single_sessions = 50
+        args.sessions = args.steps = args.single_sessions = 25
     levels = [int(x) for x in args.concurrency.split(",")]
     rows = []
     with BenchEnv("ussd_voice") as env:

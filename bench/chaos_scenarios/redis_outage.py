@@ -91,7 +91,7 @@ def dead_broker(outcome, env, *, quick: bool) -> dict:
     from bench.world import app_with_subscribers
     from tests.support.http_server import free_port
 
-    messages = 20 if quick else 100
+    messages = 10 if quick else 100
     app, _ = app_with_subscribers(env.sandbox, 10, shortcode="21580202")
     dead = f"redis://127.0.0.1:{free_port()}/0"
     began = time.time()

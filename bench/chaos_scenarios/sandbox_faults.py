@@ -131,7 +131,7 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
     from telecom.models import Charge, Message
 
     outcome = Outcome("sandbox_faults")
-    count = 100 if quick else 1000
+    count = 60 if quick else 1000
     read_timeout = float(env.env["PROVIDER_READ_TIMEOUT"])
     workers = [start_thread_worker(env, 20 + n, threads=12) for n in range(2)]
     try:
