@@ -135,7 +135,8 @@ class BenchEnv:
         self.sandbox = None
         self.sandbox_process = None
         self.web_url = ""
-        # Set when a run fails: its logs outlive it (the path is printed).
+        # Its logs outlive it when set (the path is printed): by a chaos run
+        # that failed, or by BENCH_KEEP_HOME=1.
         self.keep_home = bool(os.environ.get("BENCH_KEEP_HOME"))
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},

@@ -189,7 +189,7 @@ class Supervisor:
     kombu has released its transport, and the AttributeError that follows is
     "unrecoverable"). `restarts` counts the exits it saw.
 
-        with Supervisor(lambda n: start_prefork_worker(env, n, 4)) as workers:
+        with Supervisor(env, lambda n: start_prefork_worker(env, n, 4)) as workers:
             workers.start(2)
     """
 
