@@ -2,9 +2,9 @@
 
 Two prefork workers (children are processes, so one can die alone) send
 through `send_sms` while, at random moments, a child is SIGKILLed (20 times),
-then, on a second batch, a worker's main process (3 times, restarted each
-time; its orphaned children go with it). The sandbox is slowed down
-(latency) so that the send spans the kills. A killed attempt leaves its rows
+then, on a second batch, a worker's main process (3 times, restarted by a
+supervisor as in production; its orphaned children go with it). The sandbox
+is slowed down (latency) so that the send spans the kills. A killed attempt leaves its rows
 `sending` under a lease that the outbox sweeper takes back when it expires,
 and tasks the dead worker held are lost with it (acks_late keeps them in
 Redis's unacked set for the visibility timeout): the sweeper re-publishes.
@@ -23,12 +23,13 @@ import uuid
 
 from bench.chaos_scenarios.common import (
     Outcome,
+    Supervisor,
     children,
     kill_group,
     sms_delivery_checks,
     start_prefork_worker,
-    stop_processes,
     wait,
+    wait_for_workers,
 )
 
 RECOVERY_LIMIT_SECONDS = 60
@@ -73,58 +74,62 @@ def _finish(outcome, env, app, ids, phase: str, kills: int, last_kill: float) ->
 
 
 def run(env, *, quick: bool, rng, redis) -> Outcome:
-    from bench.chaos_scenarios.common import wait_for_workers
-    from bench.world import app_with_subscribers
-
     outcome = Outcome("worker_kills")
     messages = 200 if quick else 2000
     child_kills, main_kills = (5, 1) if quick else (20, 3)
     concurrency = 3
     # Slow enough that the send outlasts the kills: 2 workers x 3 children.
     env.sandbox.set_fault("sms", latency_ms=60)
-    workers = [start_prefork_worker(env, n, concurrency) for n in range(2)]
+    # The supervisor restarts a killed main process, as production's does.
+    supervisor = Supervisor(env, lambda n: start_prefork_worker(env, n, concurrency))
     try:
-        wait_for_workers(2)
-        # --- children ---------------------------------------------------------
-        app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580101")
-        ids = _enqueue(app, subscribers, messages)
-        kills, last_kill = 0, time.time()
-        while kills < child_kills:
-            time.sleep(rng.uniform(0.2, 1.0) if not quick else rng.uniform(0.2, 0.6))
-            if _unsent(ids) == 0:
-                break
-            worker = rng.choice(workers)
-            pids = children(worker.pid)
-            if not pids:
-                continue
-            os.kill(rng.choice(pids), signal.SIGKILL)
-            kills += 1
-            last_kill = time.time()
-        outcome.check(kills == child_kills, f"only {kills} child kill(s) before the send ended")
-        _finish(outcome, env, app, ids, "children", kills, last_kill)
-
-        # --- main processes ------------------------------------------------------
-        app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580102")
-        ids = _enqueue(app, subscribers, messages)
-        kills, last_kill, restarted = 0, time.time(), 2
-        while kills < main_kills:
-            time.sleep(rng.uniform(0.5, 2.0) if not quick else rng.uniform(0.3, 1.0))
-            if _unsent(ids) == 0:
-                break
-            victim = rng.choice(workers)
-            os.kill(victim.pid, signal.SIGKILL)
-            kills += 1
-            last_kill = time.time()
-            # Its children are orphans now; a host that dies takes them too.
-            time.sleep(0.2)
-            kill_group(victim)
-            workers.remove(victim)
-            env.processes.remove(victim)
-            workers.append(start_prefork_worker(env, restarted, concurrency))
-            restarted += 1
-        outcome.check(kills == main_kills, f"only {kills} main kill(s) before the send ended")
-        _finish(outcome, env, app, ids, "main", kills, last_kill)
+        with supervisor:
+            supervisor.start(2)
+            wait_for_workers(2)
+            _kill_children(outcome, env, supervisor, rng, messages, child_kills, quick)
+            _kill_main_processes(outcome, env, supervisor, rng, messages, main_kills, quick)
     finally:
         env.sandbox.clear_faults()
-        stop_processes(env, workers)
+        outcome.count(workers_restarted=supervisor.restarts)
     return outcome
+
+
+def _kill_children(outcome, env, supervisor, rng, messages, child_kills, quick) -> None:
+    from bench.world import app_with_subscribers
+
+    app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580101")
+    ids = _enqueue(app, subscribers, messages)
+    kills, last_kill = 0, time.time()
+    while kills < child_kills:
+        time.sleep(rng.uniform(0.2, 1.0) if not quick else rng.uniform(0.2, 0.6))
+        if _unsent(ids) == 0:
+            break
+        pids = children(rng.choice(list(supervisor.workers)).pid)
+        if not pids:
+            continue
+        os.kill(rng.choice(pids), signal.SIGKILL)
+        kills += 1
+        last_kill = time.time()
+    outcome.check(kills == child_kills, f"only {kills} child kill(s) before the send ended")
+    _finish(outcome, env, app, ids, "children", kills, last_kill)
+
+
+def _kill_main_processes(outcome, env, supervisor, rng, messages, main_kills, quick) -> None:
+    from bench.world import app_with_subscribers
+
+    app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580102")
+    ids = _enqueue(app, subscribers, messages)
+    kills, last_kill = 0, time.time()
+    while kills < main_kills:
+        time.sleep(rng.uniform(0.5, 2.0) if not quick else rng.uniform(0.3, 1.0))
+        if _unsent(ids) == 0:
+            break
+        victim = rng.choice(list(supervisor.workers))
+        os.kill(victim.pid, signal.SIGKILL)
+        kills += 1
+        last_kill = time.time()
+        # Its children are orphans now; a host that dies takes them too.
+        time.sleep(0.2)
+        kill_group(victim)
+    outcome.check(kills == main_kills, f"only {kills} main kill(s) before the send ended")
+    _finish(outcome, env, app, ids, "main", kills, last_kill)
