@@ -86,50 +86,50 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
         with supervisor:
             supervisor.start(2)
             wait_for_workers(2)
-            _kill_children(outcome, env, supervisor, rng, messages, child_kills, quick)
-            _kill_main_processes(outcome, env, supervisor, rng, messages, main_kills, quick)
+
+            def kill_a_child() -> float | None:
+                pids = children(rng.choice(list(supervisor.workers)).pid)
+                if not pids:
+                    return None
+                os.kill(rng.choice(pids), signal.SIGKILL)
+                return time.time()
+
+            def kill_a_main_process() -> float:
+                victim = rng.choice(list(supervisor.workers))
+                os.kill(victim.pid, signal.SIGKILL)
+                killed = time.time()
+                # Its children are orphans now; a host that dies takes them too.
+                time.sleep(0.2)
+                kill_group(victim)
+                return killed
+
+            send = (outcome, env, rng, messages)
+            pause = (0.2, 0.6) if quick else (0.2, 1.0)
+            _kill_during_send(*send, "children", "21580101", child_kills, pause, kill_a_child)
+            pause = (0.3, 1.0) if quick else (0.5, 2.0)
+            _kill_during_send(*send, "main", "21580102", main_kills, pause, kill_a_main_process)
     finally:
         env.sandbox.clear_faults()
         outcome.count(workers_restarted=supervisor.restarts)
     return outcome
 
 
-def _kill_children(outcome, env, supervisor, rng, messages, child_kills, quick) -> None:
+def _kill_during_send(outcome, env, rng, messages, phase, shortcode, wanted, pause, kill) -> None:
+    """Send a batch and, after random pauses, `kill()` (the time it killed,
+    None when it found nothing to kill) until `wanted` kills are done."""
     from bench.world import app_with_subscribers
 
-    app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580101")
+    app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode=shortcode)
     ids = _enqueue(app, subscribers, messages)
     kills, last_kill = 0, time.time()
-    while kills < child_kills:
-        time.sleep(rng.uniform(0.2, 1.0) if not quick else rng.uniform(0.2, 0.6))
+    while kills < wanted:
+        time.sleep(rng.uniform(*pause))
         if _unsent(ids) == 0:
             break
-        pids = children(rng.choice(list(supervisor.workers)).pid)
-        if not pids:
+        killed = kill()
+        if killed is None:
             continue
-        os.kill(rng.choice(pids), signal.SIGKILL)
         kills += 1
-        last_kill = time.time()
-    outcome.check(kills == child_kills, f"only {kills} child kill(s) before the send ended")
-    _finish(outcome, env, app, ids, "children", kills, last_kill)
-
-
-def _kill_main_processes(outcome, env, supervisor, rng, messages, main_kills, quick) -> None:
-    from bench.world import app_with_subscribers
-
-    app, subscribers = app_with_subscribers(env.sandbox, 10, shortcode="21580102")
-    ids = _enqueue(app, subscribers, messages)
-    kills, last_kill = 0, time.time()
-    while kills < main_kills:
-        time.sleep(rng.uniform(0.5, 2.0) if not quick else rng.uniform(0.3, 1.0))
-        if _unsent(ids) == 0:
-            break
-        victim = rng.choice(list(supervisor.workers))
-        os.kill(victim.pid, signal.SIGKILL)
-        kills += 1
-        last_kill = time.time()
-        # Its children are orphans now; a host that dies takes them too.
-        time.sleep(0.2)
-        kill_group(victim)
-    outcome.check(kills == main_kills, f"only {kills} main kill(s) before the send ended")
-    _finish(outcome, env, app, ids, "main", kills, last_kill)
+        last_kill = killed
+    outcome.check(kills == wanted, f"{phase}: only {kills} kill(s) before the send ended")
+    _finish(outcome, env, app, ids, phase, kills, last_kill)
