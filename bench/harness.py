@@ -104,12 +104,16 @@ def collected_static(env: dict) -> Path:
     return cached
 
 
+def _lock_path(name: str) -> Path:
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"hatid-bench-{digest}.lock"
+
+
 @contextlib.contextmanager
 def _file_lock(name: str):
     import fcntl
 
-    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
-    with open(Path(tempfile.gettempdir()) / f"hatid-bench-{digest}.lock", "w") as lock:
+    with open(_lock_path(name), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -196,8 +200,7 @@ class BenchEnv:
             (self.database_url, "BENCH_DATABASE_URL"),
             (self.redis_url, "BENCH_REDIS_URL"),
         ):
-            digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-            lock = open(Path(tempfile.gettempdir()) / f"hatid-bench-{digest}.lock", "w")  # noqa: SIM115
+            lock = open(_lock_path(url), "w")  # noqa: SIM115
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -63,9 +63,15 @@ def test_backoff_grows_and_is_capped(settings):
     assert outbox.retry_delay(30) <= 45
 
 
-def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, settings):
+def _empty_default_queue() -> None:
+    """Drop the tasks earlier tests left in the broker's default queue."""
     from config.celery import app as celery_app
 
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge("default")
+
+
+def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, settings):
     subscribe("+639171234567")
     fresh = send_sms(app=globe_app, to="09171234567", text="fresh")
     lost = send_sms(app=globe_app, to="09171234567", text="publish lost")
@@ -76,8 +82,7 @@ def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, 
     Message.objects.filter(pk=abandoned.pk).update(
         lease_until=timezone.now() - timedelta(seconds=1)
     )
-    with celery_app.connection_for_write() as connection:  # no backlog in the broker
-        connection.default_channel.queue_purge("default")
+    _empty_default_queue()  # no backlog in the broker
     swept = outbox.sweep()
     assert swept == {"telecom.Message": 2}
     assert Message.objects.get(pk=lost.pk).enqueued_at > long_ago
@@ -87,14 +92,11 @@ def test_sweeper_republishes_lost_and_abandoned_rows_only(globe_app, subscribe, 
 def test_sweeper_waits_longer_for_queued_rows_while_tasks_wait_in_the_broker(
     globe_app, subscribe, settings
 ):
-    from config.celery import app as celery_app
-
     settings.OUTBOX_STALE_SECONDS = 30
     subscribe("+639171234567")
     queued = send_sms(app=globe_app, to="09171234567", text="behind a backlog")
     Message.objects.filter(pk=queued.pk).update(enqueued_at=timezone.now() - timedelta(minutes=2))
-    with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("default")
+    _empty_default_queue()
     outbox.publish(Message, [queued.pk])  # its task, still waiting
 
     assert outbox.waiting_tasks("default") == 1
