@@ -8,6 +8,7 @@ closed, refusing to start without its secrets, and passes `check --deploy`.
 
 import base64
 import hashlib
+import ipaddress
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -294,6 +295,22 @@ HOIIO_API_URL = env_str(
 # The hosts Hatid fetches fax documents from (a notification's fax_url); by
 # default the API's own host.
 HOIIO_FILE_HOSTS = env_list("HOIIO_FILE_HOSTS") or [urlsplit(HOIIO_API_URL).hostname]
+# The outbound-URL policy (telecom.outbound_urls) refuses URLs that a person or
+# a callback supplied (partners' webhooks, fax documents) when they lead to a
+# loopback, private, link-local, multicast or reserved address, except these
+# networks (CIDRs) and these hosts (as written in the URL). Development allows
+# loopback, where the sandbox and test servers listen; production allows none.
+OUTBOUND_URL_ALLOWED_NETWORKS = env_list(
+    "OUTBOUND_URL_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"] if DEBUG else []
+)
+for _network in OUTBOUND_URL_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"OUTBOUND_URL_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)"
+        ) from None
+OUTBOUND_URL_ALLOWED_HOSTS = env_list("OUTBOUND_URL_ALLOWED_HOSTS")
 # Hoiio has no idempotency key: a request whose outcome is unknown is looked up
 # in Hoiio's history (by its tag) for this long before it is declared not sent.
 HOIIO_RESOLVE_GRACE_SECONDS = env_int("HOIIO_RESOLVE_GRACE_SECONDS", 120)

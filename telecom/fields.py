@@ -1,4 +1,5 @@
-"""Model fields for Hatid's data: `EncryptedTextField` keeps secrets encrypted at rest.
+"""Model fields for Hatid's data: `EncryptedTextField` keeps secrets encrypted at
+rest; `OutboundURLField` is a URL Hatid will send requests to.
 
 The column holds a Fernet token; Python code sees a `telecom.crypto.Secret`.
 Encrypted values cannot be searched (each encryption is different), so the
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from telecom.crypto import Secret, encrypt
+from telecom.outbound_urls import validate_outbound_url
 
 
 class SecretAttribute(DeferredAttribute):
@@ -51,3 +53,15 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             raise FieldError(f"{self.name} is encrypted at rest and cannot be searched")
         return super().get_lookup(lookup_name)
+
+
+class OutboundURLField(models.URLField):
+    """A URL a person or a callback supplies and Hatid sends requests to: every
+    such field is one of these, so the admin and the API refuse, with a field
+    error, what the outbound-URL policy refuses (`telecom.outbound_urls`)."""
+
+    description = "URL Hatid sends requests to (the outbound-URL policy applies)"
+    default_validators = [*models.URLField.default_validators, validate_outbound_url]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})

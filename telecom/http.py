@@ -13,6 +13,12 @@ provider's `ProviderError`. A provider that reports errors inside a 200 (Hoiio's
 provider said, not what HTTP said. Body fields named in `omitted_fields`
 (a fax's base64 document) are logged by size only. It knows the wire format
 and nothing else.
+
+A client whose URLs a person or a callback supplied (a partner's webhook, a
+fax document) sets `guard_urls`: its requests obey `telecom.outbound_urls`
+(the form checked before sending, every address checked when connecting, no
+proxy, no redirect followed), and a refusal is logged and raised as
+`OutboundUrlRefused`.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from telecom.errors import (
     TokenRevoked,
     TransientError,
 )
+from telecom.outbound_urls import GuardedAdapter, OutboundUrlRefused, check_syntax
 from telecom.redaction import redact_body, redact_url
 
 logger = logging.getLogger("telecom.http")
@@ -119,6 +126,17 @@ def _never_sent(exc: requests.ConnectionError) -> bool:
     return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
 
 
+def _redirect_refused(response: ProviderResponse, provider: str) -> OutboundUrlRefused:
+    """A redirect from a supplied URL is not followed: the next hop was never checked."""
+    location = redact_url(response.headers.get("Location", ""))[:200]
+    return OutboundUrlRefused(
+        f"redirects are not followed (HTTP {response.status} to {location or 'nowhere'})",
+        provider=provider,
+        status=response.status,
+        body=response.text,
+    )
+
+
 class ProviderClient:
     """Base of every provider client; see the module docstring for the contract."""
 
@@ -126,6 +144,8 @@ class ProviderClient:
     success_statuses: tuple[int, ...] = (200, 201)
     pool_size = 20
     omitted_fields: tuple[str, ...] = ()
+    # True when the URLs are supplied by a person or a callback (module docstring).
+    guard_urls = False
 
     def __init__(self, app=None):
         self.app = app
@@ -144,13 +164,19 @@ class ProviderClient:
             if cached and cached[0] == pid:
                 return cached[1]
             session = requests.Session()
-            # Read the environment's proxy settings once, not on every request
-            # (requests would scan os.environ each time: measurable at 500/s).
-            session.proxies.update(getproxies())
             session.trust_env = False
             # No retries below us: a retry is a decision about idempotency,
             # taken by the outbox with its key, never by the transport.
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=cls.pool_size, max_retries=0)
+            if cls.guard_urls:
+                # No proxy: it would resolve the host, unchecked.
+                adapter = GuardedAdapter(
+                    pool_connections=4, pool_maxsize=cls.pool_size, max_retries=0
+                )
+            else:
+                # Read the environment's proxy settings once, not on every request
+                # (requests would scan os.environ each time: measurable at 500/s).
+                session.proxies.update(getproxies())
+                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=cls.pool_size, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers["User-Agent"] = "Hatid/1.0"
@@ -186,6 +212,8 @@ class ProviderClient:
         response: ProviderResponse | None = None
         error: ProviderError | None = None
         try:
+            if self.guard_urls:
+                check_syntax(full_url)
             raw = self.session().request(
                 method,
                 full_url,
@@ -196,6 +224,9 @@ class ProviderClient:
                 allow_redirects=False,
             )
             response = _response(raw)
+        except OutboundUrlRefused as exc:
+            exc.provider = self.provider
+            error = exc
         except requests.ConnectTimeout as exc:
             error = TransientError(f"could not connect: {exc}", provider=self.provider)
         except requests.ReadTimeout:
@@ -210,7 +241,9 @@ class ProviderClient:
         except requests.RequestException as exc:
             error = OutcomeUnknown(f"request failed: {exc}", provider=self.provider)
 
-        if response is not None and response.status not in self.success_statuses:
+        if response is not None and self.guard_urls and 300 <= response.status < 400:
+            error = _redirect_refused(response, self.provider)
+        elif response is not None and response.status not in self.success_statuses:
             error = self.classify_error(response, operation)
         elif response is not None:
             error = self.check_answer(response, operation)

@@ -46,6 +46,8 @@ def payload(delivery) -> dict:
 class PartnerWebhookClient(ProviderClient):
     provider = "partner"
     success_statuses = tuple(range(200, 300))
+    # A partner's URL: the outbound-URL policy applies (telecom.outbound_urls).
+    guard_urls = True
 
     def post(self, url: str, secret: str, body: dict, *, subject=None) -> ProviderResponse:
         raw = json.dumps(body, separators=(",", ":")).encode()

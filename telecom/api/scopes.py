@@ -12,6 +12,7 @@ SCOPES: dict[str, str] = {
     "escalations) and read them",
     "fax": "Send faxes and read them",
     "wallet:read": "Read the developer wallet balance",
+    "webhook": "Read and set where the partner's webhooks are posted",
 }
 
 

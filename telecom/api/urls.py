@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from telecom.api import calls, faxes, messages, money, ussd
-from telecom.api.views import MeView
+from telecom.api.views import MeView, WebhookView
 
 app_name = "api"
 
@@ -44,6 +44,7 @@ voicent_routes = [
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("webhook/", WebhookView.as_view(), name="webhook"),
     path("messages/", messages.MessageList.as_view(), name="message-list"),
     path("messages/<int:pk>/", messages.MessageDetail.as_view(), name="message-detail"),
     path("campaigns/", messages.CampaignList.as_view(), name="campaign-list"),

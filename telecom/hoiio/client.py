@@ -84,9 +84,17 @@ class HoiioClient(SmsApi, VoiceApi, IvrApi, FaxApi, NumberApi, AccountApi, Provi
 
     def download(self, url: str, *, subject=None) -> bytes:
         """GET a document Hoiio links to (`fax_url`). Only from the hosts in
-        HOIIO_FILE_HOSTS: the URL comes from a notification, and Hatid must not
-        fetch whatever a forged one names."""
+        HOIIO_FILE_HOSTS, and under the outbound-URL policy: the URL comes from
+        a notification, and Hatid must not fetch whatever a forged one names."""
         host = urlsplit(url).hostname or ""
-        if urlsplit(url).scheme not in ("http", "https") or host not in settings.HOIIO_FILE_HOSTS:
+        if host not in settings.HOIIO_FILE_HOSTS:
             raise PermanentError(f"not a Hoiio document URL: {host or url[:60]}", provider="hoiio")
-        return self.call("fax.download", "GET", url, subject=subject).content
+        # The policy (the URL's form, then each address) is checked in the call.
+        return HoiioFiles(self.app).call("fax.download", "GET", url, subject=subject).content
+
+
+class HoiioFiles(HoiioClient):
+    """Hoiio's documents, at URLs a notification names: the outbound-URL policy
+    applies (`telecom.outbound_urls`), on a session of their own."""
+
+    guard_urls = True

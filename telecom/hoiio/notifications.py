@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from telecom.hoiio import wire
 from telecom.msisdn import try_normalize
+from telecom.outbound_urls import OutboundUrlRefused, check_syntax
 
 SMS_STATUSES = ("queued", "delivered", "failed", "error", "received")
 CALL_STATUSES = ("answered", "unanswered", "failed", "busy", "ongoing")
@@ -237,8 +238,11 @@ def fax_report(data, *, incoming: bool = False) -> FaxReport:
     else:
         txn_ref, tag = _reference(data)
     fax_url = _text(data, "fax_url", limit=500, required=incoming)
-    if fax_url and not fax_url.startswith(("http://", "https://")):
-        raise NotificationError("fax_url", "must be an http(s) URL")
+    if fax_url:
+        try:
+            check_syntax(fax_url)
+        except OutboundUrlRefused as exc:
+            raise NotificationError("fax_url", exc.refusal) from None
     return FaxReport(
         txn_ref=txn_ref,
         tag=tag,

@@ -9,6 +9,7 @@ worker on every host reads the same bytes.
 
 from django.db import models
 
+from telecom.fields import OutboundURLField
 from telecom.models.provider_app import ProviderApp
 from telecom.send_once import SentOnceRow
 
@@ -46,7 +47,7 @@ class Fax(SentOnceRow):
     caller_id = models.CharField(max_length=20, blank=True)
     tag = models.CharField(max_length=32, unique=True, help_text="Sent as Hoiio's tag.")
     txn_ref = models.CharField("txn_ref", max_length=64, blank=True, db_index=True)
-    fax_url = models.URLField(max_length=500, blank=True, help_text="Where Hoiio serves it.")
+    fax_url = OutboundURLField(max_length=500, blank=True, help_text="Where Hoiio serves it.")
     currency = models.CharField(max_length=3, blank=True)
     debit = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     source = models.CharField(max_length=16, default="api")

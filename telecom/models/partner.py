@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from telecom.fields import EncryptedTextField
+from telecom.fields import EncryptedTextField, OutboundURLField
 from telecom.models.provider_app import ProviderApp
 
 KEY_PREFIX_BYTES = 6
@@ -21,7 +21,7 @@ KEY_PREFIX_BYTES = 6
 
 class Partner(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    webhook_url = models.URLField(
+    webhook_url = OutboundURLField(
         max_length=500,
         blank=True,
         help_text="Receives the apps' inbound messages as signed JSON POSTs.",

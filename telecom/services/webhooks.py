@@ -5,6 +5,7 @@ wire format)."""
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from telecom import outbox
@@ -48,6 +49,22 @@ def queue_message_webhook(partner: Partner, message: Message) -> WebhookDelivery
 def notify_partners(message: Message) -> int:
     partners = Partner.objects.filter(apps=message.app).exclude(webhook_url="")
     return sum(1 for partner in partners if queue_message_webhook(partner, message))
+
+
+def set_webhook_url(partner: Partner, *, url: str) -> str | None:
+    """Point the partner's webhooks at `url` (blank: no webhooks), if the
+    outbound-URL policy allows it (the field's validators are the policy).
+    Returns a new signing secret, to be shown once, when the partner had none."""
+    url = url.strip()
+    try:
+        url = Partner._meta.get_field("webhook_url").clean(url, partner)
+    except ValidationError as exc:
+        raise ServiceError(exc.messages[0], field="webhook_url") from None
+    partner.webhook_url = url
+    partner.save(update_fields=["webhook_url"])
+    if url and not partner.webhook_secret:
+        return rotate_webhook_secret(partner)
+    return None
 
 
 def rotate_webhook_secret(partner: Partner) -> str:

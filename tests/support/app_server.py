@@ -2,7 +2,7 @@
 
 It answers every request at `/<kind>` (`redirect`, `notify`, `ussd`,
 `rewards`...) and records it, so a test can read what the platform sent.
-`answer(kind, status)` changes what a kind answers; `on(kind, handler)`
+`answer(kind, status, headers)` changes what a kind answers; `on(kind, handler)`
 runs `handler(received)` for each request of that kind (for instance, an
 app that replies to USSD through the sandbox's reply API); a handler that
 returns a dict answers with it as JSON (a Tropo document for `voice`). The
@@ -35,6 +35,7 @@ class AppServer:
     def __init__(self):
         self.received: list[Received] = []
         self.statuses: dict[str, int] = {}
+        self.headers: dict[str, dict[str, str]] = {}
         self.handlers: dict[str, Callable[[Received], None]] = {}
         self._lock = threading.Lock()
         outer = self
@@ -63,6 +64,8 @@ class AppServer:
                 payload = json.dumps(answer).encode() if answer is not None else b'{"status": "ok"}'
                 self.send_response(outer.statuses.get(kind, 200))
                 self.send_header("Content-Type", "application/json")
+                for name, value in outer.headers.get(kind, {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -87,8 +90,9 @@ class AppServer:
             "voice_uri": self.uri("voice"),
         }
 
-    def answer(self, kind: str, status: int) -> None:
+    def answer(self, kind: str, status: int, headers: dict[str, str] | None = None) -> None:
         self.statuses[kind] = status
+        self.headers[kind] = headers or {}
 
     def on(self, kind: str, handler: Callable[[Received], None]) -> None:
         self.handlers[kind] = handler
