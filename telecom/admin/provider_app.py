@@ -158,7 +158,7 @@ class ProviderAppAdmin(admin.ModelAdmin):
     def portal_uris(self, obj: ProviderApp):
         rows = format_html_join(
             "",
-            '<tr><th style="padding-right:1em">{}</th><td><code>{}</code></td></tr>',
+            '<tr><th class="hatid-uri-label">{}</th><td><code>{}</code></td></tr>',
             obj.portal_uris().items(),
         )
         return format_html("<table>{}</table>", rows)
