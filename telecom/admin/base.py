@@ -38,7 +38,7 @@ def pretty_block(text: str):
     """A body shown as a <pre> block, JSON indented when it is JSON."""
     with contextlib.suppress(TypeError, ValueError):
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text or "—")
+    return format_html('<pre class="hatid-pre">{}</pre>', text or "—")
 
 
 class ServiceFormMixin:

@@ -213,7 +213,7 @@ class IvrForm(forms.Form):
     dest = forms.CharField(label="Number to call")
     greeting = forms.CharField(required=False, help_text="Played when the call is answered.")
     steps = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8, "style": "font-family: monospace"}),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "hatid-mono"}),
         initial='[{"kind": "gather", "msg": "Press 1 to confirm.", "max_digits": 1, '
         '"name": "answer"}, {"kind": "hangup", "msg": "Thank you."}]',
         help_text="A JSON list of steps: play, gather, record, monitor, transfer, hangup "

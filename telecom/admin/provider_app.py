@@ -8,10 +8,10 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from telecom.admin.base import provider_call
+from telecom.admin.callback_token_rotation import CallbackTokenRotationMixin
 from telecom.admin.wallet_chart import wallet_chart
 from telecom.errors import ProviderError
 from telecom.models import ProviderApp
-from telecom.models.provider_app import new_callback_token
 from telecom.services import hoiio_prices
 from telecom.services.charging import reconcile
 from telecom.services.hoiio_numbers import sync_numbers
@@ -109,14 +109,13 @@ class ProviderAppForm(forms.ModelForm):
 
 
 @admin.register(ProviderApp)
-class ProviderAppAdmin(admin.ModelAdmin):
+class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
     form = ProviderAppForm
     list_display = ["name", "provider", "shortcode", "app_id", "is_active", "created_at"]
     list_filter = ["provider", "is_active"]
     search_fields = ["name", "app_id", "shortcode"]
     readonly_fields = ["portal_uris", "wallet", "created_at", "updated_at"]
     actions = [
-        "rotate_callback_token",
         "reconcile",
         "read_wallet",
         "ask_hoiio",
@@ -158,7 +157,7 @@ class ProviderAppAdmin(admin.ModelAdmin):
     def portal_uris(self, obj: ProviderApp):
         rows = format_html_join(
             "",
-            '<tr><th style="padding-right:1em">{}</th><td><code>{}</code></td></tr>',
+            '<tr><th class="hatid-uri-label">{}</th><td><code>{}</code></td></tr>',
             obj.portal_uris().items(),
         )
         return format_html("<table>{}</table>", rows)
@@ -224,17 +223,3 @@ class ProviderAppAdmin(admin.ModelAdmin):
             provider_call(
                 self, request, lambda a=app: sync_numbers(a), f"{app}: {{result}} changed"
             )
-
-    @admin.action(
-        description="Rotate the callback token (old URIs stop working)", permissions=["change"]
-    )
-    def rotate_callback_token(self, request, queryset):
-        for app in queryset:
-            app.set_callback_token(new_callback_token())
-            app.save(update_fields=["callback_token", "callback_token_digest", "updated_at"])
-        self.message_user(
-            request,
-            f"Rotated the callback token of {queryset.count()} app(s); "
-            "update the URIs in the Globe Labs portal.",
-            messages.WARNING,
-        )

@@ -25,7 +25,7 @@ def wallet_chart(app: ProviderApp):
     warning = ""
     if latest.below_threshold:
         warning = format_html(
-            ' <strong style="color:#ba2121">below the alert threshold {} {}</strong>',
+            ' <strong class="hatid-alert">below the alert threshold {} {}</strong>',
             latest.currency,
             threshold,
         )

@@ -11,20 +11,27 @@ services route every request by it.
 The callback token in the URIs is the credential Globe Labs and Hoiio present
 (neither signs its callbacks), so it is long, random, kept encrypted, and
 looked up by its SHA-256 digest: finding an app never compares the secret
-itself.
+itself. Rotating it (telecom.services.callback_tokens) keeps the replaced
+token's digest, accepted until its expiry, while the provider's portal is
+updated by hand.
 """
 
 import hashlib
 import ipaddress
+import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from telecom.fields import EncryptedTextField
+
+logger = logging.getLogger("telecom.callbacks")
 
 CALLBACK_KINDS = ("redirect", "notify", "ussd", "rewards")
 # Where Hoiio posts: the notify_url Hatid sends with each request (sms, voice,
@@ -112,6 +119,22 @@ class ProviderApp(models.Model):
         editable=False, help_text="The secret part of every callback URI of this app."
     )
     callback_token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    previous_callback_token_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_index=True,
+        editable=False,
+        help_text="The digest of the token the last rotation replaced (the token itself is "
+        "not kept), accepted until the time below.",
+    )
+    previous_callback_token_expires_at = models.DateTimeField(
+        "previous callback token accepted until",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="After this, the replaced callback URIs answer 404 as unknown ones do.",
+    )
     allowed_ips = models.TextField(
         "allowed callback IPs",
         blank=True,
@@ -158,7 +181,33 @@ class ProviderApp(models.Model):
 
     @classmethod
     def for_callback_token(cls, token: str) -> "ProviderApp | None":
-        return cls.objects.filter(callback_token_digest=token_digest(token), is_active=True).first()
+        """The active app whose callback token this is, or whose replaced token it
+        is while that is still accepted."""
+        digest = token_digest(token)
+        app = (
+            cls.objects.filter(is_active=True)
+            .filter(
+                Q(callback_token_digest=digest)
+                | Q(
+                    previous_callback_token_digest=digest,
+                    previous_callback_token_expires_at__gt=timezone.now(),
+                )
+            )
+            .first()
+        )
+        if app is not None and app.callback_token_digest != digest:
+            # The provider still calls the old URIs: its portal has not been updated.
+            logger.info(
+                "app %s called back on its previous callback token (accepted until %s)",
+                app.pk,
+                app.previous_callback_token_expires_at,
+            )
+        return app
+
+    @property
+    def previous_callback_token_accepted(self) -> bool:
+        expires = self.previous_callback_token_expires_at
+        return bool(self.previous_callback_token_digest and expires and expires > timezone.now())
 
     @property
     def shortcode_suffix(self) -> str:

@@ -8,9 +8,11 @@ what a test does.
 
 from django.shortcuts import render
 
+from telecom.sandbox.csp import with_csp
 from telecom.sandbox.models import App
 
 
+@with_csp
 def page(request):
     apps = App.objects.order_by("id")
     return render(request, "sandbox/handset.html", {"apps": apps})

@@ -19,7 +19,7 @@ from subscribers.models import (
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from telecom.models import Message
 from telecom.services.messaging import send_sms
-from tests.support.sandbox import wait_for
+from tests.support.sandbox import consent_pin, wait_for
 
 pytestmark = pytest.mark.e2e
 NUMBER = "+639171234567"
@@ -51,17 +51,7 @@ def _consent_dialog(hatid, start_url: str, number: str) -> requests.Response:
         dialog_url, data={"step": "number", "subscriber_number": number[3:]}, timeout=10
     )
     reference = re.search(r'name="reference" value="([^"]+)"', page.text).group(1)
-    pin = wait_for(
-        lambda: next(
-            (
-                re.search(r"\b(\d{6})\b", m["text"]).group(1)
-                for m in hatid.sandbox.inbox(number)
-                if "PIN" in m["text"]
-            ),
-            None,
-        ),
-        what="the PIN by SMS",
-    )
+    pin = consent_pin(hatid.sandbox, number)
     return browser.post(
         dialog_url, data={"step": "pin", "reference": reference, "pin": pin}, timeout=10
     )

@@ -6,6 +6,13 @@ running in the test's thread, which Django takes for an async context: the
 page allows the test's own (synchronous) queries meanwhile, and closes the
 connections they opened in that context, or the test database could not be
 dropped at the end.
+
+Every page also watches for Content-Security-Policy violations, from the
+page's `securitypolicyviolation` events and from Chromium's console ("Refused
+to execute inline script because it violates the following Content Security
+Policy directive..."), across its navigations: `page.csp_violations` lists
+them, and leaving `chromium_page()` fails the test if there is any, so every
+browser test runs under the production policy (config/settings.py).
 """
 
 import contextlib
@@ -23,6 +30,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Playwright injects this before any of the page's own scripts, outside the
+# page's CSP, on every navigation.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__hatidCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} `
+    + `(${event.sourceFile || location.href}:${event.lineNumber}) on ${location.pathname}`
+  );
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Collect the page's CSP violations from now on into `page.csp_violations`."""
+    page.csp_violations = violations = []
+    page.expose_function("__hatidCspViolation", lambda text: violations.append(text))
+    page.add_init_script(CSP_LISTENER)
+
+    def console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    page.on("console", console)
+    return violations
+
+
+def assert_no_csp_violations(page) -> None:
+    page.evaluate("0")  # a round trip: the events sent before it have arrived
+    assert page.csp_violations == [], "CSP violations:\n" + "\n".join(page.csp_violations)
+
+
 @contextlib.contextmanager
 def chromium_page():
     from django.db import connections
@@ -37,8 +75,10 @@ def chromium_page():
             )
             page = browser.new_page()
             page.set_default_timeout(30_000)
+            watch_csp(page)
             try:
                 yield page
+                assert_no_csp_violations(page)
             finally:
                 page.goto("about:blank")  # stop the page's own requests (polling)
                 browser.close()

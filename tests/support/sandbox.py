@@ -22,6 +22,7 @@ pointing at it (Voicent apps point at it with their gateway address).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,21 @@ def wait_for(condition: Callable, *, timeout: float = 10.0, interval: float = 0.
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
         time.sleep(interval)
+
+
+def consent_pin(control: SandboxControl, number: str) -> str:
+    """The confirmation PIN the consent dialog texted to `number`, once it arrived."""
+    return wait_for(
+        lambda: next(
+            (
+                re.search(r"\b(\d{6})\b", m["text"]).group(1)
+                for m in control.inbox(number)
+                if "PIN" in m["text"]
+            ),
+            None,
+        ),
+        what="the PIN by SMS",
+    )
 
 
 class SandboxProcess:

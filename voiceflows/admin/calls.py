@@ -100,9 +100,9 @@ class CallSessionAdmin(ReadOnlyAdmin):
             )
         return format_html_join(
             "",
-            '<details style="margin-bottom: .5rem"><summary>{}. {} at step {}</summary>'
-            '<div style="display: flex; gap: 1rem"><pre style="flex: 1; white-space: pre-wrap">'
-            '{}</pre><pre style="flex: 1; white-space: pre-wrap">{}</pre></div></details>',
+            '<details class="hatid-exchange"><summary>{}. {} at step {}</summary>'
+            '<div class="hatid-side-by-side"><pre class="hatid-pre half">'
+            '{}</pre><pre class="hatid-pre half">{}</pre></div></details>',
             rows,
         )
 

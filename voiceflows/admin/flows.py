@@ -43,8 +43,7 @@ def preview_block(step: Step):
         text, problem = step_document(step.flow, key=step.key, verb=step.verb, options=step.options)
     return format_html(
         '<div class="step-preview" data-step-preview>'
-        '<pre data-state="{}" style="white-space: pre-wrap; margin: 0; max-height: 24rem; '
-        'overflow: auto">{}</pre></div>',
+        '<pre data-state="{}" class="hatid-pre tall">{}</pre></div>',
         "error" if problem else "ok",
         problem or text or "Type the step's options to see its Tropo JSON.",
     )
@@ -56,7 +55,7 @@ def routes_summary(step: Step):
     rows = format_html_join("", "<li>{}</li>", ((str(route),) for route in step.routes.all()))
     url = reverse("admin:voiceflows_step_change", args=[step.pk])
     return format_html(
-        '<ul style="margin: 0">{}</ul><a href="{}">Edit routes</a>',
+        '<ul class="hatid-flat-list">{}</ul><a href="{}">Edit routes</a>',
         rows or mark_safe("<li>none: the call ends after this step</li>"),
         url,
     )

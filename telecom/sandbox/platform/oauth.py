@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from telecom.sandbox import callbacks
+from telecom.sandbox.csp import with_csp_leaving_to
 from telecom.sandbox.models import App, Callback, Grant, PinChallenge
 from telecom.sandbox.platform.common import (
     MISSING_PARAMETERS,
@@ -53,6 +54,7 @@ def access_token(request):
     )
 
 
+@with_csp_leaving_to
 def dialog(request, app_id: str | None = None):
     """The consent pages; every step posts back here with `step`."""
     app = App.objects.filter(app_id=app_id or request.GET.get("app_id") or "").first()
