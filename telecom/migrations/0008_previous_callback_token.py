@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telecom", "0006_idempotency_answer_as_text"),
+        ("telecom", "0007_outbound_url_policy"),
     ]
 
     operations = [
