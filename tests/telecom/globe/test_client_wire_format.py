@@ -169,7 +169,7 @@ def test_locate_reads_the_documented_answer(globe):
 )
 def test_subscriber_amounts_use_the_sdk_paths(globe, kind, name, amount):
     responses.get(f"{API}/location/v1/queries/{kind}", json=fixture(name))
-    result = globe.subscriber_amount(token=TOKEN, address="+639171234567", kind=kind)
+    result = globe.subscriber_amount(token=TOKEN, address="09171234567", kind=kind)
     assert query(responses.calls[0]) == {"access_token": TOKEN.reveal(), "address": "639171234567"}
     assert result.amount == Decimal(amount)
 
@@ -294,6 +294,20 @@ def test_ussd_reply_posts_the_documented_request(globe):
         }
     }
     assert accepted.reference_id == "f7b61b82054e4b5e"
+
+
+@responses.activate
+@pytest.mark.parametrize("action", ["send", "reply"])
+def test_ussd_normalises_the_address_as_sms_does(globe, action):
+    responses.post(
+        f"{API}/ussd/v1/outbound/1234/{action}/requests", json=fixture("ussd_reply.json")
+    )
+    extra = {"session_id": "012345678912"} if action == "reply" else {}
+    getattr(globe, f"{action}_ussd")(
+        token=TOKEN, to="09171111111", message="Hi", flash=False, **extra
+    )
+    body = json.loads(responses.calls[0].request.body)["outboundUSSDMessageRequest"]
+    assert body["address"] == "639171111111"
 
 
 @responses.activate
