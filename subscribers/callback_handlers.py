@@ -1,7 +1,8 @@
 """The Redirect URI: where Globe Labs reports consent (API docs: "Subscriber
 Consent Workflow").
 
-- `GET ?access_token=..&subscriber_number=..`: a subscriber opted in by SMS.
+- `GET ?access_token=..&subscriber_number=..`: a subscriber opted in by SMS
+  (also taken as a POST of the same fields, JSON or form: see `posted_opt_in`).
 - `GET ?code=..` (and `amount` for charging): a visitor came back from the
   consent dialog; the code is queued for exchange and the browser goes to a
   result page.
@@ -18,6 +19,7 @@ from subscribers.callback_payloads import (
     parse_opt_in,
     parse_optional_amount,
     parse_unsubscribe,
+    posted_opt_in,
 )
 from subscribers.models import Subscriber
 from subscribers.services.consent import (
@@ -46,7 +48,8 @@ class RedirectHandler(CallbackHandler):
 
     def handle(self, event) -> HandlerResult:
         if event.method == "POST":
-            return self.unsubscribe(event)
+            posted = posted_opt_in(event)
+            return self.unsubscribe(event) if posted is None else self.opt_in(event, posted)
         params = event.query_params
         if "code" in params:
             return code_exchange_result(event, parse_optional_amount(params))
@@ -57,10 +60,10 @@ class RedirectHandler(CallbackHandler):
                 note="a visitor came back from the consent dialog",
                 response=render(None, "consent/returned.html", {"app": event.app}),
             )
-        return self.opt_in(event)
+        return self.opt_in(event, params)
 
-    def opt_in(self, event) -> HandlerResult:
-        msisdn, token = parse_opt_in(event.query_params)
+    def opt_in(self, event, params) -> HandlerResult:
+        msisdn, token = parse_opt_in(params)
         if token_of_other_app(event.app, token):
             raise RejectedPayload(
                 "this access token belongs to another app",

@@ -4,6 +4,8 @@ values or raises `RejectedPayload` naming the field that is wrong."""
 import re
 from decimal import Decimal
 
+from django.http import QueryDict
+
 from telecom.callbacks.registry import RejectedPayload, json_body
 from telecom.dates import parse_globe_datetime
 from telecom.money import parse_amount
@@ -41,6 +43,27 @@ def parse_opt_in(params) -> tuple[str, str]:
     )
 
 
+def posted_opt_in(event):
+    """The opt-in fields of a POST to the Redirect URI, or None when the POST
+    is something else (a STOP's `{"unsubscribed": ...}`).
+
+    The platform sends an SMS opt-in as a GET query (the .txt docs:
+    `GET /?access_token=..&subscriber_number=..`); the .md docs title the same
+    two fields "Sample POST to Redirect URI" and show them as JSON. The two
+    copies contradict each other, so Hatid takes the GET the platform sends
+    and also the POST the .md shows, as JSON or as a form body."""
+    if event.content_type == "application/x-www-form-urlencoded":
+        return QueryDict(event.body_text)
+    try:
+        data = event.json()
+    except (ValueError, RecursionError):
+        return None
+    fields = ("access_token", "subscriber_number")
+    if not isinstance(data, dict) or "unsubscribed" in data or not any(f in data for f in fields):
+        return None
+    return data
+
+
 def parse_code(params) -> str:
     return _opaque(params.get("code", ""), "code")
 
@@ -49,7 +72,14 @@ def parse_optional_amount(params) -> Decimal | None:
     if "amount" not in params:
         return None
     try:
-        return parse_amount(params["amount"])
+        # The docs send a charging opt-in's code with `amount=0.00` (API docs,
+        # "Charging": the Notify URI example) and charge 0.00 in their sample,
+        # answered 201 with `"totalAmountCharged": "0.00"`: a 0.00 charge bills
+        # nothing. So a 0.00 opt-in is consent that covers no paid charge: its
+        # code is exchanged for a token like any other, the history records
+        # 0.00, and `charging_consent_gap` refuses every positive charge
+        # (Hatid's own charges stay positive: a 0.00 one would collect nothing).
+        return parse_amount(params["amount"], allow_zero=True)
     except ServiceError as exc:
         raise RejectedPayload(exc.message, {"amount": [exc.message]}) from None
 

@@ -47,6 +47,8 @@ class NotifyHandler(CallbackHandler):
             return code_exchange_result(event, amount)
         data = json_body(event)
         messages = parse_inbound(data, event.app.shortcode)
+        if not messages:
+            return HandlerResult(note="an empty batch (inboundSMSMessage: []): nothing to store")
         notes = [receive_sms(event.app, sms, event) for sms in messages]
         return HandlerResult(note="; ".join(notes))
 

@@ -68,14 +68,29 @@ def _count(value, field: str) -> int | None:
     return number
 
 
+def app_destination(value, shortcode: str, prefix: str) -> str:
+    """The `destinationAddress` (`tel:21581234`, `21581234` or its last digits),
+    or a rejection when it names another app's code: a callback for another
+    app was sent to this one's URI. SMS MO and USSD both check it."""
+    destination = str(value or "").removeprefix("tel:").lstrip("+")
+    if destination and not (destination == shortcode or shortcode.endswith(destination)):
+        _reject(f"{prefix}.destinationAddress", f"{destination} is not this app's shortcode")
+    return destination
+
+
 def parse_inbound(data, shortcode: str) -> list[InboundSms]:
+    """The batch's messages; an empty batch (`"inboundSMSMessage": []`) is an
+    empty list, which the handler answers 200 with a note: the platform
+    expects a 200 from the Notify URI for every request (API docs, "The
+    following are the minimum expectations"), and a 400 would only make it
+    send the empty batch again."""
     if not isinstance(data, dict) or not isinstance(data.get("inboundSMSMessageList"), dict):
         _reject("inboundSMSMessageList", "This field is required.")
     batch = data["inboundSMSMessageList"]
     entries = batch.get("inboundSMSMessage")
     if isinstance(entries, dict):
         entries = [entries]
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list):
         _reject("inboundSMSMessageList.inboundSMSMessage", "expected a list of messages")
     if len(entries) > 100:
         _reject("inboundSMSMessageList.inboundSMSMessage", "too many messages in one batch")
@@ -101,9 +116,7 @@ def _parse_one(entry, index: int, batch_count, shortcode: str) -> InboundSms:
         sender = normalize_msisdn(entry.get("senderAddress"))
     except InvalidMsisdn as exc:
         _reject(f"{prefix}.senderAddress", str(exc))
-    destination = str(entry.get("destinationAddress") or "").removeprefix("tel:").lstrip("+")
-    if destination and not (destination == shortcode or shortcode.endswith(destination)):
-        _reject(f"{prefix}.destinationAddress", f"{destination} is not this app's shortcode")
+    destination = app_destination(entry.get("destinationAddress"), shortcode, prefix)
     message_id = entry.get("messageId")
     if message_id is not None and not isinstance(message_id, (str, int)):
         _reject(f"{prefix}.messageId", "must be text")

@@ -8,16 +8,19 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("100000")
 
 
-def parse_amount(value, field: str = "amount") -> Decimal:
-    """A positive amount with at most two decimals, or a ServiceError naming `field`."""
+def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> Decimal:
+    """A positive amount (or zero, with `allow_zero`) with at most two decimals,
+    or a ServiceError naming `field`."""
     if isinstance(value, float):
         raise ServiceError('give amounts as text like "1.00", not as floats', field=field)
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ServiceError("amount must be a number like 1.00", field=field) from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
-        raise ServiceError("amount must be positive with at most two decimals", field=field)
+    too_small = amount < 0 if allow_zero else amount <= 0
+    if not amount.is_finite() or too_small or amount != amount.quantize(CENT):
+        least = "zero or more" if allow_zero else "positive"
+        raise ServiceError(f"amount must be {least} with at most two decimals", field=field)
     if amount >= MAX_AMOUNT:
         raise ServiceError(f"amount must be below {MAX_AMOUNT}", field=field)
     return amount.quantize(CENT)

@@ -50,9 +50,10 @@ def national_number(e164: str) -> str:
     return str(parse_msisdn(e164).national_number)
 
 
-def without_plus(e164: str) -> str:
-    """`639171234567`: the form Globe's USSD API uses."""
-    return e164.removeprefix("+")
+def without_plus(value: object) -> str:
+    """`639171234567`: the form Globe's USSD and subscriber-query APIs use, from
+    any accepted form (`09171234567` too), as `national_number` does."""
+    return normalize_msisdn(value).removeprefix("+")
 
 
 def try_normalize(value: object) -> str | None:

@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 
 from subscribers.admin.forms import (
+    BalanceForm,
     ChargeForm,
     ChargingOptInForm,
     LocateForm,
@@ -118,9 +119,19 @@ class SubscriberActions:
         )
         return None
 
-    @admin.action(description="Query the selected subscribers' balance", permissions=["balance"])
+    @admin.action(
+        description="Query the selected subscribers' balance or reload amount",
+        permissions=["balance"],
+    )
     def balance(self, request, queryset):
-        self._each(request, queryset, lambda s: query_balance(subscriber=s), "balance queries")
+        form = self._form_action(request, queryset, BalanceForm, "Query balances", "balance")
+        if not isinstance(form, BalanceForm):
+            return form
+        kind = form.cleaned_data["kind"]
+        self._each(
+            request, queryset, lambda s: query_balance(subscriber=s, kind=kind), "balance queries"
+        )
+        return None
 
     @admin.action(description="Offer a charging opt-in by SMS", permissions=["offer_charging"])
     def charging_optin(self, request, queryset):

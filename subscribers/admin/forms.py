@@ -2,6 +2,8 @@
 
 from django import forms
 
+from subscribers.models import BalanceQuery
+
 
 class TagForm(forms.Form):
     tag = forms.CharField(max_length=50, help_text="An existing or new tag, e.g. vip.")
@@ -12,6 +14,15 @@ class ChargingOptInForm(forms.Form):
     amount = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0.01)
     duration_days = forms.IntegerField(
         min_value=0, max_value=366, initial=0, help_text="0 for a one-time charge."
+    )
+
+
+class BalanceForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=BalanceQuery.Kind.choices,
+        initial=BalanceQuery.Kind.BALANCE,
+        widget=forms.RadioSelect,
+        help_text="What to ask the platform; it answers in pesos.",
     )
 
 

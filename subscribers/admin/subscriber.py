@@ -229,7 +229,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
             for kind in ("balance", "reload_amount")
         ]
         parts = [
-            f"{row.get_kind_display()}: {row.amount} ({row.finished_at:%Y-%m-%d %H:%M})"
+            f"{row.get_kind_display()}: PHP {row.amount} ({row.finished_at:%Y-%m-%d %H:%M})"
             for row in rows
             if row
         ]

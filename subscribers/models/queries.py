@@ -72,7 +72,7 @@ class BalanceQuery(OutboxRow):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="As the platform reports it.",
+        help_text="In pesos (the platform answers in centavos).",
     )
 
     class Meta:

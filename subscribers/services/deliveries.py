@@ -1,8 +1,6 @@
 """How the subscribers app's outbox rows are sent: code exchanges, charging
 opt-in offers, location and balance queries (see `telecom.delivery`)."""
 
-from decimal import Decimal
-
 from subscribers.models import (
     BalanceQuery,
     ChargingOptInRequest,
@@ -103,7 +101,7 @@ class BalanceDelivery(SubscriberQueryDelivery):
         )
 
     def record(self, row, answer) -> dict:
-        return {"amount": answer.amount.quantize(Decimal("0.01"))}
+        return {"amount": answer.amount}
 
 
 class ChargingOptInDelivery(Delivery):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from telecom.callbacks.registry import RejectedPayload
+from telecom.inbound_payloads import app_destination
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 
 _DIAL = re.compile(r"^\*\d+(?:\*[0-9A-Za-z]*)*#$")
@@ -68,6 +69,7 @@ def _one(entry, index: int, shortcode: str) -> UssdInput:
         sender = normalize_msisdn(entry.get("senderAddress"))
     except InvalidMsisdn as exc:
         _reject(f"{prefix}.senderAddress", str(exc))
+    app_destination(entry.get("destinationAddress"), shortcode, prefix)
     message = entry.get("message")
     starts = entry.get("sessionStart") is True or str(entry.get("sessionStart")).lower() == "true"
     presets: list[str] = []

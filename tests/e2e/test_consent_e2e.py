@@ -133,7 +133,7 @@ def test_locate_and_balance_through_the_worker(hatid, celery_worker):
         lambda: BalanceQuery.objects.filter(pk=balance.pk, status="done").first(),
         what="the balance",
     )
-    assert answered.amount is not None
+    assert answered.amount == Decimal("75.00")  # the twin answers "7500" centavos
 
 
 def test_a_401_revokes_the_token_and_records_why(hatid, celery_worker):

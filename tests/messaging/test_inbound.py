@@ -193,7 +193,7 @@ def test_partners_of_the_app_get_every_inbound_message(client, app):
         ("nope", "body"),
         ({}, "inboundSMSMessageList"),
         (
-            {"inboundSMSMessageList": {"inboundSMSMessage": []}},
+            {"inboundSMSMessageList": {"inboundSMSMessage": "nope"}},
             "inboundSMSMessageList.inboundSMSMessage",
         ),
         (
@@ -248,6 +248,17 @@ def test_malformed_mo_gets_a_400_naming_the_field_and_stays_stored(client, app, 
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     assert CallbackEvent.objects.get().status == CallbackEvent.Status.REJECTED
+    assert not Message.objects.exists()
+
+
+def test_empty_mo_batch_is_answered_200_and_stored_processed_with_a_note(client, app):
+    body = copy.deepcopy(DOCUMENTED)
+    body["inboundSMSMessageList"].update(inboundSMSMessage=[], numberOfMessagesInThisBatch=0)
+    response = notify(client, app, body)
+    assert response.status_code == 200
+    event = CallbackEvent.objects.get()
+    assert event.status == CallbackEvent.Status.PROCESSED
+    assert "empty batch" in event.note
     assert not Message.objects.exists()
 
 

@@ -1,17 +1,22 @@
 """The sandbox from Hatid's side: its own database, the demo seed, and Hatid's own
 HTTP client reaching it through GLOBE_API_URL exactly as it would the live platform."""
 
+import functools
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
+from telecom.crypto import Secret
 from telecom.errors import OutcomeUnknown, TransientError
+from telecom.globe import GlobeClient
 from telecom.http import ProviderClient
 from telecom.models import OutboundCall, ProviderApp
+from tests.factories import ProviderAppFactory
 from tests.support.sandbox import SandboxControl, SandboxProcess
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +58,18 @@ def test_hatids_provider_client_reaches_the_sandbox_through_globe_api_url(sandbo
     assert response.json()["outboundSMSMessageRequest"]["address"] == "tel:+639171234567"
     assert sandbox.deliveries("sms")[0]["clientCorrelator"] == "hatid-1"
     assert OutboundCall.objects.get().status_code == 201
+
+
+def test_balance_and_reload_amount_reach_hatid_in_pesos(sandbox):
+    # The twin answers in centavos as the SDK doc's "60200" does; Hatid's
+    # client reads them back as the pesos the handset holds.
+    sandbox.register_app(app_id="hatid", app_secret="s", shortcode="21581234")
+    sandbox.add_subscriber("09171234567", balance="75.00", reload_amount="30.00")
+    token = sandbox.grant("hatid", "09171234567")["access_token"]
+    globe = GlobeClient(ProviderAppFactory(app_id="hatid", app_secret="s", shortcode="21581234"))
+    ask = functools.partial(globe.subscriber_amount, token=Secret(token), address="09171234567")
+    assert ask(kind="balance").amount == Decimal("75.00")
+    assert ask(kind="reload_amount").amount == Decimal("30.00")
 
 
 def test_a_reset_after_apply_reaches_hatid_as_outcome_unknown(sandbox, hatid_token):

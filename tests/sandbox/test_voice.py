@@ -13,6 +13,7 @@ import pytest
 
 from tests.sandbox.conftest import NUMBER, SHORTCODE, Platform
 from tests.support.sandbox import SandboxError, wait_for
+from tests.voiceflows.fixtures import example
 
 VOICE_TOKEN = "voice-token-0123456789abcdef"
 
@@ -155,6 +156,24 @@ def test_record_transfer_conference_and_wait_are_played(sandbox, app_server, tro
     assert {"transfer": "9171112222"} in transcript and {"conference": "room-7"} in transcript
     assert recorded["call"]["waiting_for"] == "conference"
     assert sandbox.press(NUMBER, "*")["call"]["state"] == "ended"
+
+
+@pytest.mark.parametrize(
+    ("name", "heard"),
+    [
+        ("wait_sdk", {"wait": 5000}),
+        ("transfer_whisper_sdk", {"whisper": "You are now being connected."}),
+    ],
+)
+def test_the_sdk_docs_wait_and_whisper_are_played_as_printed(
+    sandbox, app_server, tropo_app, name, heard
+):
+    # `"allowSignals": true` and a transfer's `"terminator": "*"`, exactly as
+    # the Globe Connect SDK doc prints them.
+    tropo_app["/voice"] = example(name)
+    placed = sandbox.place_call(NUMBER, SHORTCODE)
+    assert "not a Tropo document" not in placed["call"]["end_reason"]
+    assert heard in placed["call"]["transcript"]
 
 
 def test_app_answering_something_else_ends_the_call(sandbox, app_server, tropo_app):

@@ -3,19 +3,24 @@ web-form and charging codes, unsubscribe. Each payload is stored raw first;
 each repeat changes nothing; bad input is a 400 that names the field."""
 
 import json
-from urllib.parse import urlencode
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subscribers.models import AccessToken, CodeExchange, ConsentEvent, Subscriber
+from subscribers.services.charging_consent import charging_consent_gap
+from subscribers.services.consent import subscriber_opt_in
 from telecom.models import CallbackEvent
 from tests.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "1ixLbltjWkzwqLMXT-8UF-UQeKRma0hOOWFA6o91oXw"
+GLOBE_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "globe"
 
 
 def opt_in(client, app, token=TOKEN, number="9171234567"):
@@ -182,6 +187,64 @@ def test_charging_code_and_amount_at_the_notify_uri_are_queued(client, globe_app
     response = client.get(f"{globe_app.callback_path('notify')}?code=abcdefghijkl&amount=5.00")
     assert response.status_code == 302
     assert str(CodeExchange.objects.get().amount) == "5.00"
+
+
+def documented_charging_query() -> str:
+    """The query the docs send to the Notify URI after a charging opt-in ("Charging")."""
+    return urlsplit((GLOBE_FIXTURES / "charging_optin_notify_url.txt").read_text().strip()).query
+
+
+@pytest.mark.parametrize("kind", ["notify", "redirect"])
+def test_charging_code_with_the_documented_zero_amount_is_exchanged(client, globe_app, kind):
+    response = client.get(f"{globe_app.callback_path(kind)}?{documented_charging_query()}")
+    assert response.status_code == 302
+    exchange = CodeExchange.objects.get()
+    assert exchange.amount == Decimal("0.00") and exchange.status == CodeExchange.Status.QUEUED
+    assert exchange.code.reveal().startswith("bLfXLEL9CM8nReI78kxAI7ra56hrBzrB")
+    assert CallbackEvent.objects.get().status == CallbackEvent.Status.PROCESSED
+
+
+def test_a_zero_charging_opt_in_covers_no_paid_charge(globe_app):
+    subscriber_opt_in(
+        app=globe_app,
+        msisdn="9171234567",
+        token=TOKEN,
+        channel=Subscriber.Channel.CHARGING,
+        amount=Decimal("0.00"),
+    )
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.ACTIVE
+    assert "at most 0.00" in charging_consent_gap(subscriber, Decimal("1.00"))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ((GLOBE_FIXTURES / "redirect_opt_in_post.json").read_text(), "application/json"),
+        (
+            urlencode({"access_token": TOKEN, "subscriber_number": "9171234567"}),
+            "application/x-www-form-urlencoded",
+        ),
+    ],
+    ids=["documented-json", "form"],
+)
+def test_opt_in_posted_to_the_redirect_uri_as_the_md_shows(client, globe_app, body, content_type):
+    response = client.post(globe_app.callback_path("redirect"), body, content_type=content_type)
+    assert response.status_code == 200
+    subscriber = Subscriber.objects.get()
+    assert subscriber.msisdn == "+639171234567" and subscriber.status == Subscriber.Status.ACTIVE
+    assert subscriber.live_token().token.reveal() == TOKEN
+    assert ConsentEvent.objects.get().kind == ConsentEvent.Kind.OPT_IN_SMS
+
+
+def test_posted_opt_in_without_a_token_names_the_field(client, globe_app):
+    response = client.post(
+        globe_app.callback_path("redirect"),
+        json.dumps({"subscriber_number": "9171234567"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "access_token" in response.json()["error"]["fields"]
 
 
 def test_notify_get_without_amount_is_rejected(client, globe_app):

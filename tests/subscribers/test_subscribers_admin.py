@@ -1,10 +1,13 @@
 """Subscribers in the operator console."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
-from subscribers.models import LocationQuery, Subscriber
+from subscribers.models import BalanceQuery, LocationQuery, Subscriber
 from subscribers.services.consent import subscriber_opt_in, subscriber_unsubscribe
 from telecom.roles import OPERATORS, VIEWERS
 from tests.factories import ProviderAppFactory
@@ -106,6 +109,23 @@ def test_operator_locates_subscribers_skipping_those_without_consent(client, glo
     assert "Queued 1 location queries." in html
     assert "1 not queued: the subscriber has unsubscribed." in html
     assert LocationQuery.objects.get().requested_accuracy == 50
+
+
+def test_operator_asks_the_reload_amount_and_sees_pesos(client, globe_app):
+    client.force_login(staff("olive", OPERATORS))
+    sub = subscribe(globe_app, "09170000001", "token-00000001")
+    form = {"action": "balance", "_selected_action": [sub.pk]}
+    page = client.post(CHANGELIST, form)
+    assert b'value="reload_amount"' in page.content and not BalanceQuery.objects.exists()
+    response = client.post(CHANGELIST, {**form, "apply": "1", "kind": "reload_amount"}, follow=True)
+    assert "Queued 1 balance queries." in response.content.decode()
+    query = BalanceQuery.objects.get()
+    assert query.kind == "reload_amount"
+    BalanceQuery.objects.filter(pk=query.pk).update(
+        status="done", amount=Decimal("300.00"), finished_at=timezone.now()
+    )
+    html = client.get(reverse("admin:subscribers_subscriber_change", args=[sub.pk])).content
+    assert "Last reload amount: PHP 300.00" in html.decode()
 
 
 def test_viewer_cannot_act_on_subscribers(client, globe_app):

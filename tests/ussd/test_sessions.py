@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from telecom.models import Charge, Message, UssdExchange, UssdSession
+from telecom.models import CallbackEvent, Charge, Message, UssdExchange, UssdSession
 from telecom.services.errors import ServiceError
 from telecom.services.ussd import expire_sessions, menu_statistics, push_ussd
 
@@ -68,6 +68,19 @@ def test_dial_string_start_as_in_the_docs_callback_example(client, globe_app, me
     subscribe("+639171234567")
     post(client, globe_app, message="*120*9996*2#")
     assert replies() == [("Buy load\n1. Other amount", False)]
+
+
+def test_a_callback_for_another_apps_code_is_rejected_as_sms_mo_is(
+    client, globe_app, menu, subscribe
+):
+    subscribe("+639171234567")
+    response = post(
+        client, globe_app, message=None, sessionStart=True, destinationAddress="29999999"
+    )
+    assert response.status_code == 400
+    assert "inboundUSSDMessage[0].destinationAddress" in response.json()["error"]["fields"]
+    assert CallbackEvent.objects.get().status == CallbackEvent.Status.REJECTED
+    assert not UssdSession.objects.exists() and not replies()
 
 
 def test_a_repeated_callback_is_answered_once(client, globe_app, menu, subscribe):

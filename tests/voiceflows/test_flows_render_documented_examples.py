@@ -45,7 +45,9 @@ RENDERED = {
     "transfer": ("transfer", "welcome", "/"),
     "transfer_whisper": ("transfer_whisper", "welcome", "/transferwhisper/"),
     "transfer_whisper_hangup": ("transfer_whisper", "hangup", "/transferwhisper/"),
+    "transfer_whisper_sdk": ("transfer_whisper_sdk", "welcome", "/transferwhisper/"),
     "wait": ("wait", "welcome", "/"),
+    "wait_sdk": ("wait_sdk", "welcome", "/"),
 }
 
 

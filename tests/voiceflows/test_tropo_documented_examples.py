@@ -254,19 +254,8 @@ def test_flow_matches_documented_transfer_example():
     assert_documented(verbs, "transfer")
 
 
-def test_flow_matches_documented_transfer_whisper_example():
-    # Three contradictions, one of them about the platform:
-    # - The printed JSON puts `terminator: "*"` directly on the transfer.
-    #   Tropo's transfer has no such key: "When used with a transfer, choices
-    #   allows you to define a terminator" (Tropo transfer reference), and
-    #   Tropo's own libraries render a transfer terminator as
-    #   `"choices": {"terminator": "*"}`. The fixture has that; a top-level
-    #   terminator would be ignored and the caller could not cancel.
-    # - Snippet mode "DTMF", printed "dtmf": Tropo's modes are 'speech',
-    #   'dtmf' and 'any', lower case; Choices refuses "DTMF".
-    # - The snippet's ring handler says the welcome text and its texts and
-    #   next ("/whisperIncomplete") differ; the printed JSON wins.
-    verbs = [
+def whisper_example(**terminator):
+    return [
         Say("Welcome to my Tropo Web API, please hold while you are being transferred."),
         Transfer(
             "9054799241",
@@ -285,7 +274,7 @@ def test_flow_matches_documented_transfer_whisper_example():
                 On("connect", say=Say("You are now being connected.")),
             ],
             required=True,
-            terminator="*",
+            **terminator,
         ),
         On(
             "incomplete",
@@ -293,21 +282,48 @@ def test_flow_matches_documented_transfer_whisper_example():
             say=Say("You are now being disconnected."),
         ),
     ]
-    assert_documented(verbs, "transfer_whisper")
+
+
+def test_flow_matches_documented_transfer_whisper_example():
+    # Three contradictions, one of them about the platform:
+    # - The printed JSON puts `terminator: "*"` directly on the transfer
+    #   (transfer_whisper_sdk.json, exactly as printed; see the next test).
+    #   Tropo's reference puts it in choices: "When used with a transfer,
+    #   choices allows you to define a terminator" (Tropo transfer reference),
+    #   and Tropo's own libraries render `"choices": {"terminator": "*"}`.
+    #   This fixture has the reference's form; Hatid produces both.
+    # - Snippet mode "DTMF", printed "dtmf": Tropo's modes are 'speech',
+    #   'dtmf' and 'any', lower case; Choices refuses "DTMF".
+    # - The snippet's ring handler says the welcome text and its texts and
+    #   next ("/whisperIncomplete") differ; the printed JSON wins.
+    assert_documented(whisper_example(terminator="*"), "transfer_whisper")
     assert_documented([Hangup()], "transfer_whisper_hangup")
 
 
+def test_flow_matches_the_transfer_whisper_example_as_the_sdk_doc_prints_it():
+    # `"terminator": "*"` on the transfer, as the Globe Connect SDK sends it.
+    assert_documented(whisper_example(sdk_terminator="*"), "transfer_whisper_sdk")
+
+
 def test_flow_matches_documented_wait_example():
-    # Snippet and printed JSON agree on `allowSignals: true`, but Tropo's
-    # allowSignals is "String or Array ... Default: * (any signal) ... if you
-    # define allowSignals as "", it defines the function as uninterruptible"
-    # (Tropo wait reference); a boolean is neither. `true` means "any signal
-    # may interrupt the wait", which Tropo spells "*"; the fixture has that.
-    # The texts differ too ("Welcome to my Tropo Web API." vs "..., please
-    # wait for a while."); the printed JSON wins.
-    verbs = [
+    # Snippet and printed JSON agree on `allowSignals: true` (wait_sdk.json,
+    # exactly as printed; see the next test), but Tropo's allowSignals is
+    # "String or Array ... Default: * (any signal) ... if you define
+    # allowSignals as "", it defines the function as uninterruptible" (Tropo
+    # wait reference). `true` means "any signal may interrupt the wait",
+    # which Tropo spells "*"; this fixture has the reference's form, and
+    # Hatid produces both. The texts differ too ("Welcome to my Tropo Web
+    # API." vs "..., please wait for a while."); the printed JSON wins.
+    assert_documented(wait_example("*"), "wait")
+
+
+def test_flow_matches_the_wait_example_as_the_sdk_doc_prints_it():
+    assert_documented(wait_example(True), "wait_sdk")
+
+
+def wait_example(allow_signals):
+    return [
         Say("Welcome to my Tropo Web API, please wait for a while."),
-        Wait(5000, allow_signals="*"),
+        Wait(5000, allow_signals=allow_signals),
         Say("Thank you for waiting!"),
     ]
-    assert_documented(verbs, "wait")

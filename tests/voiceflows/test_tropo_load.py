@@ -66,14 +66,29 @@ def test_load_takes_null_as_unset():
         ({"tropo": [{"play": {}}]}, "tropo[0]: 'play' is not a Tropo verb (say, ask, on,"),
         ({"tropo": [{"say": "Hello"}]}, "tropo[0].say: must be an object, not 'Hello'"),
         ({"tropo": [{"say": {}}]}, "tropo[0].say: value is required"),
-        # The transfer whisper example's terminator, as printed.
+        # The transfer whisper example's terminator, as printed, is taken
+        # (transfer_whisper_sdk.json), but only once.
         (
-            {"tropo": [{"transfer": {"to": "9054799241", "terminator": "*"}}]},
-            "tropo[0].transfer: has no option 'terminator'; a transfer takes to, allowSignals,",
+            {
+                "tropo": [
+                    {
+                        "transfer": {
+                            "to": "9054799241",
+                            "terminator": "*",
+                            "choices": {"terminator": "#"},
+                        }
+                    }
+                ]
+            },
+            "tropo[0].transfer: terminator is given twice",
         ),
-        # The wait example's allowSignals, as printed.
         (
-            {"tropo": [{"wait": {"milliseconds": 5000, "allowSignals": True}}]},
+            {"tropo": [{"transfer": {"to": "9054799241", "terminator": "pound"}}]},
+            "tropo[0].transfer: terminator must be one touch-tone key",
+        ),
+        # The wait example's allowSignals, as printed (true), is taken; a number is not.
+        (
+            {"tropo": [{"wait": {"milliseconds": 5000, "allowSignals": 1}}]},
             "tropo[0].wait: allowSignals must be a signal name or a non-empty list of them",
         ),
         # The record example's format, as the snippet sets it.

@@ -147,6 +147,7 @@ TROPO_OPTIONS = {
         "playTones",
         "required",
         "ringRepeat",
+        "terminator",  # the Globe Connect SDK's spelling of choices.terminator
         "timeout",
         "voice",
     },
@@ -331,8 +332,8 @@ QUESTION = Say("Enter your PIN")
         (lambda: Wait(True), "wait: milliseconds must be a whole number, not true"),
         (lambda: Wait(-1), "wait: milliseconds must be from 0 to 2147483647, not -1"),
         (
-            lambda: Wait(5000, allow_signals=True),
-            "wait: allowSignals must be a signal name or a non-empty list of them, not true",
+            lambda: Wait(5000, allow_signals=1),
+            "wait: allowSignals must be a signal name or a non-empty list of them, not 1",
         ),
         (lambda: Transfer(), "transfer: to is required"),
         (lambda: Transfer([]), "transfer: to must be a destination or a non-empty list"),

@@ -28,7 +28,22 @@ PROMPT_EVENT = Text(
     shape="'timeout', 'nomatch' or 'nomatch:N' (several separated by spaces)",
 )
 
-SIGNALS = TextOrList(noun="a signal name", allow_empty=True)
+
+class Signals(TextOrList):
+    """`allowSignals`: Tropo's reference types it "String or Array" (a signal's
+    name, a list of them, `""` for none; default `"*"`, any signal). The Globe
+    Connect SDK doc's wait example writes `allowSignals: true`, snippet and
+    printed JSON alike, so apps built from the Globe docs send a boolean. The
+    docs contradict the reference; the platform is what the SDK talks to, so
+    Hatid takes and renders `true`/`false` as given (a flow stored with `true`
+    renders `true`), and the players read `true` as Tropo's default `"*"` and
+    `false` as `""`."""
+
+    def problem(self, value):
+        return None if isinstance(value, bool) else super().problem(value)
+
+
+SIGNALS = Signals(noun="a signal name", allow_empty=True)
 
 
 @dataclass(frozen=True)

@@ -306,10 +306,23 @@ class Transfer(Verb):
     play_tones: bool = option("playTones", Flag())
     required: bool = option("required", Flag())
     ring_repeat: int = option("ringRepeat", Integer(minimum=1))
+    # The Globe Connect SDK doc's whisper example (`transfer.terminator("*")`)
+    # prints `"terminator": "*"` on the transfer itself, where Tropo's reference
+    # puts it in `choices`. The docs contradict the reference; Globe's SDK
+    # sends this form to the platform, so Hatid takes and renders it as given,
+    # and the players read it as the `choices` terminator (the caller's key to
+    # cancel the transfer). One form per transfer.
+    sdk_terminator: str = option("terminator", DTMF_KEY)
     timeout: float = option("timeout", Number())
     voice: str = option("voice", Text())
 
     def check(self) -> None:
+        if self.terminator is not None and self.sdk_terminator is not None:
+            self.fail(
+                "is given twice; write it once, as choices.terminator (Tropo's reference) "
+                "or as terminator (the Globe Connect SDK)",
+                option="terminator",
+            )
         # Tropo's on reference: "For Transfers, the possible events are "ring",
         # "connect""; ring plays a say, connect runs one verb (or posts).
         for handler in _listed(self.on):

@@ -5,7 +5,9 @@ URL of the handler that fired and playing the answer, until the call waits
 for the handset (an ask, a record, a conference, a ringing phone) or ends.
 
 How a document is played is `voiceflows.tropo.platform.PlatformCall`'s
-job (see its docstring for the rules, from the Tropo WebAPI reference);
+job (see its docstring for the rules, from the Tropo WebAPI reference); how
+it is read is the sandbox's own (`telecom.sandbox.tropo_document`), so that a
+document Hatid renders wrong is refused here as the platform would refuse it;
 this module keeps each call's state in a `VoiceCall` row and does the HTTP
 (through `callbacks.send`, so every request to the app is in
 `/_sandbox/callbacks`, and the `callbacks` fault's duplicates apply).
@@ -31,7 +33,7 @@ import threading
 from django.utils import timezone
 
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
-from telecom.sandbox import callbacks, conf, worker
+from telecom.sandbox import callbacks, conf, tropo_document, worker
 from telecom.sandbox.models import App, Callback, Subscriber, VoiceCall
 from telecom.sandbox.services.accounts import app_for_shortcode
 from telecom.sandbox.services.handsets import subscriber_for
@@ -178,7 +180,7 @@ def _answered(platform: PlatformCall, callback: Callback, url: str) -> Step:
         document = json.loads(callback.response_body)
     except ValueError:
         return platform.app_failed(f"the app's answer from {url} is not JSON")
-    return platform.play(document, url)
+    return platform.play(document, url, read=tropo_document.read)
 
 
 def _drive(call: VoiceCall, platform: PlatformCall, step: Step) -> list[Callback]:

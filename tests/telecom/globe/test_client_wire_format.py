@@ -165,13 +165,39 @@ def test_locate_reads_the_documented_answer(globe):
 @responses.activate
 @pytest.mark.parametrize(
     ("kind", "name", "amount"),
-    [("balance", "balance.json", "60200"), ("reload_amount", "reload_amount.json", "30000")],
+    [("balance", "balance.json", "602.00"), ("reload_amount", "reload_amount.json", "300.00")],
 )
 def test_subscriber_amounts_use_the_sdk_paths(globe, kind, name, amount):
     responses.get(f"{API}/location/v1/queries/{kind}", json=fixture(name))
-    result = globe.subscriber_amount(token=TOKEN, address="+639171234567", kind=kind)
+    result = globe.subscriber_amount(token=TOKEN, address="09171234567", kind=kind)
     assert query(responses.calls[0]) == {"access_token": TOKEN.reveal(), "address": "639171234567"}
     assert result.amount == Decimal(amount)
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("answered", "pesos"), [("7500", "75.00"), (7500, "75.00"), ("602.00", "602.00")]
+)
+def test_subscriber_amounts_are_read_as_centavos_unless_written_in_pesos(globe, answered, pesos):
+    entry = {"address": "639171234567", "subBalance": answered}
+    responses.get(
+        f"{API}/location/v1/queries/balance",
+        json={"terminalLocationList": {"terminalLocation": [entry]}},
+    )
+    result = globe.subscriber_amount(token=TOKEN, address="+639171234567", kind="balance")
+    assert result.amount == Decimal(pesos)
+
+
+@responses.activate
+@pytest.mark.parametrize("answered", ["-5", "lots", True, None])
+def test_an_unreadable_subscriber_amount_is_a_permanent_error(globe, answered):
+    entry = {"address": "639171234567", "subBalance": answered}
+    responses.get(
+        f"{API}/location/v1/queries/balance",
+        json={"terminalLocationList": {"terminalLocation": [entry]}},
+    )
+    with pytest.raises(PermanentError):
+        globe.subscriber_amount(token=TOKEN, address="+639171234567", kind="balance")
 
 
 @responses.activate
@@ -294,6 +320,20 @@ def test_ussd_reply_posts_the_documented_request(globe):
         }
     }
     assert accepted.reference_id == "f7b61b82054e4b5e"
+
+
+@responses.activate
+@pytest.mark.parametrize("action", ["send", "reply"])
+def test_ussd_normalises_the_address_as_sms_does(globe, action):
+    responses.post(
+        f"{API}/ussd/v1/outbound/1234/{action}/requests", json=fixture("ussd_reply.json")
+    )
+    extra = {"session_id": "012345678912"} if action == "reply" else {}
+    getattr(globe, f"{action}_ussd")(
+        token=TOKEN, to="09171111111", message="Hi", flash=False, **extra
+    )
+    body = json.loads(responses.calls[0].request.body)["outboundUSSDMessageRequest"]
+    assert body["address"] == "639171111111"
 
 
 @responses.activate
