@@ -525,8 +525,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (its DEFAULT_LOGGING: runserver's request lines
+        # with their query strings, errors mailed to ADMINS) would not redact:
+        # its records go to the root's handlers like every other.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+# Every handler above carries the "redact" filter (telecom.redaction.RedactingFilter:
+# secrets redacted, numbers masked). Celery's processes use this configuration
+# and add no handler of their own (config/celery.py).
 
 # --- Messaging --------------------------------------------------------------
 

@@ -1,9 +1,11 @@
-"""Model fields for Hatid's data: `EncryptedTextField` keeps secrets encrypted at
-rest; `OutboundURLField` is a URL Hatid will send requests to.
+"""Model fields for Hatid's data: `EncryptedTextField` keeps secrets encrypted at rest;
+the `Redacted*Field`s keep provider exchanges with their secrets redacted;
+`OutboundURLField` is a URL Hatid will send requests to.
 
-The column holds a Fernet token; Python code sees a `telecom.crypto.Secret`.
+The encrypted column holds a Fernet token; Python code sees a `telecom.crypto.Secret`.
 Encrypted values cannot be searched (each encryption is different), so the
-field refuses every lookup except `isnull`.
+field refuses every lookup except `isnull`. A redacted column holds the value
+as `telecom.redaction` redacts it, written so whatever path saves the row.
 """
 
 from django.core.exceptions import FieldError
@@ -12,6 +14,7 @@ from django.db.models.query_utils import DeferredAttribute
 
 from telecom.crypto import Secret, encrypt
 from telecom.outbound_urls import validate_outbound_url
+from telecom.redaction import redact_data, redact_text
 
 
 class SecretAttribute(DeferredAttribute):
@@ -65,3 +68,42 @@ class OutboundURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class RedactedMixin:
+    """Redacts the value (`telecom.redaction`) before it is written, whatever
+    writes it (save, create, update, bulk_create): a provider's request or
+    answer kept for operators never holds a live token. A redacted value that
+    outgrows `max_length` is cut to it."""
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if isinstance(value, str) and value:
+            value = redact_text(value)
+            if self.max_length:
+                value = value[: self.max_length]
+        return value
+
+
+class RedactedTextField(RedactedMixin, models.TextField):
+    description = "Text with secrets redacted before it is written"
+
+
+class RedactedCharField(RedactedMixin, models.CharField):
+    description = "A string with secrets redacted before it is written"
+
+
+class RedactedURLField(RedactedMixin, models.URLField):
+    description = "A URL with its access token and callback token redacted before it is written"
+
+
+class RedactedJSONField(models.JSONField):
+    """JSON whose secret-named values, and secrets inside its strings, are
+    redacted before it is written (`telecom.redaction.redact_data`)."""
+
+    description = "JSON with secrets redacted before it is written"
+
+    def get_prep_value(self, value):
+        if isinstance(value, (dict, list, str)):
+            value = redact_data(value)
+        return super().get_prep_value(value)

@@ -1,10 +1,18 @@
-"""Redaction: secrets never reach a log line, an OutboundCall row or an admin page.
+"""Redaction: secrets never reach a log line, a stored provider exchange or an admin page.
 
-Globe Labs puts access tokens in query strings and secrets in JSON and form
-bodies; Hoiio sends its `app_id` and `access_token` pair with every request
-(and its published SDK prints both); Hatid's own callback URLs carry the
-app's callback token in the path.
-Every function here returns a copy with those values replaced by REDACTED.
+Globe Labs puts access tokens in query strings (also inside the `resourceURL`
+of its answers) and secrets in JSON and form bodies; Hoiio sends its `app_id`
+and `access_token` pair with every request (and its published SDK prints
+both); Hatid's own callback URLs (Hoiio's `notify_url`, a number's
+`forward_to`, the `next` URLs of the Tropo JSON Hatid answers with) carry the
+app's callback token in the path, sometimes URL-encoded inside a form value.
+Every function here returns a copy with those values replaced by REDACTED:
+secret-named fields whole, and, inside any other string, `name=value` pairs
+and the callback token of Hatid's URLs.
+
+`telecom.fields.RedactedTextField` and its kin apply this to every row
+before it is written; `RedactingFilter` to every log line, where it also
+masks phone numbers (`mask_numbers`).
 """
 
 import json
@@ -41,10 +49,15 @@ _ASSIGNMENT = re.compile(
     r"(?P<sep>=|\"\s*:\s*\"|'\s*:\s*')(?P<value>[^&\s\"',}]+)",
     re.IGNORECASE,
 )
-# Hatid's own unguessable path tokens: /callbacks/globe/<token>/..., /voice/<token>/...
+# Hatid's own unguessable path tokens: /callbacks/globe/<token>/..., /voice/<token>/...,
+# also URL-encoded (%2F) inside a form value or a query string.
+_SLASH = r"(?:/|%2F)"
 _PATH_TOKEN = re.compile(
-    r"(/(?:callbacks/[a-z]+|voice|consent/[a-z]+)/)([A-Za-z0-9_\-]{16,})(?=/|$)"
+    rf"({_SLASH}(?:callbacks{_SLASH}[a-z]+|voice|consent{_SLASH}[a-z]+){_SLASH})"
+    r"([A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-])",
+    re.IGNORECASE,
 )
+_REDACTED_PATH = re.compile(r"(/(?:callbacks/[a-z]+|voice)/)" + re.escape(REDACTED) + r"(?=/)")
 _API_KEY = re.compile(r"(Api-Key\s+)\S+", re.IGNORECASE)
 
 
@@ -58,8 +71,15 @@ def redact_text(text: str) -> str:
     return _API_KEY.sub(lambda m: f"{m[1]}{REDACTED}", text)
 
 
+def restore_path_token(text: str, token: str) -> str:
+    """`text` (a Tropo document Hatid kept) with `token` back in the paths
+    `redact_text` redacted: what Hatid answered, to answer a repeat with."""
+    return _REDACTED_PATH.sub(lambda m: f"{m[1]}{token}", text)
+
+
 def redact_data(value):
-    """A deep copy of JSON-like data with secret-named string values replaced."""
+    """A deep copy of JSON-like data with secret-named string values replaced,
+    and every other string redacted as text (a URL's `access_token=`)."""
     if isinstance(value, dict):
         return {
             key: REDACTED
@@ -69,11 +89,16 @@ def redact_data(value):
         }
     if isinstance(value, list):
         return [redact_data(item) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)
     return value
 
 
 def redact_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(key, REDACTED if is_secret_name(key) and value else value) for key, value in pairs]
+    return [
+        (key, REDACTED if is_secret_name(key) and value else redact_text(value))
+        for key, value in pairs
+    ]
 
 
 def redact_query(query: str) -> str:
@@ -107,12 +132,35 @@ def redact_body(body: bytes | str | None, content_type: str = "") -> str:
     return redact_text(text)
 
 
+# A phone number in any form Hatid meets one (639171234567, +639171234567,
+# 09171234567, 9171234567, tel:+63..., %2B63... in a URL): 10 to 15 digits
+# not inside a longer run of digits, nor after a decimal point.
+_NUMBER = re.compile(r"(?<![\d.])(tel:|%2B|\+)?(\d{6,11})(\d{4})(?!\d)", re.IGNORECASE)
+
+
+def mask_numbers(text: str) -> str:
+    """`text` with every phone number's digits but the last four masked."""
+    return _NUMBER.sub(lambda m: f"{m[1] or ''}{'*' * len(m[2])}{m[3]}", text)
+
+
+def scrub_log_text(text: str) -> str:
+    return mask_numbers(redact_text(text))
+
+
 class RedactingFilter(logging.Filter):
-    """A logging filter that redacts every record's final message."""
+    """The filter of every log handler (config/settings.py LOGGING, which
+    Celery's processes use too): each record's final message, and its
+    traceback, with secrets redacted and phone numbers masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = redact_text(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
+        clean = scrub_log_text(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub_log_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub_log_text(record.stack_info)
         return True

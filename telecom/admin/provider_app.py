@@ -139,9 +139,12 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
         if obj.provider == ProviderApp.Provider.GLOBE:
             credentials = [*credentials, "clear_passphrase", "clear_rewards_token"]
         sets = [(None, {"fields": ["name", "provider", "is_active"]})]
-        if obj.provider == ProviderApp.Provider.GLOBE:
+        # The token in the callback URIs is the app's credential: shown only to
+        # those who may change the app (who could rotate it anyway).
+        may_change = self.has_change_permission(request, obj)
+        if obj.provider == ProviderApp.Provider.GLOBE and may_change:
             sets.append(("Globe Labs portal", {"fields": ["portal_uris"]}))
-        elif obj.provider == ProviderApp.Provider.HOIIO:
+        elif obj.provider == ProviderApp.Provider.HOIIO and may_change:
             sets.append(("Where Hoiio notifies Hatid", {"fields": ["portal_uris"]}))
         if obj.provider != ProviderApp.Provider.VOICENT:
             sets.append(("Balance", {"fields": ["wallet", "wallet_alert_below"]}))

@@ -18,6 +18,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
+from telecom.fields import RedactedURLField
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
@@ -70,7 +71,11 @@ class Message(OutboxRow):
     data_coding_scheme = models.PositiveSmallIntegerField(null=True, blank=True)
     # Outbound
     client_correlator = models.CharField(max_length=64, blank=True)
-    resource_url = models.URLField(max_length=500, blank=True)
+    resource_url = RedactedURLField(
+        max_length=500,
+        blank=True,
+        help_text="The platform's resourceURL, its access token redacted.",
+    )
     campaign = models.ForeignKey(
         "telecom.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )

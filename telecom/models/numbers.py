@@ -6,9 +6,13 @@ the number; setting the same forwarding again is harmless, so it is retried).
 
 from django.db import models
 
+from telecom.fields import RedactedURLField
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
 from telecom.send_once import SentOnceRow
+
+# Hatid's own callback URIs: the token in their path is the credential.
+CALLBACK_URI_HELP = "Hatid's callback URI, its token redacted."
 
 
 class HoiioNumber(SentOnceRow):
@@ -42,8 +46,8 @@ class HoiioNumber(SentOnceRow):
     expiry = models.DateField(null=True, blank=True)
     auto_extend = models.BooleanField(null=True, blank=True)
     mode = models.CharField(max_length=5, choices=Mode.choices, blank=True)
-    forward_to = models.URLField(max_length=500, blank=True)
-    forward_sms_to = models.URLField(max_length=500, blank=True)
+    forward_to = RedactedURLField(max_length=500, blank=True, help_text=CALLBACK_URI_HELP)
+    forward_sms_to = RedactedURLField(max_length=500, blank=True, help_text=CALLBACK_URI_HELP)
     currency = models.CharField(max_length=3, blank=True)
     debit = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
 
@@ -71,8 +75,8 @@ class NumberConfiguration(OutboxRow):
 
     number = models.ForeignKey(HoiioNumber, on_delete=models.CASCADE, related_name="changes")
     mode = models.CharField(max_length=5, choices=HoiioNumber.Mode.choices)
-    forward_to = models.URLField(max_length=500, blank=True)
-    forward_sms_to = models.URLField(max_length=500, blank=True)
+    forward_to = RedactedURLField(max_length=500, blank=True, help_text=CALLBACK_URI_HELP)
+    forward_sms_to = RedactedURLField(max_length=500, blank=True, help_text=CALLBACK_URI_HELP)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
 
     class Meta:

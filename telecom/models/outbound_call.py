@@ -9,6 +9,7 @@ attempt of one message or charge can be listed together.
 
 from django.db import models
 
+from telecom.fields import RedactedCharField, RedactedTextField
 from telecom.models.provider_app import ProviderApp
 
 
@@ -27,12 +28,12 @@ class OutboundCall(models.Model):
     provider = models.CharField(max_length=16)
     operation = models.CharField(max_length=48, help_text="e.g. sms.send, charge, reward.send")
     method = models.CharField(max_length=8)
-    url = models.TextField(help_text="Secrets redacted.")
-    request_body = models.TextField(blank=True, help_text="Secrets redacted.")
+    url = RedactedTextField(help_text="Secrets redacted.")
+    request_body = RedactedTextField(blank=True, help_text="Secrets redacted.")
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True, help_text="Secrets redacted; truncated.")
+    response_body = RedactedTextField(blank=True, help_text="Secrets redacted; truncated.")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
-    error = models.CharField(max_length=300, blank=True)
+    error = RedactedCharField(max_length=300, blank=True)
     latency_ms = models.PositiveIntegerField()
     correlation = models.CharField(
         max_length=64, blank=True, help_text="The idempotency key sent, if any."

@@ -106,15 +106,19 @@ def configure_number(*, number: HoiioNumber, mode: str = HoiioNumber.Mode.VOICE)
         raise ServiceError(f"{number.number} is not active", field="number")
     if mode not in HoiioNumber.Mode.values:
         raise ServiceError("mode is voice or fax", field="mode")
-    app = number.app
+    forward_to, forward_sms_to = forwarding(number.app, mode)
     change = NumberConfiguration.objects.create(
-        number=number,
-        mode=mode,
-        forward_to=app.callback_uri("fax-in" if mode == HoiioNumber.Mode.FAX else "ivr"),
-        forward_sms_to=app.callback_uri("sms-in"),
+        number=number, mode=mode, forward_to=forward_to, forward_sms_to=forward_sms_to
     )
     outbox.enqueue_on_commit(NumberConfiguration, [change.pk])
     return change
+
+
+def forwarding(app: ProviderApp, mode: str) -> tuple[str, str]:
+    """Where Hoiio forwards a number's calls or faxes, and its SMS: Hatid's
+    callback URIs. The rows keep them redacted; the request is built from these."""
+    calls = app.callback_uri("fax-in" if mode == HoiioNumber.Mode.FAX else "ivr")
+    return calls, app.callback_uri("sms-in")
 
 
 class NumberConfigurationDelivery(Delivery):
@@ -123,10 +127,11 @@ class NumberConfigurationDelivery(Delivery):
     retry_unknown = True  # the same forwarding set again changes nothing
 
     def send(self, row: NumberConfiguration):
+        forward_to, forward_sms_to = forwarding(row.number.app, row.mode)
         return HoiioClient(row.number.app).configure_number(
             number=row.number.number,
-            forward_to=row.forward_to,
-            forward_sms_to=row.forward_sms_to,
+            forward_to=forward_to,
+            forward_sms_to=forward_sms_to,
             mode=row.mode,
             subject=row,
         )

@@ -1,7 +1,7 @@
 """The operator console for the foundation: roles, provider apps, the callback log."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from telecom.callbacks import registry
@@ -59,6 +59,29 @@ def test_provider_app_page_shows_portal_uris_and_never_the_secrets(admin_client)
     assert "topsecret-app-secret-value" not in html
     assert "pass-phrase-value-123" not in html
     assert "••••••••" in html
+
+
+@pytest.mark.parametrize("provider", ["globe", "hoiio"])
+def test_callback_uris_are_shown_only_to_those_who_may_change_the_app(
+    client, viewer, operator, provider
+):
+    """The token in the URIs is the app's credential: Viewers and Operators
+    (who may not change apps) never see it; a user who may change apps does."""
+    app = ProviderApp.objects.create(
+        name="Shop", provider=provider, app_id="abc123", app_secret="s", shortcode="21584321"
+    )
+    token = app.callback_token.reveal()
+    url = reverse("admin:telecom_providerapp_change", args=[app.pk])
+    for user in (viewer, operator):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert token not in page.content.decode()
+    changer = staff("cheryl", VIEWERS)
+    changer.user_permissions.add(Permission.objects.get(codename="change_providerapp"))
+    client.force_login(changer)
+    page = client.get(url).content.decode()
+    assert token in page and app.callback_uri("sms" if provider == "hoiio" else "notify") in page
 
 
 def test_provider_app_form_keeps_secrets_left_empty_and_validates_shortcode(admin_client):

@@ -1,10 +1,12 @@
 """The Tropo JSON a step answers with, for the editor's live preview: the
 step as typed (not yet saved), with the flow's saved routes, rendered by the
-engine exactly as a call would get it. Variables show as `{{name}}`."""
+engine exactly as a call would get it. Variables show as `{{name}}`; the
+callback token of its URLs is redacted (it is the app's credential)."""
 
 import dataclasses
 import json
 
+from telecom.redaction import redact_text
 from voiceflows import engine
 from voiceflows.models import VoiceFlow
 from voiceflows.services.calls import urls_for
@@ -42,4 +44,4 @@ def step_document(flow: VoiceFlow, *, key: str, verb: str, options) -> tuple[str
         document = engine.render(spec, key, Placeholders(), urls_for(flow.app, flow))
     except engine.FlowError as error:
         return "", str(error)
-    return json.dumps(json.loads(document.json()), indent=2), ""
+    return redact_text(json.dumps(json.loads(document.json()), indent=2)), ""

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from telecom.fields import RedactedJSONField, RedactedTextField
 from telecom.models import CallbackEvent, ProviderApp
 
 
@@ -126,12 +127,14 @@ class CallExchange(models.Model):
     event = models.CharField(max_length=12, blank=True, help_text="The Tropo event it reports.")
     tropo_sequence = models.BigIntegerField(null=True, blank=True)
     state = models.CharField(max_length=16, blank=True, help_text="The result's call state.")
-    received = models.JSONField(null=True, blank=True, help_text="What the platform posted.")
+    received = RedactedJSONField(null=True, blank=True, help_text="What the platform posted.")
     disposition = models.CharField(max_length=16, blank=True)
     interpretation = models.CharField(max_length=200, blank=True)
     recording_url = models.URLField(max_length=500, blank=True)
     answered_steps = models.JSONField(default=list, blank=True, help_text="Steps answered with.")
-    answer = models.TextField(blank=True, help_text="The Tropo JSON Hatid answered.")
+    answer = RedactedTextField(
+        blank=True, help_text="The Tropo JSON Hatid answered, the callback token redacted."
+    )
     note = models.CharField(max_length=300, blank=True, help_text="What the steps' actions did.")
     callback_event = models.ForeignKey(
         CallbackEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -36,7 +36,7 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 from telecom.models import ProviderApp
 from telecom.msisdn import national_number, try_normalize
-from telecom.redaction import redact_data
+from telecom.redaction import redact_data, restore_path_token
 from voiceflows import engine
 from voiceflows.models import CallExchange, CallSession, CallTrigger, VoiceFlow, VoiceSettings
 from voiceflows.models.flows import DEFAULT_ERROR_MESSAGE
@@ -63,6 +63,12 @@ def error_document(app: ProviderApp) -> str:
     """What a call that cannot go on hears: the app's error message, then a hangup."""
     message = settings_for(app).error_message if app else DEFAULT_ERROR_MESSAGE
     return engine.farewell(message).json()
+
+
+def _stored_answer(app: ProviderApp, exchange: CallExchange) -> str:
+    """A kept answer, to answer a repeated request with: it is stored with the
+    callback token of its URLs redacted, so the app's token goes back in."""
+    return restore_path_token(exchange.answer, app.callback_token.reveal())
 
 
 def urls_for(app: ProviderApp, flow: VoiceFlow) -> engine.UrlFor:
@@ -191,7 +197,10 @@ def open_call(
     if not created:
         repeat = row.exchanges.filter(request_key="session").first()
         if repeat is not None:
-            return Answer(repeat.answer, f"call {session.id[:12]}: repeated session, answered once")
+            return Answer(
+                _stored_answer(app, repeat),
+                f"call {session.id[:12]}: repeated session, answered once",
+            )
     exchange = _exchange(
         row,
         request_key="session",
@@ -273,7 +282,10 @@ def advance_call(
     key = request_key(step_key, event_name, result, raw)
     repeat = row.exchanges.filter(request_key=key).first()
     if repeat is not None:
-        return Answer(repeat.answer, f"call {row.session_id[:12]}: repeated result, answered once")
+        return Answer(
+            _stored_answer(app, repeat),
+            f"call {row.session_id[:12]}: repeated result, answered once",
+        )
     exchange = _exchange(
         row,
         request_key=key,
