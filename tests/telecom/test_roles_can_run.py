@@ -70,6 +70,7 @@ ACTIONS = {
     ("voiceflows.CallTrigger", "mark_not_started"): OPERATOR,
     ("voiceflows.CallCampaign", "start_calling"): OPERATOR,
     ("voiceflows.Escalation", "cancel"): OPERATOR,
+    ("axes.AccessAttempt", "cleanup_expired_attempts"): SUPERUSER,  # login lockouts
     # django-celery-beat's: running a periodic task now is an administrator's.
     **{
         ("django_celery_beat.PeriodicTask", name): SUPERUSER
