@@ -9,6 +9,7 @@ closed, refusing to start without its secrets, and passes `check --deploy`.
 import base64
 import hashlib
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     # The Globe Labs sandbox: its models live in their own database (see the
     # router); its URLs are mounted only by `manage.py globe_sandbox`.
     "telecom.sandbox",
+    # Failed admin logins: lockouts (see "Auth" below). Last, as its docs ask.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out login into the lockout page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -441,6 +446,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Brute force on the console's login (django-axes): a username from one address
+# is locked out after AXES_FAILURE_LIMIT wrong passwords within the cool-off,
+# until the cool-off has passed since the last one or an administrator unlocks
+# it (`manage.py axes_reset_username <name>`, `axes_reset_ip <address>`,
+# `axes_reset`). Attempts and lockouts are in the admin, for superusers. Only
+# Django's login is counted: the partner API's keys never go through it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a good login forgets the typos before it
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"  # the console's page, a 429
+# Behind a proxy, the client's address is the header the proxy sets, as for
+# the callbacks' IP allow-list (telecom.callbacks.service.client_address).
+CALLBACK_CLIENT_IP_HEADER = env_str("CALLBACK_CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "telecom.callbacks.service.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Manila")

@@ -9,6 +9,7 @@ class TelecomConfig(AppConfig):
     verbose_name = "Telecom"
     operator_permissions = (
         "telecom.rerun_callbackevent",
+        "telecom.ask_provider",
         "telecom.send_message",
         "telecom.retry_message",
         "telecom.run_campaign",

@@ -84,6 +84,18 @@ def provider_call(admin_page, request, work, success: str) -> None:
         admin_page.message_user(request, success.format(result=result))
 
 
+ASK_PROVIDER = "telecom.ask_provider"
+
+
+class AsksProviders:
+    """For admins with actions marked `permissions=["ask"]`: they call a provider
+    now (a status, a price, the wallet, a sync) and record what it answers, an
+    OutboundCall at the least. Viewers only look, so those are Operators'."""
+
+    def has_ask_permission(self, request) -> bool:
+        return request.user.has_perm(ASK_PROVIDER)
+
+
 class OperatorDecisions:
     """Actions shared by the send-once rows: look up, retry, settle by hand."""
 

@@ -13,7 +13,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from telecom.admin.base import OperatorDecisions, ReadOnlyAdmin, ServiceFormMixin, provider_call
+from telecom.admin.base import (
+    AsksProviders,
+    OperatorDecisions,
+    ReadOnlyAdmin,
+    ServiceFormMixin,
+    provider_call,
+)
 from telecom.errors import ProviderError
 from telecom.models import (
     ConferenceRoom,
@@ -51,7 +57,7 @@ class CallBackForm(forms.Form):
 
 
 @admin.register(VoiceCall)
-class VoiceCallAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class VoiceCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
     list_display = ["created_at", "kind", "dest1", "dest2", "room", "status", "duration", "app"]
     list_filter = ["status", "kind", "app"]
     list_select_related = ["app", "room"]
@@ -89,7 +95,7 @@ class VoiceCallAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
         count = sum(hoiio_voice.hang_up(call) for call in queryset)
         self.message_user(request, f"Asked Hoiio to hang up {count} call(s).")
 
-    @admin.action(description="Ask Hoiio for their status now", permissions=["view"])
+    @admin.action(description="Ask Hoiio for their status now", permissions=["ask"])
     def look_up(self, request, queryset):
         provider_call(
             self,
@@ -98,7 +104,7 @@ class VoiceCallAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
             "Updated {result} call(s) from Hoiio.",
         )
 
-    @admin.action(description="What calling these numbers again costs", permissions=["view"])
+    @admin.action(description="What calling these numbers again costs", permissions=["ask"])
     def rate(self, request, queryset):
         for call in queryset.filter(kind=VoiceCall.Kind.CALLBACK):
             provider_call(
@@ -171,6 +177,8 @@ class ConferenceRoomAdmin(ServiceFormMixin, ReadOnlyAdmin):
         ]
 
     def participant_view(self, request, pk: int):
+        if not self.has_run_permission(request):
+            raise PermissionDenied  # before the room: a viewer learns nothing of it
         room = get_object_or_404(ConferenceRoom, pk=pk)
         return self.service_form(
             request,
@@ -273,7 +281,7 @@ class FaxForm(forms.Form):
 
 
 @admin.register(Fax)
-class FaxAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class FaxAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
     list_display = ["created_at", "direction", "src", "dest", "pages", "status", "app"]
     list_filter = ["direction", "status", "app"]
     search_fields = ["src", "dest", "=txn_ref", "=tag"]
@@ -329,7 +337,7 @@ class FaxAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
         url = reverse("admin:telecom_fax_document", args=[obj.pk])
         return format_html('<a href="{}">{} ({} bytes)</a>', url, obj.filename, len(obj.document))
 
-    @admin.action(description="Ask Hoiio for their status now", permissions=["view"])
+    @admin.action(description="Ask Hoiio for their status now", permissions=["ask"])
     def look_up(self, request, queryset):
         provider_call(
             self,
@@ -338,7 +346,7 @@ class FaxAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
             "Updated {result} fax(es) from Hoiio.",
         )
 
-    @admin.action(description="What faxing these numbers again costs", permissions=["view"])
+    @admin.action(description="What faxing these numbers again costs", permissions=["ask"])
     def rate(self, request, queryset):
         for fax in queryset.filter(direction=Fax.Direction.OUT):
             provider_call(
@@ -361,7 +369,7 @@ class SubscribeForm(forms.Form):
 
 
 @admin.register(HoiioNumber)
-class HoiioNumberAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class HoiioNumberAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
     list_display = ["number", "app", "status", "mode", "expiry", "auto_extend", "forward_to"]
     list_filter = ["status", "mode", "app"]
     search_fields = ["number"]
@@ -386,6 +394,9 @@ class HoiioNumberAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
         return request.user.has_perm("telecom.manage_hoiionumber")
 
     def add_view(self, request, form_url="", extra_context=None):
+        # The offers on the page are asked of Hoiio: not before the permission is checked.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         return self.service_form(
             request,
             SubscribeForm,
@@ -442,7 +453,7 @@ class HoiioNumberAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
     def forward_faxes(self, request, queryset):
         self._configure(request, queryset, HoiioNumber.Mode.FAX)
 
-    @admin.action(description="What receiving an SMS or a fax costs", permissions=["view"])
+    @admin.action(description="What receiving an SMS or a fax costs", permissions=["ask"])
     def receiving_rates(self, request, queryset):
         for number in queryset.filter(status=HoiioNumber.Status.ACTIVE):
             provider_call(
@@ -453,7 +464,7 @@ class HoiioNumberAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
                 f"{{result.fax.rate}} {{result.fax.currency}} a fax",
             )
 
-    @admin.action(description="Sync with Hoiio's active list", permissions=["view"])
+    @admin.action(description="Sync with Hoiio's active list", permissions=["ask"])
     def sync(self, request, queryset):
         apps = {number.app for number in queryset}
         provider_call(

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from subscribers.models import Subscriber
-from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.base import AsksProviders, ReadOnlyAdmin
 from telecom.errors import ProviderConfigurationError, ProviderError
 from telecom.models import Message, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
@@ -58,7 +58,7 @@ class ComposeForm(forms.Form):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(AsksProviders, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "arrow",
@@ -193,7 +193,7 @@ class MessageAdmin(ReadOnlyAdmin):
         count = cancel_messages(queryset.values_list("pk", flat=True))
         self.message_user(request, f"Cancelled {count} queued message(s).")
 
-    @admin.action(description="Hoiio: ask for their status now", permissions=["view"])
+    @admin.action(description="Hoiio: ask for their status now", permissions=["ask"])
     def ask_provider(self, request, queryset):
         try:
             count = refresh_messages(list(queryset.select_related("app")))

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from telecom.admin.base import provider_call
+from telecom.admin.base import AsksProviders, provider_call
 from telecom.admin.callback_token_rotation import CallbackTokenRotationMixin
 from telecom.admin.wallet_chart import wallet_chart
 from telecom.errors import ProviderError
@@ -109,7 +109,7 @@ class ProviderAppForm(forms.ModelForm):
 
 
 @admin.register(ProviderApp)
-class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
+class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdmin):
     form = ProviderAppForm
     list_display = ["name", "provider", "shortcode", "app_id", "is_active", "created_at"]
     list_filter = ["provider", "is_active"]
@@ -169,7 +169,7 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
     def wallet(self, obj: ProviderApp):
         return wallet_chart(obj)
 
-    @admin.action(description="Reconcile referenceCodes with the platform", permissions=["change"])
+    @admin.action(description="Reconcile referenceCodes with the platform", permissions=["ask"])
     def reconcile(self, request, queryset):
         for app in queryset:
             try:
@@ -184,7 +184,7 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
                 messages.SUCCESS if report.ok else messages.WARNING,
             )
 
-    @admin.action(description="Read the wallet balance now", permissions=["view"])
+    @admin.action(description="Read the wallet balance now", permissions=["ask"])
     def read_wallet(self, request, queryset):
         for app in queryset:
             try:
@@ -203,13 +203,13 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
                 self.message_user(request, f"{app}: {snapshot.currency} {snapshot.balance}")
 
     @admin.action(
-        description="Hoiio: settle unknown outcomes and sync statuses now", permissions=["view"]
+        description="Hoiio: settle unknown outcomes and sync statuses now", permissions=["ask"]
     )
     def ask_hoiio(self, request, queryset):
         for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
             provider_call(self, request, lambda a=app: resolve_app(a), f"{app}: {{result}} updated")
 
-    @admin.action(description="Hoiio: show the account", permissions=["view"])
+    @admin.action(description="Hoiio: show the account", permissions=["ask"])
     def hoiio_account(self, request, queryset):
         for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
             provider_call(
@@ -220,7 +220,7 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, admin.ModelAdmin):
                 "{result.country}, billed in {result.currency}",
             )
 
-    @admin.action(description="Hoiio: sync rented numbers", permissions=["view"])
+    @admin.action(description="Hoiio: sync rented numbers", permissions=["ask"])
     def sync_numbers(self, request, queryset):
         for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
             provider_call(

@@ -4,7 +4,13 @@ removed), and call-till-confirm escalations with each attempt."""
 from django import forms
 from django.contrib import admin
 
-from telecom.admin.base import OperatorDecisions, ReadOnlyAdmin, ServiceFormMixin, provider_call
+from telecom.admin.base import (
+    AsksProviders,
+    OperatorDecisions,
+    ReadOnlyAdmin,
+    ServiceFormMixin,
+    provider_call,
+)
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
 from telecom.send_once import retry_rows
 from telecom.services import voicent
@@ -27,7 +33,7 @@ class VoicentCallForm(forms.Form):
 
 
 @admin.register(VoicentCall)
-class VoicentCallAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class VoicentCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
     list_display = ["created_at", "kind", "phone", "status", "gateway_status", "req_id", "app"]
     list_filter = ["status", "kind", "app"]
     search_fields = ["phone", "=req_id"]
@@ -67,7 +73,7 @@ class VoicentCallAdmin(OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
         count = sum(voicent.remove_call(call) for call in queryset)
         self.message_user(request, f"Asked the gateway to remove {count} request(s).")
 
-    @admin.action(description="Ask the gateway for their status now", permissions=["view"])
+    @admin.action(description="Ask the gateway for their status now", permissions=["ask"])
     def poll(self, request, queryset):
         ids = list(
             queryset.filter(status=VoicentCall.Status.REQUESTED).values_list("pk", flat=True)

@@ -38,11 +38,16 @@ class CallbackOutcome:
 
 
 def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind a proxy the header it sets
+    (CALLBACK_CLIENT_IP_HEADER). For the callbacks' IP allow-list and the
+    login lockouts (AXES_CLIENT_IP_CALLABLE)."""
     from django.conf import settings
 
     header = getattr(settings, "CALLBACK_CLIENT_IP_HEADER", "")
     if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
+        # The last entry is the one our proxy added; those before it (of an
+        # X-Forwarded-For) are whatever the client sent, and can be forged.
+        return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR")
 
 

@@ -166,6 +166,13 @@ class ProviderApp(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            (
+                "ask_provider",
+                "Can ask a provider now (wallet, statuses, prices, account, numbers, "
+                "reconciliation) and record its answer",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

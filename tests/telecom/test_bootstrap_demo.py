@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from telecom.models import ProviderApp
 
@@ -16,7 +17,9 @@ def test_bootstrap_demo_creates_a_working_login_and_app_once():
     call_command("bootstrap_demo", stdout=out)
     login_line = next(line for line in out.getvalue().splitlines() if "Login:" in line)
     username, password = login_line.split(":", 1)[1].strip().split(" / ")
-    user = authenticate(username=username, password=password)
+    # As the login page asks (the lockouts' backend needs the request).
+    request = RequestFactory().post("/admin/login/")
+    user = authenticate(request, username=username, password=password)
     assert user is not None and user.is_staff
     assert user.groups.filter(name="Operators").exists()
 
@@ -27,7 +30,7 @@ def test_bootstrap_demo_creates_a_working_login_and_app_once():
     voicent = ProviderApp.objects.get(provider="voicent")
     assert hoiio.access_token and voicent.gateway_path_prefix == "/voicent"
     assert ProviderApp.objects.count() == 3
-    assert authenticate(username=username, password=password) is None  # a fresh password
+    assert authenticate(request, username=username, password=password) is None  # a fresh one
 
 
 def test_bootstrap_demo_gives_the_app_a_live_menu_promos_and_a_keyword():

@@ -145,7 +145,7 @@ def test_the_migrations_scrub_what_was_stored_before(globe_app):
         model.objects.filter(pk=pk).update(**{column: Value(value, output_field=kind)})
         assert TOKEN in json.dumps(model.objects.values_list(column, flat=True).get(pk=pk))
     for app_label, name in [
-        ("telecom", "0007_redacted_fields_scrub_stored_tokens"),
+        ("telecom", "0009_redacted_fields_scrub_stored_tokens"),
         ("voiceflows", "0004_redacted_fields_scrub_stored_tokens"),
     ]:
         importlib.import_module(f"{app_label}.migrations.{name}").scrub_stored_tokens(apps, None)
