@@ -54,8 +54,7 @@ def test_every_response_carries_the_policy(client, production, globe_app, method
 
 
 def test_admin_pages_carry_the_policy_with_a_fresh_nonce(client, production, globe_app):
-    User.objects.create_superuser("ada", "ada@example.com", "pw-123-XYZ")
-    client.login(username="ada", password="pw-123-XYZ")
+    client.force_login(User.objects.create_superuser("ada", "ada@example.com", "pw-123-XYZ"))
     first = client.get("/admin/telecom/message/compose/")
     second = client.get("/admin/telecom/message/compose/")
     assert first.status_code == second.status_code == 200

@@ -42,7 +42,6 @@ ACTIONS = {
     ("telecom.ProviderApp", "ask_hoiio"): OPERATOR,
     ("telecom.ProviderApp", "sync_numbers"): OPERATOR,
     ("telecom.ProviderApp", "hoiio_account"): OPERATOR,
-    ("telecom.ProviderApp", "rotate_callback_token"): SUPERUSER,  # credentials
     ("telecom.Partner", "rotate_webhook_secret"): SUPERUSER,
     ("telecom.ApiKey", "revoke"): SUPERUSER,
     ("telecom.VoiceCall", "hang_up"): OPERATOR,
@@ -96,6 +95,7 @@ LOOK_PAGES = {
 }
 ACT_PAGES = {
     "auth_user_password_change",
+    "telecom_providerapp_rotate_callback_token",  # with a grace period, on its own page
     "telecom_campaign_control",
     "telecom_conferenceroom_participant",
     "telecom_message_compose",
