@@ -16,10 +16,13 @@ def parse_amount(value, field: str = "amount") -> Decimal:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ServiceError("amount must be a number like 1.00", field=field) from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+    if not amount.is_finite() or amount <= 0:
         raise ServiceError("amount must be positive with at most two decimals", field=field)
+    # Before quantizing: 1e999 has more digits than the context holds (InvalidOperation).
     if amount >= MAX_AMOUNT:
         raise ServiceError(f"amount must be below {MAX_AMOUNT}", field=field)
+    if amount != amount.quantize(CENT):
+        raise ServiceError("amount must be positive with at most two decimals", field=field)
     return amount.quantize(CENT)
 
 
