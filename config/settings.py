@@ -357,7 +357,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["telecom.api.parsers.ApiJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "telecom.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "telecom.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -372,10 +372,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}}
-    },
-    "SECURITY": [{"ApiKey": []}],
+    # Security comes from telecom.api.authentication.ApiKeySchema alone (one entry
+    # per operation); tags, summaries and the Idempotency-Key header from
+    # telecom.api.schema.ApiAutoSchema.
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; give each enum its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
