@@ -4,8 +4,10 @@ error envelope, and a callback carrying one is stored `rejected`, never
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from telecom.models import CallbackEvent
+from telecom.redaction import redact_body
 from tests.factories import HoiioAppFactory, PartnerFactory, VoicentAppFactory
 from tests.support.api import api_client_for
 
@@ -131,3 +133,15 @@ def test_api_page_size_out_of_range_or_not_a_number_is_400(api, value):
 
 def test_api_page_size_in_range_is_honoured(api):
     assert api.get("/api/v1/messages/", {"page_size": "500"}).status_code == 200
+
+
+def test_admin_shows_a_callback_nested_3000_deep(admin_client, globe_app):
+    Client().post(globe_app.callback_path("notify"), DEEP, content_type="application/json")
+    event = CallbackEvent.objects.get()
+    page = admin_client.get(reverse("admin:telecom_callbackevent_change", args=[event.pk]))
+    assert page.status_code == 200
+    assert "[[[[" in page.content.decode()
+
+
+def test_redact_body_of_json_nested_3000_deep_is_text():
+    assert redact_body(DEEP, "application/json") == DEEP
