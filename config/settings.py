@@ -354,7 +354,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["telecom.api.permissions.HasScopes"],
     "DEFAULT_THROTTLE_CLASSES": ["telecom.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "telecom.api.pagination.NewestFirstCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["telecom.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["telecom.api.parsers.ApiJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "telecom.api.schema.ApiAutoSchema",

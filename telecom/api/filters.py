@@ -1,5 +1,8 @@
 """Filters shared by the partner API's lists.
 
+`StrictFilterBackend` (REST_FRAMEWORK's filter backend) refuses a filter
+given empty (`?status=`) with a 400 instead of ignoring it.
+
 `SinceFilter` is every `?since=` (and `?changed_since=`): an ISO 8601 date and
 time whose offset a real clock can have. Python parses offsets up to ±23:59
 but PostgreSQL refuses a timestamp beyond ±15:59 (a 500 before this filter),
@@ -12,6 +15,8 @@ from datetime import UTC, timedelta
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
 MAX_OFFSET = timedelta(hours=14)
 
@@ -43,3 +48,21 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "gte")
         super().__init__(*args, **kwargs)
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, except that a filter given with no value
+    (`?status=`) is a 400 naming it. django-filter ignores it, so a client whose
+    variable was empty silently gets every row instead of the few it meant."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            empty = {
+                name: ["give a value, or leave the parameter out"]
+                for name in filterset.filters
+                if name in request.query_params and not request.query_params[name].strip()
+            }
+            if empty:
+                raise ValidationError(empty)
+        return filterset

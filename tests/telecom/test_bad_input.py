@@ -145,3 +145,20 @@ def test_admin_shows_a_callback_nested_3000_deep(admin_client, globe_app):
 
 def test_redact_body_of_json_nested_3000_deep_is_text():
     assert redact_body(DEEP, "application/json") == DEEP
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/api/v1/charges/", "status"),
+        ("/api/v1/rewards/", "status"),
+        ("/api/v1/subscribers/", "status"),
+        ("/api/v1/ussd/sessions/", "status"),
+        ("/api/v1/calls/", "status"),
+        ("/api/v1/calls/sessions/", "direction"),
+        ("/api/v1/messages/", "app"),
+    ],
+)
+def test_api_filter_given_empty_is_400_not_ignored(api, path, param):
+    response = api.get(path, {param: ""})
+    assert_envelope(response, 400, param)
