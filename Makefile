@@ -10,7 +10,7 @@ export WEB_PORT ?= 8000
 export SANDBOX_PORT ?= 8010
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test lint format clean bench bench-quick
+.PHONY: install run test fuzz lint format clean bench bench-quick
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hatid needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -30,6 +30,12 @@ run: install
 # the suite at a real PostgreSQL and Redis (CI always sets both).
 test: install
 	DJANGO_DEBUG=1 $(BIN)/pytest -n $${TEST_PROCESSES:-auto} $(PYTEST_ARGS)
+
+# The fuzzers (tests/fuzz/) at full strength: schemathesis over the whole partner
+# API with its coverage phase, hypothesis over every callback kind. `make test`
+# runs them bounded (HATID_FUZZ_EXAMPLES=6). Needs DATABASE_URL on PostgreSQL.
+fuzz: install
+	HATID_FUZZ_EXAMPLES=$${HATID_FUZZ_EXAMPLES:-100} DJANGO_DEBUG=1 $(BIN)/pytest -n $${TEST_PROCESSES:-auto} tests/fuzz $(PYTEST_ARGS)
 
 # Benchmarks and the chaos suite (bench/): real PostgreSQL and Redis (see
 # bench/harness.py for BENCH_DATABASE_URL / BENCH_REDIS_URL), results in bench/results/.

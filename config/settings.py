@@ -379,10 +379,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["telecom.api.permissions.HasScopes"],
     "DEFAULT_THROTTLE_CLASSES": ["telecom.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "telecom.api.pagination.NewestFirstCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["telecom.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["telecom.api.parsers.ApiJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "telecom.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "telecom.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -397,10 +397,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}}
-    },
-    "SECURITY": [{"ApiKey": []}],
+    # Security comes from telecom.api.authentication.ApiKeySchema alone (one entry
+    # per operation); tags, summaries and the Idempotency-Key header from
+    # telecom.api.schema.ApiAutoSchema.
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; give each enum its own name in the schema.
     "ENUM_NAME_OVERRIDES": {

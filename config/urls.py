@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
-from telecom.api.errors import json_page_not_found, json_server_error
+from telecom.api.errors import json_bad_request, json_page_not_found, json_server_error
 from telecom.callbacks.views import provider_callback
 
 admin.site.site_header = "Hatid operator console"
@@ -28,6 +28,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]
+
+
+def handler400(request, exception=None):
+    if request.path.startswith(("/api/", "/callbacks/")):
+        return json_bad_request(request, exception)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 def handler404(request, exception=None):

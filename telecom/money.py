@@ -17,12 +17,14 @@ def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> D
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ServiceError("amount must be a number like 1.00", field=field) from None
-    too_small = amount < 0 if allow_zero else amount <= 0
-    if not amount.is_finite() or too_small or amount != amount.quantize(CENT):
-        least = "zero or more" if allow_zero else "positive"
+    least = "zero or more" if allow_zero else "positive"
+    if not amount.is_finite() or (amount < 0 if allow_zero else amount <= 0):
         raise ServiceError(f"amount must be {least} with at most two decimals", field=field)
+    # Before quantizing: 1e999 has more digits than the context holds (InvalidOperation).
     if amount >= MAX_AMOUNT:
         raise ServiceError(f"amount must be below {MAX_AMOUNT}", field=field)
+    if amount != amount.quantize(CENT):
+        raise ServiceError(f"amount must be {least} with at most two decimals", field=field)
     return amount.quantize(CENT)
 
 

@@ -125,7 +125,8 @@ def redact_body(body: bytes | str | None, content_type: str = "") -> str:
     if "json" in content_type or text.lstrip()[:1] in ("{", "["):
         try:
             return json.dumps(redact_data(json.loads(text)), ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # Nested deeper than Python parses: redacted as text below.
             pass
     if "x-www-form-urlencoded" in content_type:
         return redact_query(text)

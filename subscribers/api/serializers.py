@@ -85,8 +85,11 @@ class AppOut(serializers.ModelSerializer):
         model = ProviderApp
         fields = ["id", "name", "shortcode", "consent_url"]
 
-    def get_consent_url(self, app) -> str:
+    def get_consent_url(self, app) -> str | None:
         from django.conf import settings
         from django.urls import reverse
 
+        # Consent is Globe Labs' workflow; a Voicent gateway has no app_id at all.
+        if app.provider != app.Provider.GLOBE or not app.app_id:
+            return None
         return settings.PUBLIC_BASE_URL + reverse("consent-start", kwargs={"app_id": app.app_id})

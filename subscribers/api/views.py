@@ -20,6 +20,7 @@ from subscribers.api.serializers import (
 from subscribers.models import BalanceQuery, LocationQuery, Subscriber
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from telecom.api.apps import partner_apps
+from telecom.api.filters import SinceFilter
 from telecom.api.idempotency import idempotent
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
@@ -29,7 +30,7 @@ class SubscriberFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(method="filter_number", help_text="Any accepted form.")
     status = django_filters.ChoiceFilter(choices=Subscriber.Status.choices)
     tag = django_filters.CharFilter(field_name="tags__name")
-    changed_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    changed_since = SinceFilter(field_name="updated_at")
     app = django_filters.NumberFilter(field_name="app_id")
 
     class Meta:
@@ -78,7 +79,11 @@ class SubscriberAction(APIView):
 
 
 class SubscriberLocate(SubscriberAction):
-    @extend_schema(request=LocateIn, responses={202: LocationOut})
+    @extend_schema(
+        request=LocateIn,
+        responses={202: LocationOut},
+        summary="Queue a subscriber's location query",
+    )
     @idempotent
     def post(self, request, pk):
         data = LocateIn(data=request.data)
@@ -88,7 +93,9 @@ class SubscriberLocate(SubscriberAction):
 
 
 class SubscriberBalance(SubscriberAction):
-    @extend_schema(request=BalanceIn, responses={202: BalanceOut})
+    @extend_schema(
+        request=BalanceIn, responses={202: BalanceOut}, summary="Queue a subscriber's balance query"
+    )
     @idempotent
     def post(self, request, pk):
         data = BalanceIn(data=request.data)

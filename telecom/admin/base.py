@@ -36,7 +36,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 def pretty_block(text: str):
     """A body shown as a <pre> block, JSON indented when it is JSON."""
-    with contextlib.suppress(TypeError, ValueError):
+    # RecursionError: JSON nested deeper than Python parses (a rejected callback's body).
+    with contextlib.suppress(TypeError, ValueError, RecursionError):
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     return format_html('<pre class="hatid-pre">{}</pre>', text or "—")
 

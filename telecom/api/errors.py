@@ -2,11 +2,13 @@
 
     {"error": {"code": "invalid", "message": "...", "fields": {"to": ["..."]}}}
 
-`exception_handler` is DRF's hook; `json_page_not_found` and `json_server_error`
-give the same shape to errors Django raises outside DRF for `/api/` paths.
+`exception_handler` is DRF's hook; `json_bad_request`, `json_page_not_found` and
+`json_server_error` give the same shape to errors Django raises outside DRF for
+`/api/` paths.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,6 +24,12 @@ class IdempotencyConflict(exceptions.APIException):
     status_code = 409
     default_code = "idempotency_key_in_use"
     default_detail = "a request with this Idempotency-Key is still in progress; retry shortly"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+    default_detail = "the request body is larger than this API accepts"
 
 
 class IdempotencyMismatch(exceptions.APIException):
@@ -55,6 +63,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an HTML 400 page; DATA_UPLOAD_MAX_MEMORY_SIZE is the limit.
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -72,6 +83,13 @@ def exception_handler(exc, context):
 
 def json_page_not_found(request, exception=None):
     return JsonResponse(envelope("not_found", "no such endpoint"), status=404)
+
+
+def json_bad_request(request, exception=None):
+    """Django's 400 (a SuspiciousOperation outside DRF), in the envelope; 413 for size."""
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(envelope("too_large", RequestTooLarge.default_detail), status=413)
+    return JsonResponse(envelope("bad_request", "the request could not be read"), status=400)
 
 
 def json_server_error(request):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.filters import SinceFilter
 from telecom.api.idempotency import idempotent
 from telecom.models import Campaign, Message, OutboundCall
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
@@ -89,7 +90,7 @@ class MessageFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(choices=Message.Direction.choices)
     status = django_filters.ChoiceFilter(choices=Message.Status.choices)
     number = django_filters.CharFilter(method="filter_number")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = SinceFilter(field_name="created_at")
     app = django_filters.NumberFilter(field_name="app_id")
     campaign = django_filters.NumberFilter(field_name="campaign_id")
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.filters import SinceFilter
 from telecom.api.idempotency import idempotent
 from telecom.models import Charge, Reward, WalletSnapshot
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
@@ -26,7 +27,7 @@ class NumberFilterMixin:
 class ChargeFilter(NumberFilterMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Charge.Status.choices)
     number = django_filters.CharFilter(method="filter_number")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = SinceFilter(field_name="created_at")
 
     class Meta:
         model = Charge
@@ -36,7 +37,7 @@ class ChargeFilter(NumberFilterMixin, django_filters.FilterSet):
 class RewardFilter(NumberFilterMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Reward.Status.choices)
     number = django_filters.CharFilter(method="filter_number")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = SinceFilter(field_name="created_at")
 
     class Meta:
         model = Reward

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.filters import SinceFilter
 from telecom.api.idempotency import idempotent
 from telecom.models import UssdExchange, UssdMenu, UssdSession
 from telecom.services.ussd import push_ussd
@@ -60,7 +61,7 @@ class SessionOut(serializers.ModelSerializer):
 
 class SessionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=UssdSession.Status.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    since = SinceFilter(field_name="started_at")
 
     class Meta:
         model = UssdSession

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.filters import SinceFilter
 from telecom.api.idempotency import idempotent
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from voiceflows.api.serializers import (
@@ -45,7 +46,7 @@ class NumberFilter(django_filters.FilterSet):
 class CallFilter(NumberFilter):
     status = django_filters.ChoiceFilter(choices=CallTrigger.Status.choices)
     flow = django_filters.CharFilter(field_name="flow__slug")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = SinceFilter(field_name="created_at")
 
     class Meta:
         model = CallTrigger
@@ -56,7 +57,7 @@ class SessionFilter(NumberFilter):
     status = django_filters.ChoiceFilter(choices=CallSession.Status.choices)
     direction = django_filters.ChoiceFilter(choices=CallSession.Direction.choices)
     flow = django_filters.CharFilter(field_name="flow__slug")
-    since = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    since = SinceFilter(field_name="started_at")
 
     class Meta:
         model = CallSession
