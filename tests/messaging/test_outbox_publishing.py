@@ -139,3 +139,34 @@ def test_sweep_takes_at_most_twenty_batches_and_publishes_them_in_batches(messag
     assert tasks[-1]["ids"] == [rows[38].pk, rows[39].pk]
     left = Message.objects.get(pk=rows[40].pk)
     assert left.enqueued_at < timezone.now() - timedelta(minutes=4)  # next sweep's
+
+
+def test_give_back_requeues_a_claims_unattempted_rows_and_publishes_them(
+    messages, django_capture_on_commit_callbacks
+):
+    rows = outbox.claim_many(Message, [m.pk for m in messages(3)])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.give_back(rows[:2]) == 2
+        assert outbox.give_back(rows[2:]) == 1
+    assert set(Message.objects.values_list("status", "attempts")) == {("queued", 0)}
+    assert [task["ids"] for task in published()] == [[rows[0].pk, rows[1].pk], [rows[2].pk]]
+
+
+def test_claim_many_with_nothing_to_take_takes_an_empty_list(messages):
+    [message] = messages(1)
+    assert outbox.claim(Message, message.pk) is not None
+    assert outbox.claim_many(Message, [message.pk]) == []
+    assert outbox.claim_many(Message, [message.pk], fill=5) == []
+
+
+def test_an_empty_queue_has_no_waiting_tasks(messages):
+    assert outbox.waiting_tasks("default") == 0
+    outbox.publish(Message, [m.pk for m in messages(1)])
+    assert outbox.waiting_tasks("default") == 1
+
+
+def test_backoff_is_jittered_both_ways_around_its_base(settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS = 10, 1000
+    delays = [outbox.retry_delay(1) for _ in range(200)]
+    assert all(5 <= delay <= 15 for delay in delays)
+    assert min(delays) < 9 and max(delays) > 11  # 0.5x to 1.5x, not one fixed factor
