@@ -170,3 +170,22 @@ def test_backoff_is_jittered_both_ways_around_its_base(settings):
     delays = [outbox.retry_delay(1) for _ in range(200)]
     assert all(5 <= delay <= 15 for delay in delays)
     assert min(delays) < 9 and max(delays) > 11  # 0.5x to 1.5x, not one fixed factor
+
+
+@pytest.mark.parametrize(
+    ("backlog", "ages", "swept"),
+    [(False, (15, 45), 1), (True, (45, 290), 0), (True, (290, 310), 1)],
+)
+def test_sweep_presumes_a_queued_row_lost_after_its_stale_time(
+    messages, settings, backlog, ages, swept
+):
+    """OUTBOX_STALE_SECONDS, ten times as long while tasks wait in the broker."""
+    settings.OUTBOX_STALE_SECONDS = 30
+    rows = messages(len(ages))
+    for row, age in zip(rows, ages, strict=True):
+        enqueued = timezone.now() - timedelta(seconds=age)
+        Message.objects.filter(pk=row.pk).update(enqueued_at=enqueued)
+    if backlog:
+        outbox.publish(Message, [0])  # someone's task, still waiting
+    expected = {"telecom.Message": swept} if swept else {}
+    assert outbox.sweep() == expected
