@@ -4,9 +4,11 @@ retry's countdown, the retry deadline, an operator's requeue, the sweep cap."""
 
 import ast
 import json
+import threading
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -189,3 +191,42 @@ def test_sweep_presumes_a_queued_row_lost_after_its_stale_time(
         outbox.publish(Message, [0])  # someone's task, still waiting
     expected = {"telecom.Message": swept} if swept else {}
     assert outbox.sweep() == expected
+
+
+def test_retry_later_keeps_the_first_2000_characters_of_the_error(messages):
+    [message] = messages(1)
+    row = outbox.claim(Message, message.pk)
+    assert outbox.retry_later(row, "e" * 1999 + "xy", delay=1)
+    assert Message.objects.get(pk=message.pk).last_error == "e" * 1999 + "x"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_skips_a_row_another_claim_is_locking_rather_than_waiting(globe_app, subscribe):
+    subscribe("+639171234567")
+    message = send_sms(app=globe_app, to="09171234567", text="locked")
+    locked, release = threading.Event(), threading.Event()
+
+    def other_claim_in_flight():
+        try:
+            with transaction.atomic():
+                Message.objects.select_for_update().get(pk=message.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=other_claim_in_flight)
+    holder.start()
+    try:
+        assert locked.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting would end in an error
+        assert outbox.claim(Message, message.pk) is None
+        assert outbox.claim_many(Message, [], fill=5) == []
+    finally:
+        release.set()
+        holder.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert outbox.claim(Message, message.pk) is not None
