@@ -15,9 +15,11 @@ that fails, or outlives its time limit, has caught it.
 
 With DATABASE_URL and REDIS_URL set (PostgreSQL and Redis, as in CI) each job
 gets its own test database (`test_<name>_mutN`, kept between runs) and Redis
-database number; without them each job gets its own HATID_HOME (SQLite and an
-embedded Redis). Mutants that change no behaviour are listed in EQUIVALENT,
-each with the reason, and left out of the score.
+database number (the ones after REDIS_URL's); without them each job gets its
+own HATID_HOME (SQLite and an embedded Redis). Two runs at once need their own
+databases, Redis numbers and MUTATE_RUN (the folder under var/mutate/).
+Mutants that change no behaviour are listed in EQUIVALENT, each with the
+reason, and left out of the score.
 """
 
 from __future__ import annotations
@@ -545,8 +547,9 @@ def job_env(job: int) -> dict[str, str]:
     if database and redis:
         db = urlsplit(database)
         env["DATABASE_URL"] = urlunsplit(db._replace(path=f"{db.path.rstrip('/')}_mut{job}"))
-        rd = urlsplit(redis)
-        env["REDIS_URL"] = urlunsplit(rd._replace(path=f"/{job + 1}"))
+        rd = urlsplit(redis)  # the numbers after REDIS_URL's own
+        base = int(rd.path.strip("/") or 0)
+        env["REDIS_URL"] = urlunsplit(rd._replace(path=f"/{base + job + 1}"))
     else:
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
@@ -623,7 +626,7 @@ def run(paths: list[str], jobs: int, sample: int | None, seed: int) -> list[Outc
 def run_forking(paths, mutants: list[Mutant], envs, outcomes: list[Outcome], total: int) -> dict:
     """One test process per job, each forking a child per mutant of its share.
     Returns how long each module's tests took unmutated."""
-    work = ROOT / "var" / "mutate"
+    work = ROOT / "var" / "mutate" / os.environ.get("MUTATE_RUN", "run")
     work.mkdir(parents=True, exist_ok=True)
     processes, outputs = [], []
     for job, env in enumerate(envs):

@@ -75,6 +75,7 @@ def test_a_charge_that_succeeds_keeps_the_platforms_reference_and_amount(app, su
     assert row.amount_charged == Decimal("2.00")
     assert row.finished_at is not None and row.unknown_since is None and row.attempts == 1
     assert platform["referenceCode"] == row.reference_code
+    assert row.duration_days == 0  # a one-time charge unless a duration is given
 
 
 def test_record_keeps_at_most_64_characters_of_the_server_reference():
