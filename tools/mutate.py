@@ -15,7 +15,7 @@ that fails, or outlives its time limit, has caught it.
 
 With DATABASE_URL and REDIS_URL set (PostgreSQL and Redis, as in CI) each job
 gets its own test database (`test_<name>_mutN`, kept between runs) and Redis
-database number (the ones after REDIS_URL's); without them each job gets its
+database number (from REDIS_URL's + 10 up); without them each job gets its
 own HATID_HOME (SQLite and an embedded Redis). Two runs at once need their own
 databases, Redis numbers and MUTATE_RUN (the folder under var/mutate/).
 Mutants that change no behaviour are listed in EQUIVALENT, each with the
@@ -198,6 +198,10 @@ def _skipped(tree: ast.AST) -> set[int]:
             roots.append(body[0])
         if isinstance(node, ast.Expr) and _is_log_call(node.value):
             roots.append(node)
+        if _is_model_declaration(node):
+            # Field and index options are the schema: the test database is
+            # built by the migrations, so the model alone changes nothing run.
+            roots.append(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns:
             roots.append(node.returns)
         if isinstance(node, ast.arg) and node.annotation:
@@ -213,6 +217,15 @@ def _is_log_call(node: ast.AST) -> bool:
         and isinstance(node.func, ast.Attribute)
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id == "logger"
+    )
+
+
+def _is_model_declaration(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "models"
     )
 
 
@@ -548,8 +561,8 @@ def job_env(job: int) -> dict[str, str]:
         db = urlsplit(database)
         env["DATABASE_URL"] = urlunsplit(db._replace(path=f"{db.path.rstrip('/')}_mut{job}"))
         rd = urlsplit(redis)  # the numbers after REDIS_URL's own
-        base = int(rd.path.strip("/") or 0)
-        env["REDIS_URL"] = urlunsplit(rd._replace(path=f"/{base + job + 1}"))
+        base = int(rd.path.strip("/") or 0)  # pytest-xdist's workers take 1, 2, ...
+        env["REDIS_URL"] = urlunsplit(rd._replace(path=f"/{base + 10 + job}"))
     else:
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
