@@ -100,6 +100,12 @@ EQUIVALENT: dict[tuple[str, int, str], str] = {
     ("telecom/globe/errors.py", 94, "return None"): (
         "None is as false as False where _is_token_problem is used (`and`)"
     ),
+    ("telecom/services/charging.py", 209, "delete continue"): (
+        "the `continue` ends the loop's body anyway (`pass` does the same)"
+    ),
+    ("telecom/ussd/engine.py", 161, "delete break"): (
+        "advancing an end screen shows it again unchanged, so the presets after it do nothing"
+    ),
     ("telecom/outbox.py", 328, "> -> >="): (
         "the time since creation equals the deadline to the microsecond only by chance"
     ),

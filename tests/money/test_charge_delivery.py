@@ -252,9 +252,12 @@ def test_reconcile_finds_a_platform_charge_hatid_holds_otherwise(app, subscriber
     )
 
 
-def test_reconcile_all_reconciles_active_globe_apps_with_charges(app, subscriber):
+def test_reconcile_all_reconciles_active_globe_apps_with_charges(app, subscriber, sandbox):
     attempt(queued(app))
-    ProviderAppFactory()  # no charge: nothing to compare
+    idle = ProviderAppFactory()  # known to the platform, but no charge: nothing to compare
+    sandbox.register_app(
+        app_id=idle.app_id, app_secret=idle.app_secret.reveal(), shortcode=idle.shortcode
+    )
     unknown_to_platform = ProviderAppFactory(shortcode="21589999")
     Charge.objects.create(
         app=unknown_to_platform,
