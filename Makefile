@@ -10,7 +10,7 @@ export WEB_PORT ?= 8000
 export SANDBOX_PORT ?= 8010
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test fuzz lint format clean bench bench-quick
+.PHONY: install run test fuzz lint format clean bench bench-quick mutate
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hatid needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -48,6 +48,11 @@ bench: $(VENV)/.bench-stamp
 
 bench-quick: $(VENV)/.bench-stamp
 	$(BIN)/python bench/run_all.py --quick $(BENCH_ARGS)
+
+# Mutation testing of the core modules against the fast tests (tools/mutate.py);
+# MUTATE_ARGS e.g. --module telecom/outbox.py, --sample 30, --fail-under 0.9.
+mutate: install
+	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from subscribers.services.charging_consent import charging_consent_gap
-from subscribers.services.consent import live_token_for, revoke_rejected_token
+from subscribers.services.consent import live_token_for
 from telecom import outbox
 from telecom.delivery import Delivery
 from telecom.errors import OutcomeUnknown, ProviderError
@@ -96,6 +96,9 @@ def charge(
 
 
 class ChargeDelivery(Delivery):
+    """No `on_token_revoked`: a 401 on charging means the app is deactivated,
+    never that the subscriber's token was refused (`telecom.globe.errors`)."""
+
     model = Charge
     done_status = Charge.Status.CHARGED
     retry_unknown = False
@@ -133,10 +136,6 @@ class ChargeDelivery(Delivery):
 
     def failure_fields(self, exc) -> dict:
         return {"platform_status": getattr(exc, "status", None), "unknown_since": None}
-
-    def on_token_revoked(self, row, exc) -> None:
-        if hasattr(row, "token_used"):
-            revoke_rejected_token(row.token_used, exc.reason)
 
     def on_outcome_unknown(self, row: Charge, exc: OutcomeUnknown) -> None:
         """Do not charge again blindly: the next attempt asks getLastRefCode first."""

@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from telecom.dates import format_globe_datetime, parse_globe_datetime
-from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn, without_plus
+from telecom.msisdn import (
+    InvalidMsisdn,
+    national_number,
+    normalize_msisdn,
+    try_normalize,
+    without_plus,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,6 +50,20 @@ def test_normalize_msisdn_accepts_every_documented_form(given_form):
 def test_normalize_msisdn_rejects_with_a_clear_message(bad, says):
     with pytest.raises(InvalidMsisdn, match=says):
         normalize_msisdn(bad)
+
+
+def test_normalize_msisdn_takes_up_to_32_characters_after_tel():
+    spaced = "0917" + " " * 21 + "1234567"  # 32 characters, spaces and all
+    assert len(spaced) == 32
+    assert normalize_msisdn(spaced) == "+639171234567"
+    assert normalize_msisdn(f"tel:{spaced}") == "+639171234567"
+    with pytest.raises(InvalidMsisdn, match="too long"):
+        normalize_msisdn(spaced.replace(" ", "  ", 1))  # 33
+
+
+def test_try_normalize_gives_e164_or_none_for_a_search_box():
+    assert try_normalize("0917 123 4567") == "+639171234567"
+    assert try_normalize("juan") is None
 
 
 def test_normalize_msisdn_keeps_foreign_numbers_with_country_code():
