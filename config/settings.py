@@ -4,6 +4,7 @@ The defaults make `make run` work on a laptop with nothing but Python
 (SQLite and an embedded Redis under HATID_HOME, the Globe Labs sandbox on
 127.0.0.1). Production is the mode you get when DJANGO_DEBUG is unset: it fails
 closed, refusing to start without its secrets, and passes `check --deploy`.
+A development `.env` (config/devenv.py) is read first, never in production.
 """
 
 import base64
@@ -14,9 +15,15 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.devenv import load_dev_env
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The git-ignored development `.env` that `make install` writes, read only
+# under the rule in config/devenv.py (never by a process configured for
+# production), so the README's commands work as printed in a plain shell.
+DEV_ENV_FILE = load_dev_env(BASE_DIR)
 
 # All local state (SQLite files, the embedded Redis socket, static files) lives
 # under one directory, so two copies can run side by side.
