@@ -479,7 +479,10 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "telecom.redaction.RedactingFilter"}},
+    "filters": {
+        "redact": {"()": "telecom.redaction.RedactingFilter"},
+        "quiet_idle_sweep": {"()": "telecom.logfilters.QuietIdleSweep"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -493,6 +496,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The outbox sweep every 5 s: Celery's lines about it at DEBUG unless it moved rows.
+        "celery.beat": {"filters": ["quiet_idle_sweep"]},
+        "celery.worker.strategy": {"filters": ["quiet_idle_sweep"]},
+        "celery.app.trace": {"filters": ["quiet_idle_sweep"]},
     },
 }
 
