@@ -430,9 +430,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en-us"
+# The operator's zone: every time in the console is shown in it, named
+# (config/formats: "2026-12-05 16:07 Asia/Manila"). Stored times are UTC.
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Manila")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = HATID_HOME / "static"

@@ -5,27 +5,11 @@ editor's counter and walk-through, a campaign from preview to progress bar."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import UssdMenu, UssdOption, UssdScreen
-from telecom.roles import OPERATORS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def console(live_server, browser_page, globe_app):
-    user = User.objects.create_user("olive", password="a-long-passw0rd!", is_staff=True)
-    user.groups.add(Group.objects.get(name=OPERATORS))
-    page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "olive")
-    page.fill("#id_password", "a-long-passw0rd!")
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
-    page.base = live_server.url
-    return page
 
 
 def test_subscriber_search_by_any_form_and_the_consent_history(console, globe_app):
