@@ -484,7 +484,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "redact": {"()": "telecom.redaction.RedactingFilter"},
-        "quiet_idle_sweep": {"()": "telecom.logfilters.QuietIdleSweep"},
+        "quiet_idle_periodic": {"()": "telecom.logfilters.QuietIdlePeriodicTasks"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -499,10 +499,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # The outbox sweep every 5 s: Celery's lines about it at DEBUG unless it moved rows.
-        "celery.beat": {"filters": ["quiet_idle_sweep"]},
-        "celery.worker.strategy": {"filters": ["quiet_idle_sweep"]},
-        "celery.app.trace": {"filters": ["quiet_idle_sweep"]},
+        # The outbox sweep every 5 s and the other periodic tasks: Celery's lines
+        # about a run at DEBUG unless it did something (telecom/logfilters.py).
+        "celery.beat": {"filters": ["quiet_idle_periodic"]},
+        "celery.worker.strategy": {"filters": ["quiet_idle_periodic"]},
+        "celery.app.trace": {"filters": ["quiet_idle_periodic"]},
     },
 }
 

@@ -273,41 +273,50 @@ def test_rate_limiter_reserves_a_chunk_of_tokens_in_order():
     assert 0.45 <= acquire_many(key, rate=10, count=1, burst=1)[0] <= 0.5
 
 
-def _run_sweep_as_the_worker_does():
-    """The sweep through Celery's own tracer, which logs its "succeeded" line."""
+def _run_as_the_worker_does(task_name="telecom.tasks.sweep_outbox"):
+    """A task through Celery's own tracer, which logs its "succeeded" line."""
     from celery.app.trace import build_tracer
 
+    import telecom.tasks  # noqa: F401  (registers the tasks)
     from config.celery import app as celery_app
-    from telecom.tasks import sweep_outbox
 
-    trace = build_tracer(sweep_outbox.name, sweep_outbox, app=celery_app, eager=False)
+    task = celery_app.tasks[task_name]
+    trace = build_tracer(task.name, task, app=celery_app, eager=False)
     # is_eager: the worker's after-task hook leaves the test's transaction open.
-    return trace("sweep-task-id", (), {}, {"is_eager": True})
+    return trace("task-id", (), {}, {"is_eager": True})
 
 
-def _beat_sends_the_sweep():
+def _beat_sends(entry_name="outbox-sweep", task_name="telecom.tasks.sweep_outbox"):
     from celery.beat import ScheduleEntry, Scheduler
 
     from config.celery import app as celery_app
 
-    entry = ScheduleEntry(name="outbox-sweep", task="telecom.tasks.sweep_outbox", app=celery_app)
+    entry = ScheduleEntry(name=entry_name, task=task_name, app=celery_app)
     Scheduler(celery_app, lazy=True).apply_entry(entry)
 
 
-def test_idle_sweep_logs_nothing_at_info(caplog):
+@pytest.mark.parametrize(
+    ("entry_name", "task_name"),
+    [
+        ("outbox-sweep", "telecom.tasks.sweep_outbox"),
+        ("expire-ussd-sessions", "telecom.tasks.expire_ussd_sessions"),
+    ],
+)
+def test_idle_periodic_run_logs_nothing_at_info(caplog, entry_name, task_name):
+    short = task_name.rsplit(".", 1)[1]
     _empty_default_queue()
     caplog.set_level("DEBUG")
-    _beat_sends_the_sweep()
+    _beat_sends(entry_name, task_name)
     _empty_default_queue()
-    _run_sweep_as_the_worker_does()
-    sweep_lines = [r for r in caplog.records if "sweep" in r.getMessage()]
-    assert sweep_lines, "Celery said nothing about the sweep, even at DEBUG"
-    assert [r.getMessage() for r in sweep_lines if r.levelno >= logging.INFO] == []
+    _run_as_the_worker_does(task_name)
+    lines = [r for r in caplog.records if short in r.getMessage()]
+    assert len(lines) >= 2, "Celery said nothing about the run, even at DEBUG"
+    assert [r.getMessage() for r in lines if r.levelno >= logging.INFO] == []
 
     caplog.clear()
     caplog.set_level("INFO")
-    _run_sweep_as_the_worker_does()
-    assert [r for r in caplog.records if "sweep" in r.getMessage()] == []
+    _run_as_the_worker_does(task_name)
+    assert [r for r in caplog.records if short in r.getMessage()] == []
 
 
 def test_sweep_that_republished_logs_at_info(globe_app, subscribe, caplog):
@@ -316,7 +325,7 @@ def test_sweep_that_republished_logs_at_info(globe_app, subscribe, caplog):
     Message.objects.filter(pk=lost.pk).update(enqueued_at=timezone.now() - timedelta(minutes=5))
     _empty_default_queue()
     caplog.set_level("INFO")
-    _run_sweep_as_the_worker_does()
+    _run_as_the_worker_does()
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert any("sweeper re-published 1 telecom.Message" in line for line in said), said
     assert any("succeeded" in line and "telecom.Message" in line for line in said), said
