@@ -19,7 +19,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The git-ignored development .env (config/devenv.py): commands run by hand,
+# as the README prints them, get DJANGO_DEBUG=1 without typing it.
+.env: | $(STAMP)
+	$(BIN)/python -m config.devenv .env
+
+install: $(STAMP) .env
 
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
@@ -63,4 +68,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var .env

@@ -4,6 +4,7 @@ The defaults make `make run` work on a laptop with nothing but Python
 (SQLite and an embedded Redis under HATID_HOME, the Globe Labs sandbox on
 127.0.0.1). Production is the mode you get when DJANGO_DEBUG is unset: it fails
 closed, refusing to start without its secrets, and passes `check --deploy`.
+A development `.env` (config/devenv.py) is read first, never in production.
 """
 
 import base64
@@ -17,9 +18,15 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.devenv import load_dev_env
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The git-ignored development `.env` that `make install` writes, read only
+# under the rule in config/devenv.py (never by a process configured for
+# production), so the README's commands work as printed in a plain shell.
+DEV_ENV_FILE = load_dev_env(BASE_DIR)
 
 # All local state (SQLite files, the embedded Redis socket, static files) lives
 # under one directory, so two copies can run side by side.
@@ -467,9 +474,12 @@ CALLBACK_CLIENT_IP_HEADER = env_str("CALLBACK_CLIENT_IP_HEADER", "")
 AXES_CLIENT_IP_CALLABLE = "telecom.callbacks.service.client_address"
 
 LANGUAGE_CODE = "en-us"
+# The operator's zone: every time in the console is shown in it, named
+# (config/formats: "2026-12-05 16:07 Asia/Manila"). Stored times are UTC.
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Manila")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = HATID_HOME / "static"
@@ -535,7 +545,10 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "telecom.redaction.RedactingFilter"}},
+    "filters": {
+        "redact": {"()": "telecom.redaction.RedactingFilter"},
+        "quiet_idle_periodic": {"()": "telecom.logfilters.QuietIdlePeriodicTasks"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -554,6 +567,11 @@ LOGGING = {
         # its records go to the root's handlers like every other.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # The outbox sweep every 5 s and the other periodic tasks: Celery's lines
+        # about a run at DEBUG unless it did something (telecom/logfilters.py).
+        "celery.beat": {"filters": ["quiet_idle_periodic"]},
+        "celery.worker.strategy": {"filters": ["quiet_idle_periodic"]},
+        "celery.app.trace": {"filters": ["quiet_idle_periodic"]},
     },
 }
 # Every handler above carries the "redact" filter (telecom.redaction.RedactingFilter:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.favicon import favicon
 from config.health import healthz
 from telecom.api.errors import json_bad_request, json_page_not_found, json_server_error
 from telecom.callbacks.views import provider_callback
@@ -11,6 +12,8 @@ from telecom.callbacks.views import provider_callback
 admin.site.site_header = "Hatid operator console"
 admin.site.site_title = "Hatid"
 admin.site.index_title = "Operations"
+# Hatid has no public site: the admin's "View site" link led to a 404.
+admin.site.site_url = None
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -27,6 +30,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 

@@ -37,6 +37,7 @@ from telecom.errors import (
     TransientError,
 )
 from telecom.services.errors import ServiceError
+from telecom.timefmt import console_time
 
 logger = logging.getLogger("telecom.send_once")
 
@@ -72,7 +73,7 @@ class SendOnceDelivery(Delivery):
     def send(self, row):
         if row.submitted_at is not None:
             raise OutcomeUnknown(
-                f"an earlier attempt (from {row.submitted_at:%Y-%m-%d %H:%M:%S}) was interrupted "
+                f"an earlier attempt (from {console_time(row.submitted_at)}) was interrupted "
                 "after its request may have left; not sent again"
             )
         now = timezone.now()

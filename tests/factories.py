@@ -44,3 +44,20 @@ class VoicentAppFactory(ProviderAppFactory):
     rewards_token = ""
     gateway_host = "127.0.0.1"
     gateway_port = 8155
+
+
+def inbound_message(subscriber, text="hello", **fields):
+    """An SMS the subscriber sent to their app, as the platform delivered it."""
+    from telecom.models import Message
+
+    values = {
+        "app": subscriber.app,
+        "subscriber": subscriber,
+        "msisdn": subscriber.msisdn,
+        "direction": Message.Direction.IN,
+        "status": Message.Status.RECEIVED,
+        "source": Message.Source.PLATFORM,
+        "text": text,
+        **fields,
+    }
+    return Message.objects.create(**values)

@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from subscribers.admin.actions import SubscriberActions
 from subscribers.models import AccessToken, ConsentEvent, Subscriber, Tag
 from telecom.admin.pagination import EstimatedCountPaginator
 from telecom.msisdn import try_normalize
+from telecom.timefmt import console_time
 
 
 class ConsentEventInline(admin.TabularInline):
@@ -165,7 +167,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
 
         def row(label, changelist, queryset, describe):
             items = list(queryset[:5])
-            url = reverse(changelist) + f"?q={obj.msisdn}"
+            url = reverse(changelist) + "?" + urlencode({"q": obj.msisdn})  # "+" encoded
             lines = format_html_join("", "<li>{}</li>", ((describe(i),) for i in items))
             return format_html(
                 '<p><a href="{}">{}</a></p><ul>{}</ul>',
@@ -183,7 +185,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
                 "admin:telecom_message_changelist",
                 obj.messages.order_by("-created_at"),
                 lambda m: (
-                    f"{m.created_at:%Y-%m-%d %H:%M} "
+                    f"{console_time(m.created_at)} "
                     f"{'→' if m.direction == 'out' else '←'} {m.text[:50]} ({m.status})"
                 ),
             ),
@@ -203,7 +205,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
                 "USSD sessions",
                 "admin:telecom_ussdsession_changelist",
                 obj.ussd_sessions.order_by("-started_at"),
-                lambda u: f"{u.started_at:%Y-%m-%d %H:%M} ({u.status})",
+                lambda u: f"{console_time(u.started_at)} ({u.status})",
             ),
         )
 
@@ -218,7 +220,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
             query.latitude,
             query.longitude,
             query.accuracy,
-            query.located_at or query.finished_at,
+            console_time(query.located_at or query.finished_at),
             query.map_url or query.osm_url,
         )
 
@@ -229,7 +231,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
             for kind in ("balance", "reload_amount")
         ]
         parts = [
-            f"{row.get_kind_display()}: PHP {row.amount} ({row.finished_at:%Y-%m-%d %H:%M})"
+            f"{row.get_kind_display()}: PHP {row.amount} ({console_time(row.finished_at)})"
             for row in rows
             if row
         ]

@@ -16,6 +16,7 @@ from subscribers.models.subscriber import Subscriber
 from telecom.fields import EncryptedTextField
 from telecom.models import CallbackEvent, ProviderApp
 from telecom.outbox import OutboxRow
+from telecom.timefmt import console_time
 
 
 def token_digest(token: str) -> str:
@@ -97,7 +98,7 @@ class ConsentEvent(models.Model):
         indexes = [models.Index(fields=["subscriber", "-occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} at {console_time(self.occurred_at)}"
 
 
 class CodeExchange(OutboxRow):
@@ -163,6 +164,8 @@ class ChargingOptInRequest(OutboxRow):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
 
     class Meta:
+        verbose_name = "charging opt-in request"
+        verbose_name_plural = "charging opt-in requests"
         ordering = ["-created_at"]
         indexes = OutboxRow.outbox_indexes("chargingoptin")
 

@@ -18,6 +18,32 @@ from telecom.services import campaigns
 from telecom.services.errors import ServiceError
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
+# What an operator may still do to a campaign in each status (the services'
+# own guards); a finished campaign offers nothing.
+CONTROLS = {
+    Campaign.Status.BUILDING: ("cancel",),
+    Campaign.Status.RUNNING: ("pause", "cancel"),
+    Campaign.Status.PAUSED: ("resume", "cancel"),
+}
+NUMBERS_SHOWN = 10
+
+
+def describe_segment(segment: dict) -> str:
+    """A campaign's segment in words: "subscribers who are Active, tagged “vip”"."""
+    parts = []
+    if segment.get("status"):
+        try:
+            parts.append(f"who are {Subscriber.Status(segment['status']).label}")
+        except ValueError:
+            parts.append(f"whose status is {segment['status']}")
+    if segment.get("tag"):
+        parts.append(f"tagged “{segment['tag']}”")
+    numbers = segment.get("numbers") or []
+    if numbers:
+        shown = ", ".join(numbers[:NUMBERS_SHOWN])
+        more = f" and {len(numbers) - NUMBERS_SHOWN:,} more" if len(numbers) > NUMBERS_SHOWN else ""
+        parts.append(f"among {len(numbers):,} listed numbers ({shown}{more})")
+    return "Subscribers " + ", ".join(parts) if parts else "Every subscriber of the app"
 
 
 class CampaignForm(forms.Form):
@@ -76,7 +102,15 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Campaign._meta.fields]
+        return self.get_fields(request, obj)
+
+    def get_fields(self, request, obj=None):
+        # The segment in words, where it stood, not as raw JSON.
+        return ["who" if f.name == "segment" else f.name for f in Campaign._meta.fields]
+
+    @admin.display(description="segment")
+    def who(self, obj: Campaign) -> str:
+        return describe_segment(obj.segment or {})
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -146,7 +180,7 @@ class CampaignAdmin(admin.ModelAdmin):
             "can_run": request.user.has_perm("telecom.run_campaign"),
             "control": {
                 a: reverse("admin:telecom_campaign_control", args=[campaign.pk, a])
-                for a in ("pause", "resume", "cancel")
+                for a in CONTROLS.get(campaign.status, ())
             },
         }
         return super().change_view(request, object_id, form_url, extra)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from subscribers.models import Subscriber
 from telecom.admin.base import AsksProviders, ReadOnlyAdmin
@@ -269,7 +270,10 @@ class MessageAdmin(AsksProviders, ReadOnlyAdmin):
     def compose_view(self, request):
         if not self.has_send_permission(request):
             raise PermissionDenied
-        form = ComposeForm(request.POST or None, initial={"to": request.GET.get("to", "")})
+        form = ComposeForm(
+            request.POST or None,
+            initial={"app": request.GET.get("app"), "to": request.GET.get("to", "")},
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -321,7 +325,9 @@ class MessageAdmin(AsksProviders, ReadOnlyAdmin):
                 "history": reversed(history),
                 "opts": Message._meta,
                 "can_send": self.has_send_permission(request),
+                # Encoded: a bare "+" in a query string is a space.
                 "compose_url": reverse("admin:telecom_message_compose")
-                + f"?to={subscriber.msisdn}",
+                + "?"
+                + urlencode({"app": subscriber.app_id, "to": subscriber.msisdn}),
             },
         )

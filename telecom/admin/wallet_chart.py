@@ -4,6 +4,7 @@ no chart library)."""
 from django.utils.html import format_html
 
 from telecom.models import ProviderApp, WalletSnapshot
+from telecom.timefmt import console_time
 
 WIDTH, HEIGHT, POINTS = 480, 90, 120
 
@@ -36,7 +37,7 @@ def wallet_chart(app: ProviderApp):
         '<div class="help">lowest {} · highest {} · {} readings</div>',
         latest.currency,
         latest.balance,
-        latest.as_of or latest.fetched_at,
+        console_time(latest.as_of or latest.fetched_at),
         warning,
         WIDTH,
         HEIGHT,

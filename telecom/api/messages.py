@@ -3,7 +3,7 @@ attempts, and run campaigns."""
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -45,8 +45,17 @@ class AttemptOut(serializers.ModelSerializer):
         fields = ["started_at", "status_code", "outcome", "latency_ms", "error"]
 
 
+def app_address(app) -> str | None:
+    """The app's end of a message: its short code, or its Hoiio sender name."""
+    return app.shortcode or app.sender_name or None
+
+
 class MessageOut(serializers.ModelSerializer):
-    to = serializers.CharField(source="msisdn")
+    # The ends as the message travelled: an inbound message is from the
+    # subscriber to the app's short code, an outbound one the other way.
+    # "from" is a Python keyword, hence get_fields below.
+    to = serializers.SerializerMethodField()
+    number = serializers.CharField(source="msisdn", help_text="The subscriber's number, E.164.")
     characters = serializers.SerializerMethodField()
     error = serializers.CharField(source="last_error")
 
@@ -56,6 +65,7 @@ class MessageOut(serializers.ModelSerializer):
             "id",
             "direction",
             "status",
+            "number",
             "to",
             "app",
             "text",
@@ -70,6 +80,31 @@ class MessageOut(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        ordered = {}
+        for name, field in fields.items():
+            if name == "to":
+                ordered["from"] = serializers.SerializerMethodField(
+                    method_name="get_sender",
+                    help_text="Who sent it: the subscriber (in) or the app's short code (out).",
+                )
+            ordered[name] = field
+        return ordered
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sender(self, message) -> str | None:
+        if message.direction == Message.Direction.IN:
+            return message.msisdn
+        return app_address(message.app)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_to(self, message) -> str | None:
+        """Who it went to: the app's short code (in) or the subscriber (out)."""
+        if message.direction == Message.Direction.IN:
+            return app_address(message.app)
+        return message.msisdn
 
     def get_characters(self, message) -> int:
         return measure(message.text).characters
@@ -113,7 +148,7 @@ class MessageList(generics.ListAPIView):
     filterset_class = MessageFilter
 
     def get_queryset(self):
-        return Message.objects.filter(app__in=partner_apps(self.request))
+        return Message.objects.filter(app__in=partner_apps(self.request)).select_related("app")
 
     @extend_schema(request=MessageIn, responses={201: MessageOut})
     @idempotent
@@ -138,7 +173,7 @@ class MessageDetail(generics.RetrieveAPIView):
     serializer_class = MessageDetailOut
 
     def get_queryset(self):
-        return Message.objects.filter(app__in=partner_apps(self.request))
+        return Message.objects.filter(app__in=partner_apps(self.request)).select_related("app")
 
 
 # --- campaigns ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
+from telecom.timefmt import console_time
 
 FIRST_REFERENCE = 1_000_001
 LAST_REFERENCE = 9_999_999
@@ -103,6 +104,6 @@ class ReconciliationReport(models.Model):
         ordering = ["-checked_at"]
 
     def __str__(self) -> str:
-        return f"reconciliation of {self.app} at {self.checked_at:%Y-%m-%d %H:%M}: " + (
+        return f"reconciliation of {self.app} at {console_time(self.checked_at)}: " + (
             "ok" if self.ok else "gaps"
         )

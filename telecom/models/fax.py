@@ -59,6 +59,8 @@ class Fax(SentOnceRow):
     )
 
     class Meta:
+        verbose_name = "fax"
+        verbose_name_plural = "faxes"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -56,6 +56,8 @@ class IvrSession(SentOnceRow):
     )
 
     class Meta:
+        verbose_name = "IVR session"
+        verbose_name_plural = "IVR sessions"
         ordering = ["-created_at"]
         indexes = [*SentOnceRow.outbox_indexes("ivrsession"), models.Index(fields=["status"])]
         permissions = [("run_ivrsession", "Can start IVR sessions")]
@@ -85,6 +87,8 @@ class IvrStep(SentOnceRow):
     result = models.JSONField(default=dict, help_text="Hoiio's notification about it.")
 
     class Meta:
+        verbose_name = "IVR step"
+        verbose_name_plural = "IVR steps"
         ordering = ["session", "index"]
         constraints = [
             models.UniqueConstraint(fields=["session", "index"], name="one_ivr_step_per_index")

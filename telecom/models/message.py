@@ -102,7 +102,7 @@ class Message(OutboxRow):
     )
     # Inbound
     platform_key = models.CharField(
-        max_length=80, blank=True, help_text="messageId, multipart:<ref>, or a content hash."
+        max_length=80, blank=True, help_text="messageId, multipart:{ref}, or a content hash."
     )
     platform_sent_at = models.DateTimeField(null=True, blank=True)
     incomplete = models.BooleanField(

@@ -52,6 +52,8 @@ class HoiioNumber(SentOnceRow):
     debit = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
 
     class Meta:
+        verbose_name = "Hoiio number"
+        verbose_name_plural = "Hoiio numbers"
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["app", "number"], name="one_hoiio_number_per_app")

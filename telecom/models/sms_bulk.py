@@ -39,6 +39,8 @@ class SmsBulk(SentOnceRow):
     bulk_txn_ref = models.CharField("bulk_txn_ref", max_length=64, blank=True)
 
     class Meta:
+        verbose_name = "SMS bulk send"
+        verbose_name_plural = "SMS bulk sends"
         ordering = ["-created_at"]
         indexes = [*SentOnceRow.outbox_indexes("smsbulk"), models.Index(fields=["status"])]
 

@@ -127,6 +127,8 @@ class UssdOption(models.Model):
     target = models.ForeignKey(UssdScreen, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = "USSD option"
+        verbose_name_plural = "USSD options"
         ordering = ["screen", "position"]
         constraints = [
             models.UniqueConstraint(fields=["screen", "position"], name="unique_option_number")
@@ -224,6 +226,8 @@ class UssdExchange(OutboxRow):
     )
 
     class Meta:
+        verbose_name = "USSD exchange"
+        verbose_name_plural = "USSD exchanges"
         ordering = ["session", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["session", "input_key"], name="one_reply_per_step"),

@@ -65,6 +65,8 @@ class VoicentEscalation(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "Voicent escalation"
+        verbose_name_plural = "Voicent escalations"
         ordering = ["-created_at"]
         permissions = [("run_voicentescalation", "Can start and cancel escalations")]
 
@@ -134,6 +136,8 @@ class VoicentCall(SentOnceRow):
     )
 
     class Meta:
+        verbose_name = "Voicent call"
+        verbose_name_plural = "Voicent calls"
         ordering = ["-created_at"]
         indexes = [*SentOnceRow.outbox_indexes("voicentcall"), models.Index(fields=["status"])]
         permissions = [("place_voicentcall", "Can place Voicent calls and remove them")]

@@ -5,6 +5,7 @@ docs say it pays for."""
 from django.db import models
 
 from telecom.models.provider_app import ProviderApp
+from telecom.timefmt import console_time
 
 
 class WalletSnapshot(models.Model):
@@ -22,7 +23,7 @@ class WalletSnapshot(models.Model):
         indexes = [models.Index(fields=["app", "-fetched_at"])]
 
     def __str__(self) -> str:
-        return f"{self.app}: {self.currency} {self.balance} at {self.fetched_at:%Y-%m-%d %H:%M}"
+        return f"{self.app}: {self.currency} {self.balance} at {console_time(self.fetched_at)}"
 
 
 class UsageDay(models.Model):

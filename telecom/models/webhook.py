@@ -38,6 +38,8 @@ class WebhookDelivery(OutboxRow):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ subscriber queries and getLastRefCode, the official SDK's).
 from django.http import JsonResponse
 from django.urls import path, re_path
 
+from config.favicon import favicon
 from telecom.sandbox import handset
 from telecom.sandbox.control import handsets, inspect, registry
 from telecom.sandbox.control import voice as voice_control
@@ -73,6 +74,7 @@ control = [
 
 urlpatterns = [
     path("", handset.page, name="sandbox-handset"),
+    path("favicon.ico", favicon),
     *platform,
     *hoiio,
     *voicent,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from telecom.hoiio.records import Page
+from telecom.timefmt import console_time
 
 MAX_PAGES = 50
 PAGE_SIZE = 100
@@ -59,7 +60,7 @@ def given_up(row) -> bool:
 def not_found_reason() -> str:
     return (
         f"Hoiio's history has no request with its tag (looked up "
-        f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC): it was not sent"
+        f"{console_time(timezone.now())}): it was not sent"
     )
 
 

@@ -1,5 +1,5 @@
 """The browser tests' operator: Olive, of the Operators group, logged in to the
-console on the live server in the system Chromium."""
+console on the live server in the system Chromium (the `console` page)."""
 
 import re
 

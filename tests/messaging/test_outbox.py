@@ -1,6 +1,7 @@
 """The outbox's guarantees on real rows: one claimant, fenced outcomes,
 backoff, and a sweeper that re-publishes only what was lost."""
 
+import logging
 import threading
 import time
 from datetime import timedelta
@@ -270,3 +271,61 @@ def test_rate_limiter_reserves_a_chunk_of_tokens_in_order():
     assert waits[0] == 0
     assert [round(wait, 2) for wait in waits[1:]] == [0.1, 0.2, 0.3, 0.4]
     assert 0.45 <= acquire_many(key, rate=10, count=1, burst=1)[0] <= 0.5
+
+
+def _run_as_the_worker_does(task_name="telecom.tasks.sweep_outbox"):
+    """A task through Celery's own tracer, which logs its "succeeded" line."""
+    from celery.app.trace import build_tracer
+
+    import telecom.tasks  # noqa: F401  (registers the tasks)
+    from config.celery import app as celery_app
+
+    task = celery_app.tasks[task_name]
+    trace = build_tracer(task.name, task, app=celery_app, eager=False)
+    # is_eager: the worker's after-task hook leaves the test's transaction open.
+    return trace("task-id", (), {}, {"is_eager": True})
+
+
+def _beat_sends(entry_name="outbox-sweep", task_name="telecom.tasks.sweep_outbox"):
+    from celery.beat import ScheduleEntry, Scheduler
+
+    from config.celery import app as celery_app
+
+    entry = ScheduleEntry(name=entry_name, task=task_name, app=celery_app)
+    Scheduler(celery_app, lazy=True).apply_entry(entry)
+
+
+@pytest.mark.parametrize(
+    ("entry_name", "task_name"),
+    [
+        ("outbox-sweep", "telecom.tasks.sweep_outbox"),
+        ("expire-ussd-sessions", "telecom.tasks.expire_ussd_sessions"),
+    ],
+)
+def test_idle_periodic_run_logs_nothing_at_info(caplog, entry_name, task_name):
+    short = task_name.rsplit(".", 1)[1]
+    _empty_default_queue()
+    caplog.set_level("DEBUG")
+    _beat_sends(entry_name, task_name)
+    _empty_default_queue()
+    _run_as_the_worker_does(task_name)
+    lines = [r for r in caplog.records if short in r.getMessage()]
+    assert len(lines) >= 2, "Celery said nothing about the run, even at DEBUG"
+    assert [r.getMessage() for r in lines if r.levelno >= logging.INFO] == []
+
+    caplog.clear()
+    caplog.set_level("INFO")
+    _run_as_the_worker_does(task_name)
+    assert [r for r in caplog.records if short in r.getMessage()] == []
+
+
+def test_sweep_that_republished_logs_at_info(globe_app, subscribe, caplog):
+    subscribe("+639171234567")
+    lost = send_sms(app=globe_app, to="09171234567", text="publish lost")
+    Message.objects.filter(pk=lost.pk).update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    _empty_default_queue()
+    caplog.set_level("INFO")
+    _run_as_the_worker_does()
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert any("sweeper re-published 1 telecom.Message" in line for line in said), said
+    assert any("succeeded" in line and "telecom.Message" in line for line in said), said

@@ -106,3 +106,20 @@ def test_simulator_shows_what_the_caller_hears_and_what_the_platform_posts(
 
     expect(page.locator("#simulator-ended")).to_contain_text("the caller hung up")
     expect(page.locator("#simulator-variables")).to_contain_text("choice = 2")
+
+
+def test_standalone_step_page_previews_what_is_typed(logged_in, live_server, flow, tmp_path):
+    """Its form also holds Django's hidden `initial-options` (the saved value):
+    the preview must follow the textarea, not that copy."""
+    expect = playwright.expect
+    page = logged_in
+    greet = flow.steps.get(key="greet")
+    page.goto(f"{live_server.url}/admin/voiceflows/step/{greet.pk}/change/")
+    preview = page.locator("[data-step-preview] pre")
+    expect(preview).to_contain_text('"value": "Hello. Thank you for calling."')
+
+    page.locator("textarea[name='options']").fill('{"value": "Typed on the step page"}')
+
+    expect(preview).to_contain_text('"value": "Typed on the step page"')
+    expect(preview).to_have_attribute("data-state", "ok")
+    page.screenshot(path=str(tmp_path / "step-page.png"), full_page=True)

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from telecom.admin.base import ReadOnlyAdmin
 from telecom.models import ProviderApp
 from telecom.services.errors import ServiceError
+from telecom.timefmt import console_duration
 from voiceflows.models import CallCampaign, CallExchange, CallSession, CallTrigger, VoiceFlow
 from voiceflows.services.outbound import resolve_unknown_call, start_call, start_call_campaign
 
@@ -68,7 +69,15 @@ class CallSessionAdmin(ReadOnlyAdmin):
     inlines = [CallExchangeInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in CallSession._meta.fields] + ["recordings", "transcript"]
+        return [f.name for f in CallSession._meta.fields] + [
+            "duration",
+            "recordings",
+            "transcript",
+        ]
+
+    @admin.display(description="duration")
+    def duration(self, obj: CallSession) -> str:
+        return console_duration(obj.duration)
 
     @admin.display(description="recordings")
     def recordings(self, obj: CallSession):

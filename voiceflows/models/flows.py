@@ -66,7 +66,7 @@ class VoiceSettings(models.Model):
 class VoiceFlow(models.Model):
     app = models.ForeignKey(ProviderApp, on_delete=models.CASCADE, related_name="voice_flows")
     slug = models.SlugField(
-        max_length=50, help_text="Names the flow in its URLs: /voice/<token>/<slug>/."
+        max_length=50, help_text="Names the flow in its URLs: /voice/{token}/{slug}/."
     )
     name = models.CharField(max_length=100)
     start_step = models.ForeignKey(

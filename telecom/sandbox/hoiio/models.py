@@ -21,6 +21,8 @@ class HoiioAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "Hoiio account"
+        verbose_name_plural = "Hoiio accounts"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -35,6 +37,10 @@ class HoiioRoom(models.Model):
     account = models.ForeignKey(HoiioAccount, on_delete=models.CASCADE, related_name="rooms")
     room = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Hoiio room"
+        verbose_name_plural = "Hoiio rooms"
 
     def __str__(self) -> str:
         return self.room
@@ -96,6 +102,8 @@ class HoiioTransaction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = "Hoiio transaction"
+        verbose_name_plural = "Hoiio transactions"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -120,6 +128,8 @@ class HoiioSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "Hoiio session"
+        verbose_name_plural = "Hoiio sessions"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -142,6 +152,8 @@ class HoiioNumber(models.Model):
     mode = models.CharField(max_length=5, default="voice")
 
     class Meta:
+        verbose_name = "Hoiio number"
+        verbose_name_plural = "Hoiio numbers"
         ordering = ["number"]
 
     def __str__(self) -> str:

@@ -80,5 +80,9 @@ class ChargingOptIn(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = "charging opt-in"
+        verbose_name_plural = "charging opt-ins"
+
     def __str__(self) -> str:
         return f"charging opt-in {self.keyword}"

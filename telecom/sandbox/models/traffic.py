@@ -44,6 +44,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "delivery"
+        verbose_name_plural = "deliveries"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -102,6 +104,8 @@ class UssdSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "USSD session"
+        verbose_name_plural = "USSD sessions"
         ordering = ["id"]
 
     def __str__(self) -> str:

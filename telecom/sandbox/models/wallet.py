@@ -12,6 +12,8 @@ class WalletEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "wallet entry"
+        verbose_name_plural = "wallet entries"
         ordering = ["id"]
 
     def __str__(self) -> str:

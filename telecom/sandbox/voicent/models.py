@@ -35,6 +35,8 @@ class VoicentRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "Voicent request"
+        verbose_name_plural = "Voicent requests"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -46,6 +48,10 @@ class VoicentCallList(models.Model):
 
     path = models.CharField(max_length=300, unique=True)
     numbers = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "Voicent call list"
+        verbose_name_plural = "Voicent call lists"
 
     def __str__(self) -> str:
         return self.path

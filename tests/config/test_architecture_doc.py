@@ -1,0 +1,57 @@
+"""docs/architecture.md is the map of the code: every model, Celery task and
+delivery class is named in it, and the README points to it."""
+
+import re
+from pathlib import Path
+
+import pytest
+from celery import current_app
+from django.apps import apps
+
+from telecom.delivery import Delivery
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "architecture.md"
+OURS = ("telecom", "subscribers", "voiceflows", "sandbox")
+
+
+def named() -> set[str]:
+    return set(re.findall(r"`([A-Za-z_][\w.]*)`", DOC.read_text()))
+
+
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+
+
+def test_readme_points_to_the_architecture_inside_the_repository():
+    readme = (ROOT / "README.md").read_text()
+    assert "(docs/architecture.md)" in readme
+    assert "../shared/" not in readme
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in apps.get_models() if m._meta.app_label in OURS], ids=str
+)
+def test_every_model_is_on_the_map(model):
+    assert model.__name__ in named(), f"docs/architecture.md does not name {model.__name__}"
+
+
+def test_every_task_and_delivery_is_on_the_map():
+    import subscribers.services.deliveries  # noqa: F401  (the deliveries, imported)
+    import telecom.services.fax
+    import telecom.tasks  # noqa: F401
+    import voiceflows.tasks  # noqa: F401
+
+    tasks = {
+        name.rsplit(".", 1)[1]
+        for name in current_app.tasks
+        if name.startswith(("telecom.", "subscribers.", "voiceflows."))
+    }
+    deliveries = {
+        cls.__name__ for cls in subclasses(Delivery) if not cls.__module__.startswith("tests")
+    }
+    assert tasks and deliveries
+    assert tasks - named() == set()
+    assert deliveries - named() == set()

@@ -1,0 +1,59 @@
+"""The README's shell examples, read from its fenced code blocks, for tests that run them."""
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+
+_FENCE = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def shell_lines(text: str | None = None) -> list[str]:
+    """Every command of the README's ```sh blocks, continuation lines joined."""
+    text = README.read_text() if text is None else text
+    lines = []
+    for block in _FENCE.findall(text):
+        for line in block.replace("\\\n", " ").splitlines():
+            command = line.split("  #", 1)[0].strip()
+            if command:
+                lines.append(command)
+    return lines
+
+
+def manage_commands() -> list[str]:
+    return [line for line in shell_lines() if line.startswith(".venv/bin/python manage.py ")]
+
+
+@dataclass(frozen=True)
+class CurlExample:
+    line: str
+    method: str
+    url: str
+
+
+def curl_examples() -> list[CurlExample]:
+    examples = []
+    for line in shell_lines():
+        if not line.startswith("curl "):
+            continue
+        words = shlex.split(line)
+        url = next(word for word in words if word.startswith("http"))
+        method = "GET"
+        if "-X" in words:
+            method = words[words.index("-X") + 1]
+        elif any(word in words for word in ("-d", "--data", "--json")):
+            method = "POST"
+        examples.append(CurlExample(line=line, method=method, url=url))
+    return examples
+
+
+def example_key_scopes() -> set[str]:
+    """The scopes of the README's `create_api_key` example."""
+    for command in manage_commands():
+        words = shlex.split(command)
+        if words[2] == "create_api_key":
+            return set(words[words.index("--scopes") + 1].split(","))
+    raise AssertionError("the README has no create_api_key example")
