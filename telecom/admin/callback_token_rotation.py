@@ -49,6 +49,9 @@ class CallbackTokenRotationMixin:
         ]
 
     def rotate_callback_token_view(self, request, object_id):
+        # Refused before the lookup: who may not rotate learns nothing of which apps exist.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         app = self.get_object(request, unquote(object_id))
         if app is None or app.provider == ProviderApp.Provider.VOICENT:
             raise Http404("No such app with callbacks.")
