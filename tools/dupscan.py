@@ -25,7 +25,7 @@ SOURCE_SUFFIXES = {".py", ".html", ".js", ".css", ".sh"}
 
 def product_files() -> list[str]:
     listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        [shutil.which("git") or "git", "ls-files", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -48,7 +48,13 @@ def scan(seconds: int) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ROOT / path, target)
         report = subprocess.run(
-            ["duplicates", "--most", "200", "--seconds", str(seconds)],
+            [
+                shutil.which("duplicates") or "duplicates",
+                "--most",
+                "200",
+                "--seconds",
+                str(seconds),
+            ],
             cwd=folder,
             check=True,
             capture_output=True,
