@@ -2,6 +2,8 @@
 
 - `OwnedRows`: a view reads only the rows of the apps its API key may use
   (`telecom.api.apps.partner_apps`); `get_owned(pk)` is one of them, or a 404.
+- `OwnedAction`: a POST to one of those rows (`/<pk>/hangup/`, `/cancel/`...)
+  runs one service on it and answers the row as it is afterwards.
 - `ServiceCreate`: a POST to a collection validates its input serializer,
   calls one service with the app the body names (or the key's only app) and
   the calling partner, and answers the output serializer with a 201. It is
@@ -44,6 +46,24 @@ class OwnedRows:
     def get_owned(self, pk):
         """The row `pk` among the partner's, or a 404."""
         return get_object_or_404(self.get_queryset(), pk=pk)
+
+
+class OwnedAction(OwnedRows):
+    """POST to one of the partner's rows: `act` (a `staticmethod` taking the row)
+    acts on it, and the answer is the row read again, as `output_serializer`
+    shows it, with `answer_status` (200 unless the subclass says otherwise).
+    Its OpenAPI answer is the output serializer (`telecom.api.schema`)."""
+
+    act = None
+    output_serializer: type[serializers.Serializer]
+    answer_status = status.HTTP_200_OK
+
+    @idempotent
+    def post(self, request, pk):
+        row = self.get_owned(pk)
+        self.act(row)
+        row.refresh_from_db()
+        return Response(self.output_serializer(row).data, status=self.answer_status)
 
 
 class ServiceCreate:

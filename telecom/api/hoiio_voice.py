@@ -11,7 +11,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from telecom.api.bases import OwnedRows, ServiceCreate, validated
+from telecom.api.bases import OwnedAction, OwnedRows, ServiceCreate, validated
 from telecom.api.idempotency import idempotent
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
 from telecom.services import hoiio_ivr, hoiio_voice
@@ -73,14 +73,8 @@ class CallDetail(VoiceCalls, generics.RetrieveAPIView):
     pass
 
 
-class CallHangup(VoiceCalls, APIView):
-    @extend_schema(request=None, responses=VoiceCallOut)
-    @idempotent
-    def post(self, request, pk):
-        call = self.get_owned(pk)
-        hoiio_voice.hang_up(call)
-        call.refresh_from_db()
-        return Response(VoiceCallOut(call).data)
+class CallHangup(VoiceCalls, OwnedAction, APIView):
+    act, output_serializer = staticmethod(hoiio_voice.hang_up), VoiceCallOut
 
 
 # --- Hoiio conference rooms ------------------------------------------------------------

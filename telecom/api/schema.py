@@ -4,7 +4,8 @@
 - the `Idempotency-Key` header on every POST (`telecom.api.idempotency`
   refuses a POST without it, so Swagger's "Try it out" needs a field for it);
 - the request and 201 answer of a `ServiceCreate` POST from its input and
-  output serializers (`telecom.api.bases`);
+  output serializers, and an `OwnedAction`'s answer (no request body) from
+  its output serializer (`telecom.api.bases`);
 - a tag per resource (`/api/v1/<resource>/...`, and `hoiio calls`,
   `voicent escalations`... under a provider's prefix), not one `v1` tag;
 - a description: the method's docstring, else the view's own (as DRF's
@@ -26,7 +27,7 @@ from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from telecom.api.bases import ServiceCreate
+from telecom.api.bases import OwnedAction, ServiceCreate
 from telecom.api.idempotency import HEADER, MAX_KEY_LENGTH
 
 PREFIX = "/api/v1/"
@@ -97,14 +98,21 @@ class ApiAutoSchema(AutoSchema):
     def _creates(self) -> bool:
         return self.method == "POST" and isinstance(self.view, ServiceCreate)
 
+    def _acts(self) -> bool:
+        return self.method == "POST" and isinstance(self.view, OwnedAction)
+
     def get_request_serializer(self):
         if self._creates():
             return self.view.input_serializer
+        if self._acts():
+            return None
         return super().get_request_serializer()
 
     def get_response_serializers(self):
         if self._creates():
             return {201: self.view.output_serializer}
+        if self._acts():
+            return self.view.output_serializer
         return super().get_response_serializers()
 
     def get_override_parameters(self):

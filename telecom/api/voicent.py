@@ -5,13 +5,10 @@ people in turn until one keys in the code; read back with GET.
 `/api/v1/calls/` and `/escalations/` are the voice flows' (voiceflows.api).
 """
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from telecom.api.bases import OwnedRows, ServiceCreate
-from telecom.api.idempotency import idempotent
+from telecom.api.bases import OwnedAction, OwnedRows, ServiceCreate
 from telecom.models import VoicentCall, VoicentEscalation
 from telecom.services import voicent
 
@@ -74,13 +71,9 @@ class VoicentCallDetail(VoicentCalls, generics.RetrieveAPIView):
     pass
 
 
-class VoicentCallRemove(VoicentCalls, APIView):
-    @extend_schema(request=None, responses=VoicentCallOut)
-    @idempotent
-    def post(self, request, pk):
-        call = self.get_owned(pk)
-        voicent.remove_call(call)
-        return Response(VoicentCallOut(call).data, status=status.HTTP_202_ACCEPTED)
+class VoicentCallRemove(VoicentCalls, OwnedAction, APIView):
+    act, output_serializer = staticmethod(voicent.remove_call), VoicentCallOut
+    answer_status = status.HTTP_202_ACCEPTED
 
 
 class VoicentEscalationIn(serializers.Serializer):
@@ -133,11 +126,5 @@ class VoicentEscalationDetail(VoicentEscalations, generics.RetrieveAPIView):
     pass
 
 
-class VoicentEscalationCancel(VoicentEscalations, APIView):
-    @extend_schema(request=None, responses=VoicentEscalationOut)
-    @idempotent
-    def post(self, request, pk):
-        escalation = self.get_owned(pk)
-        voicent.cancel_escalation(escalation)
-        escalation.refresh_from_db()
-        return Response(VoicentEscalationOut(escalation).data)
+class VoicentEscalationCancel(VoicentEscalations, OwnedAction, APIView):
+    act, output_serializer = staticmethod(voicent.cancel_escalation), VoicentEscalationOut
