@@ -1,4 +1,4 @@
-"""The two shapes every partner API view is built from.
+"""The shapes every partner API view is built from.
 
 - `OwnedRows`: a view reads only the rows of the apps its API key may use
   (`telecom.api.apps.partner_apps`); `get_owned(pk)` is one of them, or a 404.
@@ -10,7 +10,9 @@
   idempotent (`telecom.api.idempotency`) and its OpenAPI request and response
   come from the same two serializers (`telecom.api.schema`).
 
-Views stay thin: the service is the only thing that changes state.
+Views stay thin: the service is the only thing that changes state. An
+endpoint's description (OpenAPI, OPTIONS) is its view's own docstring, never
+one of these bases'; their `post` methods have none, for the same reason.
 """
 
 from django.shortcuts import get_object_or_404
