@@ -3,20 +3,19 @@
 from django.urls import path
 
 from subscribers.api import views
+from telecom.api.routes import resource
 
 urlpatterns = [
-    path("subscribers/", views.SubscriberList.as_view(), name="subscriber-list"),
-    path("subscribers/<int:pk>/", views.SubscriberDetail.as_view(), name="subscriber-detail"),
-    path(
-        "subscribers/<int:pk>/locate/", views.SubscriberLocate.as_view(), name="subscriber-locate"
+    *resource(
+        "subscribers",
+        "subscriber",
+        views.SubscriberList,
+        views.SubscriberDetail,
+        locate=views.SubscriberLocate,
+        balance=views.SubscriberBalance,
     ),
-    path(
-        "subscribers/<int:pk>/balance/",
-        views.SubscriberBalance.as_view(),
-        name="subscriber-balance",
-    ),
-    path("location-queries/<int:pk>/", views.LocationDetail.as_view(), name="location-detail"),
-    path("balance-queries/<int:pk>/", views.BalanceDetail.as_view(), name="balance-detail"),
-    path("apps/", views.AppList.as_view(), name="app-list"),
+    *resource("location-queries", "location", detail_view=views.LocationDetail),
+    *resource("balance-queries", "balance", detail_view=views.BalanceDetail),
+    *resource("apps", "app", views.AppList),
     path("apps/<int:pk>/charging-optin/", views.ChargingOptIn.as_view(), name="charging-optin"),
 ]

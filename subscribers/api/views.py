@@ -2,7 +2,7 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,14 +20,13 @@ from subscribers.api.serializers import (
 from subscribers.models import BalanceQuery, LocationQuery, Subscriber
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from telecom.api.apps import partner_apps
-from telecom.api.filters import SinceFilter
+from telecom.api.bases import OwnedRows, validated
+from telecom.api.filters import NumberFilter, SinceFilter
 from telecom.api.idempotency import idempotent
-from telecom.models import ProviderApp
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 
 
 class SubscriberFilter(django_filters.FilterSet):
-    number = django_filters.CharFilter(method="filter_number", help_text="Any accepted form.")
+    number = NumberFilter(help_text="Any accepted form.")
     status = django_filters.ChoiceFilter(choices=Subscriber.Status.choices)
     tag = django_filters.CharFilter(field_name="tags__name")
     changed_since = SinceFilter(field_name="updated_at")
@@ -37,89 +36,72 @@ class SubscriberFilter(django_filters.FilterSet):
         model = Subscriber
         fields = ["number", "status", "tag", "changed_since", "app"]
 
-    def filter_number(self, queryset, name, value):
-        from rest_framework.exceptions import ValidationError
 
-        try:
-            return queryset.filter(msisdn=normalize_msisdn(value))
-        except InvalidMsisdn as exc:
-            raise ValidationError({"number": [str(exc)]}) from None
-
-
-class SubscriberList(generics.ListAPIView):
+class SubscriberList(OwnedRows, generics.ListAPIView):
     """The partner's apps' subscribers, newest first."""
 
     required_scopes = "subscribers:read"
+    queryset = Subscriber.objects.prefetch_related("tags")
     serializer_class = SubscriberOut
     filterset_class = SubscriberFilter
 
-    def get_queryset(self):
-        return Subscriber.objects.filter(app__in=partner_apps(self.request)).prefetch_related(
-            "tags"
-        )
 
-
-class SubscriberDetail(generics.RetrieveAPIView):
+class SubscriberDetail(OwnedRows, generics.RetrieveAPIView):
     required_scopes = "subscribers:read"
+    queryset = Subscriber.objects.prefetch_related("tags")
     serializer_class = SubscriberOut
 
-    def get_queryset(self):
-        return Subscriber.objects.filter(app__in=partner_apps(self.request)).prefetch_related(
-            "tags"
-        )
 
+class SubscriberQuestion(OwnedRows, APIView):
+    """A question asked about one of the partner's subscribers: queued (202), and
+    polled at its own URL. A subclass gives the question's `service` (taking the
+    `subscriber` and the validated fields), `input_serializer` and
+    `output_serializer`."""
 
-class SubscriberAction(APIView):
     required_scopes = {"POST": "subscribers:write"}
+    queryset = Subscriber.objects.select_related("app")
 
-    def subscriber(self, request, pk) -> Subscriber:
-        return get_object_or_404(
-            Subscriber.objects.select_related("app"), pk=pk, app__in=partner_apps(request)
-        )
+    @idempotent
+    def post(self, request, pk):
+        values = validated(self.input_serializer, request)
+        query = self.service(subscriber=self.get_owned(pk), **values)
+        return Response(self.output_serializer(query).data, status=status.HTTP_202_ACCEPTED)
 
 
-class SubscriberLocate(SubscriberAction):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=LocateIn,
         responses={202: LocationOut},
         summary="Queue a subscriber's location query",
     )
-    @idempotent
-    def post(self, request, pk):
-        data = LocateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        query = locate_subscriber(subscriber=self.subscriber(request, pk), **data.validated_data)
-        return Response(LocationOut(query).data, status=status.HTTP_202_ACCEPTED)
+)
+class SubscriberLocate(SubscriberQuestion):
+    service = staticmethod(locate_subscriber)
+    input_serializer, output_serializer = LocateIn, LocationOut
 
 
-class SubscriberBalance(SubscriberAction):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=BalanceIn, responses={202: BalanceOut}, summary="Queue a subscriber's balance query"
     )
-    @idempotent
-    def post(self, request, pk):
-        data = BalanceIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        query = query_balance(subscriber=self.subscriber(request, pk), **data.validated_data)
-        return Response(BalanceOut(query).data, status=status.HTTP_202_ACCEPTED)
+)
+class SubscriberBalance(SubscriberQuestion):
+    service = staticmethod(query_balance)
+    input_serializer, output_serializer = BalanceIn, BalanceOut
 
 
-class LocationDetail(generics.RetrieveAPIView):
+class LocationDetail(OwnedRows, generics.RetrieveAPIView):
     """Poll a location query until its status is done or failed."""
 
     required_scopes = "subscribers:read"
+    queryset, owner = LocationQuery.objects.all(), "subscriber__app"
     serializer_class = LocationOut
 
-    def get_queryset(self):
-        return LocationQuery.objects.filter(subscriber__app__in=partner_apps(self.request))
 
-
-class BalanceDetail(generics.RetrieveAPIView):
+class BalanceDetail(OwnedRows, generics.RetrieveAPIView):
     required_scopes = "subscribers:read"
+    queryset, owner = BalanceQuery.objects.all(), "subscriber__app"
     serializer_class = BalanceOut
-
-    def get_queryset(self):
-        return BalanceQuery.objects.filter(subscriber__app__in=partner_apps(self.request))
 
 
 class AppList(generics.ListAPIView):
@@ -141,13 +123,12 @@ class ChargingOptIn(APIView):
     @extend_schema(request=ChargingOptInIn, responses={202: ChargingOptInOut})
     @idempotent
     def post(self, request, pk):
-        app = get_object_or_404(ProviderApp, pk=pk, pk__in=partner_apps(request))
-        data = ChargingOptInIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        app = get_object_or_404(partner_apps(request), pk=pk)
+        values = validated(ChargingOptInIn, request)
         offer = request_charging_optin(
             app=app,
-            msisdn=data.validated_data["to"],
-            amount=data.validated_data["amount"],
-            duration_days=data.validated_data["duration_days"],
+            msisdn=values["to"],
+            amount=values["amount"],
+            duration_days=values["duration_days"],
         )
         return Response(ChargingOptInOut(offer).data, status=status.HTTP_202_ACCEPTED)

@@ -5,14 +5,12 @@ import base64
 import binascii
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from telecom.api.apps import chosen_app, partner_apps
-from telecom.api.idempotency import idempotent
+from telecom.api.bases import OwnedRows, ServiceCreate
 from telecom.models import Fax
 from telecom.models.fax import MAX_DOCUMENT_BYTES
 from telecom.services.fax import send_fax
@@ -63,47 +61,31 @@ class FaxOut(serializers.ModelSerializer):
         return len(fax.document or b"")
 
 
-class FaxList(generics.ListAPIView):
+class FaxList(OwnedRows, ServiceCreate, generics.ListAPIView):
     """Send a fax (POST), or list faxes sent and received."""
 
     required_scopes = SCOPES
+    queryset = Fax.objects.defer("document")
     serializer_class = FaxOut
-
-    def get_queryset(self):
-        return Fax.objects.filter(app__in=partner_apps(self.request)).defer("document")
-
-    @extend_schema(request=FaxIn, responses={201: FaxOut})
-    @idempotent
-    def post(self, request):
-        data = FaxIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        fax = send_fax(
-            app=chosen_app(request, values.get("app")),
-            dest=values["dest"],
-            document=values["document"],
-            filename=values.get("filename", ""),
-            partner=request.user,
-        )
-        return Response(FaxOut(fax).data, status=status.HTTP_201_CREATED)
+    input_serializer, output_serializer = FaxIn, FaxOut
+    service = staticmethod(send_fax)
 
 
-class FaxDetail(generics.RetrieveAPIView):
+class FaxDetail(OwnedRows, generics.RetrieveAPIView):
     required_scopes = SCOPES
+    queryset = Fax.objects.all()
     serializer_class = FaxOut
 
-    def get_queryset(self):
-        return Fax.objects.filter(app__in=partner_apps(self.request))
 
-
-class FaxDocument(APIView):
+class FaxDocument(OwnedRows, APIView):
     """The fax's PDF (a received fax's once fetched from Hoiio)."""
 
     required_scopes = SCOPES
+    queryset = Fax.objects.all()
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
     def get(self, request, pk):
-        fax = get_object_or_404(Fax.objects.filter(app__in=partner_apps(request)), pk=pk)
+        fax = self.get_owned(pk)
         if not fax.document:
             return Response(
                 {"error": {"code": "not_found", "message": "not fetched yet", "fields": {}}},

@@ -3,6 +3,9 @@
 `StrictFilterBackend` (REST_FRAMEWORK's filter backend) refuses a filter
 given empty (`?status=`) with a 400 instead of ignoring it.
 
+`NumberFilter` is every `?number=`: a subscriber's number in any accepted
+form, a 400 when it is no number.
+
 `SinceFilter` is every `?since=` (and `?changed_since=`): an ISO 8601 date and
 time whose offset a real clock can have. Python parses offsets up to ±23:59
 but PostgreSQL refuses a timestamp beyond ±15:59 (a 500 before this filter),
@@ -14,9 +17,12 @@ from datetime import UTC, timedelta
 
 import django_filters
 from django import forms
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+
+from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 
 MAX_OFFSET = timedelta(hours=14)
 
@@ -48,6 +54,19 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "gte")
         super().__init__(*args, **kwargs)
+
+
+class NumberFilter(django_filters.CharFilter):
+    """`?number=`: rows whose `msisdn` is this number, given in any accepted form
+    (09171234567, +639171234567...); one that is no number is a 400 naming it."""
+
+    def filter(self, queryset, value):
+        if value in EMPTY_VALUES:
+            return queryset
+        try:
+            return queryset.filter(msisdn=normalize_msisdn(value))
+        except InvalidMsisdn as exc:
+            raise ValidationError({"number": [str(exc)]}) from None
 
 
 class StrictFilterBackend(DjangoFilterBackend):

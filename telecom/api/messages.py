@@ -2,18 +2,17 @@
 attempts, and run campaigns."""
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from telecom.api.apps import chosen_app, partner_apps
-from telecom.api.filters import SinceFilter
+from telecom.api.apps import chosen_app
+from telecom.api.bases import OwnedRows, ServiceCreate, validated
+from telecom.api.filters import NumberFilter, SinceFilter
 from telecom.api.idempotency import idempotent
 from telecom.models import Campaign, Message, OutboundCall
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.services import campaigns
 from telecom.services.messaging import BinaryPayload, send_sms
 from telecom.sms_length import measure
@@ -124,7 +123,7 @@ class MessageDetailOut(MessageOut):
 class MessageFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(choices=Message.Direction.choices)
     status = django_filters.ChoiceFilter(choices=Message.Status.choices)
-    number = django_filters.CharFilter(method="filter_number")
+    number = NumberFilter()
     since = SinceFilter(field_name="created_at")
     app = django_filters.NumberFilter(field_name="app_id")
     campaign = django_filters.NumberFilter(field_name="campaign_id")
@@ -133,47 +132,27 @@ class MessageFilter(django_filters.FilterSet):
         model = Message
         fields = ["direction", "status", "number", "since", "app", "campaign"]
 
-    def filter_number(self, queryset, name, value):
-        try:
-            return queryset.filter(msisdn=normalize_msisdn(value))
-        except InvalidMsisdn as exc:
-            raise ValidationError({"number": [str(exc)]}) from None
 
-
-class MessageList(generics.ListAPIView):
+class MessageList(OwnedRows, ServiceCreate, generics.ListAPIView):
     """Send an SMS (POST), or list messages in and out (GET), newest first."""
 
     required_scopes = {"GET": "sms:read", "POST": "sms:send"}
+    queryset = Message.objects.select_related("app")
     serializer_class = MessageOut
     filterset_class = MessageFilter
+    input_serializer, output_serializer = MessageIn, MessageOut
+    service, source = staticmethod(send_sms), Message.Source.API
 
-    def get_queryset(self):
-        return Message.objects.filter(app__in=partner_apps(self.request)).select_related("app")
-
-    @extend_schema(request=MessageIn, responses={201: MessageOut})
-    @idempotent
-    def post(self, request):
-        data = MessageIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        binary = BinaryPayload(**values["binary"]) if "binary" in values else None
-        message = send_sms(
-            app=chosen_app(request, values.get("app")),
-            to=values["to"],
-            text=values.get("text", ""),
-            binary=binary,
-            source=Message.Source.API,
-            partner=request.user,
-        )
-        return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)
+    def service_arguments(self, app, values: dict) -> dict:
+        if "binary" in values:
+            values["binary"] = BinaryPayload(**values["binary"])
+        return values
 
 
-class MessageDetail(generics.RetrieveAPIView):
+class MessageDetail(OwnedRows, generics.RetrieveAPIView):
     required_scopes = "sms:read"
+    queryset = Message.objects.select_related("app")
     serializer_class = MessageDetailOut
-
-    def get_queryset(self):
-        return Message.objects.filter(app__in=partner_apps(self.request)).select_related("app")
 
 
 # --- campaigns ----------------------------------------------------------------
@@ -210,43 +189,34 @@ class CampaignOut(serializers.Serializer):
     total_parts = serializers.IntegerField()
 
 
-class CampaignList(APIView):
+class CampaignList(OwnedRows, ServiceCreate, APIView):
     required_scopes = {"GET": "sms:read", "POST": "sms:send"}
+    queryset = Campaign.objects.order_by("-pk")
+    input_serializer, output_serializer = CampaignIn, CampaignOut
+    service = staticmethod(campaigns.create_campaign)
 
     @extend_schema(responses=CampaignOut(many=True))
     def get(self, request):
-        rows = Campaign.objects.filter(app__in=partner_apps(request)).order_by("-pk")[:100]
-        return Response([campaigns.progress(c) for c in rows])
+        return Response([campaigns.progress(c) for c in self.get_queryset()[:100]])
 
-    @extend_schema(request=CampaignIn, responses={201: CampaignOut})
-    @idempotent
-    def post(self, request):
-        data = CampaignIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        campaign = campaigns.create_campaign(
-            app=chosen_app(request, values.get("app")),
-            name=values["name"],
-            text=values["text"],
-            segment=values["segment"],
-            partner=request.user,
-        )
-        return Response(campaigns.progress(campaign), status=status.HTTP_201_CREATED)
+    def represent(self, created) -> dict:
+        return campaigns.progress(created)
 
 
-class CampaignDetail(APIView):
+class CampaignDetail(OwnedRows, APIView):
     required_scopes = {"GET": "sms:read"}
+    queryset = Campaign.objects.all()
 
     @extend_schema(responses=CampaignOut)
     def get(self, request, pk):
-        campaign = get_object_or_404(Campaign, pk=pk, app__in=partner_apps(request))
-        return Response(campaigns.progress(campaign))
+        return Response(campaigns.progress(self.get_owned(pk)))
 
 
-class CampaignControl(APIView):
+class CampaignControl(OwnedRows, APIView):
     """Pause, resume or cancel a campaign."""
 
     required_scopes = {"POST": "sms:send"}
+    queryset = Campaign.objects.all()
     actions = {
         "pause": campaigns.pause_campaign,
         "resume": campaigns.resume_campaign,
@@ -256,7 +226,7 @@ class CampaignControl(APIView):
     @extend_schema(request=None, responses=CampaignOut, operation_id="v1_campaigns_control")
     @idempotent
     def post(self, request, pk, action):
-        campaign = get_object_or_404(Campaign, pk=pk, app__in=partner_apps(request))
+        campaign = self.get_owned(pk)
         if action not in self.actions:
             raise ValidationError({"action": [f"one of {', '.join(self.actions)}"]})
         self.actions[action](campaign)
@@ -272,9 +242,7 @@ class CampaignPreview(APIView):
     @extend_schema(request=CampaignIn, responses=dict)
     @idempotent
     def post(self, request):
-        data = CampaignIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(CampaignIn, request)
         return Response(
             campaigns.preview(
                 chosen_app(request, values.get("app")), values["text"], values["segment"]

@@ -2,42 +2,36 @@
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from telecom.api.apps import chosen_app, partner_apps
-from telecom.api.filters import SinceFilter
-from telecom.api.idempotency import idempotent
+from telecom.api.apps import partner_apps
+from telecom.api.bases import OwnedRows, ServiceCreate
+from telecom.api.filters import NumberFilter, SinceFilter
 from telecom.models import Charge, Reward, WalletSnapshot
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.services.charging import charge
 from telecom.services.rewards import send_reward
 
 
-class NumberFilterMixin:
-    def filter_number(self, queryset, name, value):
-        try:
-            return queryset.filter(msisdn=normalize_msisdn(value))
-        except InvalidMsisdn as exc:
-            raise ValidationError({"number": [str(exc)]}) from None
+class PaymentFilter(django_filters.FilterSet):
+    """`?number=` and `?since=` of a list of charges or rewards; a subclass adds
+    its model's `status` and its Meta."""
 
-
-class ChargeFilter(NumberFilterMixin, django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Charge.Status.choices)
-    number = django_filters.CharFilter(method="filter_number")
+    number = NumberFilter()
     since = SinceFilter(field_name="created_at")
+
+
+class ChargeFilter(PaymentFilter):
+    status = django_filters.ChoiceFilter(choices=Charge.Status.choices)
 
     class Meta:
         model = Charge
         fields = ["status", "number", "since"]
 
 
-class RewardFilter(NumberFilterMixin, django_filters.FilterSet):
+class RewardFilter(PaymentFilter):
     status = django_filters.ChoiceFilter(choices=Reward.Status.choices)
-    number = django_filters.CharFilter(method="filter_number")
-    since = SinceFilter(field_name="created_at")
 
     class Meta:
         model = Reward
@@ -109,74 +103,44 @@ class RewardOut(serializers.ModelSerializer):
         ]
 
 
-class ChargeList(generics.ListAPIView):
+class Charges(OwnedRows):
+    """The charges of the partner's apps."""
+
+    queryset = Charge.objects.all()
+    serializer_class = ChargeOut
+
+
+class ChargeList(Charges, ServiceCreate, generics.ListAPIView):
     """Charge a subscriber (POST), or list charges (GET)."""
 
     required_scopes = {"GET": "charge", "POST": "charge"}
-    serializer_class = ChargeOut
     filterset_class = ChargeFilter
-
-    def get_queryset(self):
-        return Charge.objects.filter(app__in=partner_apps(self.request))
-
-    @extend_schema(request=ChargeIn, responses={201: ChargeOut})
-    @idempotent
-    def post(self, request):
-        data = ChargeIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        row = charge(
-            app=chosen_app(request, values.get("app")),
-            to=values["to"],
-            amount=values["amount"],
-            description=values["description"],
-            duration_days=values["duration_days"],
-            source="api",
-            partner=request.user,
-        )
-        return Response(ChargeOut(row).data, status=status.HTTP_201_CREATED)
+    input_serializer, output_serializer = ChargeIn, ChargeOut
+    service, source = staticmethod(charge), "api"
 
 
-class ChargeDetail(generics.RetrieveAPIView):
+class ChargeDetail(Charges, generics.RetrieveAPIView):
     required_scopes = "charge"
-    serializer_class = ChargeOut
-
-    def get_queryset(self):
-        return Charge.objects.filter(app__in=partner_apps(self.request))
 
 
-class RewardList(generics.ListAPIView):
+class Rewards(OwnedRows):
+    """The rewards of the partner's apps."""
+
+    queryset = Reward.objects.select_related("promo")
+    serializer_class = RewardOut
+
+
+class RewardList(Rewards, ServiceCreate, generics.ListAPIView):
     """Send a reward (POST), or list rewards (GET)."""
 
     required_scopes = {"GET": "reward", "POST": "reward"}
-    serializer_class = RewardOut
     filterset_class = RewardFilter
-
-    def get_queryset(self):
-        return Reward.objects.filter(app__in=partner_apps(self.request)).select_related("promo")
-
-    @extend_schema(request=RewardIn, responses={201: RewardOut})
-    @idempotent
-    def post(self, request):
-        data = RewardIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        row = send_reward(
-            app=chosen_app(request, values.get("app")),
-            to=values["to"],
-            promo=values["promo"],
-            source="api",
-            partner=request.user,
-        )
-        return Response(RewardOut(row).data, status=status.HTTP_201_CREATED)
+    input_serializer, output_serializer = RewardIn, RewardOut
+    service, source = staticmethod(send_reward), "api"
 
 
-class RewardDetail(generics.RetrieveAPIView):
+class RewardDetail(Rewards, generics.RetrieveAPIView):
     required_scopes = "reward"
-    serializer_class = RewardOut
-
-    def get_queryset(self):
-        return Reward.objects.filter(app__in=partner_apps(self.request)).select_related("promo")
 
 
 class WalletOut(serializers.Serializer):

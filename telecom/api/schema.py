@@ -3,8 +3,14 @@
 `ApiAutoSchema` (REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS) gives every operation
 - the `Idempotency-Key` header on every POST (`telecom.api.idempotency`
   refuses a POST without it, so Swagger's "Try it out" needs a field for it);
+- the request and 201 answer of a `ServiceCreate` POST from its input and
+  output serializers, and an `OwnedAction`'s answer (no request body) from
+  its output serializer (`telecom.api.bases`);
 - a tag per resource (`/api/v1/<resource>/...`, and `hoiio calls`,
   `voicent escalations`... under a provider's prefix), not one `v1` tag;
+- a description: the method's docstring, else the view's own (as DRF's
+  OPTIONS answer shows it), never a base's: `telecom.api.bases` and the like
+  say what a subclass must provide, not what an endpoint does;
 - a summary: an `extend_schema(summary=...)`, else the first line of the
   method's docstring, else of the view's when it serves one method, else the
   verb and the resource (`List charges`, `Get a charge`, `Create a charge`);
@@ -17,9 +23,11 @@ entry per operation.
 
 import inflection
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from telecom.api.bases import OwnedAction, ServiceCreate
 from telecom.api.idempotency import HEADER, MAX_KEY_LENGTH
 
 PREFIX = "/api/v1/"
@@ -87,6 +95,26 @@ class ApiAutoSchema(AutoSchema):
         resource, _ = self._resource()
         return [" ".join(resource)] if resource else super().get_tags()
 
+    def _creates(self) -> bool:
+        return self.method == "POST" and isinstance(self.view, ServiceCreate)
+
+    def _acts(self) -> bool:
+        return self.method == "POST" and isinstance(self.view, OwnedAction)
+
+    def get_request_serializer(self):
+        if self._creates():
+            return self.view.input_serializer
+        if self._acts():
+            return None
+        return super().get_request_serializer()
+
+    def get_response_serializers(self):
+        if self._creates():
+            return {201: self.view.output_serializer}
+        if self._acts():
+            return self.view.output_serializer
+        return super().get_response_serializers()
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if self.method == "POST":
@@ -101,6 +129,11 @@ class ApiAutoSchema(AutoSchema):
                 response = OpenApiResponse(Error, description=description)
                 bodies[code] = self._get_response_for_code(response, code, direction=direction)
         return bodies
+
+    def get_description(self) -> str:
+        method_doc = get_doc(getattr(self.view, self.method.lower(), None))
+        view = self.view.__class__
+        return method_doc or (get_doc(view) if view.__dict__.get("__doc__") else "")
 
     def get_summary(self) -> str | None:
         explicit = super().get_summary()

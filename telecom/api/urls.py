@@ -2,63 +2,69 @@
 
 from django.urls import include, path
 
-from telecom.api import calls, faxes, messages, money, ussd
+from telecom.api import faxes, messages, money, ussd
+from telecom.api.hoiio_voice import (
+    CallDetail,
+    CallHangup,
+    CallList,
+    ConferenceDetail,
+    ConferenceList,
+    ConferenceParticipants,
+    IvrDetail,
+    IvrList,
+)
+from telecom.api.routes import resource
 from telecom.api.views import MeView, WebhookView
+from telecom.api.voicent import (
+    VoicentCallDetail,
+    VoicentCallList,
+    VoicentCallRemove,
+    VoicentEscalationCancel,
+    VoicentEscalationDetail,
+    VoicentEscalationList,
+)
 
 app_name = "api"
 
 hoiio_routes = [
-    path("calls/", calls.CallList.as_view(), name="hoiio-call-list"),
-    path("calls/<int:pk>/", calls.CallDetail.as_view(), name="hoiio-call-detail"),
-    path("calls/<int:pk>/hangup/", calls.CallHangup.as_view(), name="hoiio-call-hangup"),
-    path("conferences/", calls.ConferenceList.as_view(), name="conference-list"),
-    path("conferences/<int:pk>/", calls.ConferenceDetail.as_view(), name="conference-detail"),
-    path(
-        "conferences/<int:pk>/participants/",
-        calls.ConferenceParticipants.as_view(),
-        name="conference-participants",
+    *resource("calls", "hoiio-call", CallList, CallDetail, hangup=CallHangup),
+    *resource(
+        "conferences",
+        "conference",
+        ConferenceList,
+        ConferenceDetail,
+        participants=ConferenceParticipants,
     ),
-    path("ivr/", calls.IvrList.as_view(), name="ivr-list"),
-    path("ivr/<int:pk>/", calls.IvrDetail.as_view(), name="ivr-detail"),
-    path("faxes/", faxes.FaxList.as_view(), name="fax-list"),
-    path("faxes/<int:pk>/", faxes.FaxDetail.as_view(), name="fax-detail"),
-    path("faxes/<int:pk>/document/", faxes.FaxDocument.as_view(), name="fax-document"),
+    *resource("ivr", "ivr", IvrList, IvrDetail),
+    *resource("faxes", "fax", faxes.FaxList, faxes.FaxDetail, document=faxes.FaxDocument),
 ]
 
 voicent_routes = [
-    path("calls/", calls.VoicentCallList.as_view(), name="voicent-call-list"),
-    path("calls/<int:pk>/", calls.VoicentCallDetail.as_view(), name="voicent-call-detail"),
-    path("calls/<int:pk>/remove/", calls.VoicentCallRemove.as_view(), name="voicent-call-remove"),
-    path("escalations/", calls.VoicentEscalationList.as_view(), name="voicent-escalation-list"),
-    path(
-        "escalations/<int:pk>/",
-        calls.VoicentEscalationDetail.as_view(),
-        name="voicent-escalation-detail",
+    *resource(
+        "calls", "voicent-call", VoicentCallList, VoicentCallDetail, remove=VoicentCallRemove
     ),
-    path(
-        "escalations/<int:pk>/cancel/",
-        calls.VoicentEscalationCancel.as_view(),
-        name="voicent-escalation-cancel",
+    *resource(
+        "escalations",
+        "voicent-escalation",
+        VoicentEscalationList,
+        VoicentEscalationDetail,
+        cancel=VoicentEscalationCancel,
     ),
 ]
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("webhook/", WebhookView.as_view(), name="webhook"),
-    path("messages/", messages.MessageList.as_view(), name="message-list"),
-    path("messages/<int:pk>/", messages.MessageDetail.as_view(), name="message-detail"),
-    path("campaigns/", messages.CampaignList.as_view(), name="campaign-list"),
+    *resource("messages", "message", messages.MessageList, messages.MessageDetail),
     path("campaigns/preview/", messages.CampaignPreview.as_view(), name="campaign-preview"),
-    path("campaigns/<int:pk>/", messages.CampaignDetail.as_view(), name="campaign-detail"),
+    *resource("campaigns", "campaign", messages.CampaignList, messages.CampaignDetail),
     path(
         "campaigns/<int:pk>/<str:action>/",
         messages.CampaignControl.as_view(),
         name="campaign-control",
     ),
-    path("charges/", money.ChargeList.as_view(), name="charge-list"),
-    path("charges/<int:pk>/", money.ChargeDetail.as_view(), name="charge-detail"),
-    path("rewards/", money.RewardList.as_view(), name="reward-list"),
-    path("rewards/<int:pk>/", money.RewardDetail.as_view(), name="reward-detail"),
+    *resource("charges", "charge", money.ChargeList, money.ChargeDetail),
+    *resource("rewards", "reward", money.RewardList, money.RewardDetail),
     path("wallet/", money.WalletView.as_view(), name="wallet"),
     path("ussd/push/", ussd.Push.as_view(), name="ussd-push"),
     path("ussd/sessions/", ussd.SessionList.as_view(), name="ussd-sessions"),

@@ -1,14 +1,11 @@
 """`/api/v1/ussd/push/` (network-initiated USSD) and `/api/v1/ussd/sessions/`."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
-from telecom.api.apps import chosen_app, partner_apps
+from telecom.api.bases import OwnedRows, ServiceCreate
 from telecom.api.filters import SinceFilter
-from telecom.api.idempotency import idempotent
 from telecom.models import UssdExchange, UssdMenu, UssdSession
 from telecom.services.ussd import push_ussd
 
@@ -68,32 +65,21 @@ class SessionFilter(django_filters.FilterSet):
         fields = ["status", "since"]
 
 
-class SessionList(generics.ListAPIView):
+class SessionList(OwnedRows, generics.ListAPIView):
     required_scopes = "ussd"
+    queryset = UssdSession.objects.select_related("screen").prefetch_related("exchanges")
     serializer_class = SessionOut
     filterset_class = SessionFilter
 
-    def get_queryset(self):
-        return (
-            UssdSession.objects.filter(app__in=partner_apps(self.request))
-            .select_related("screen")
-            .prefetch_related("exchanges")
-        )
 
-
-class Push(generics.GenericAPIView):
+class Push(ServiceCreate, generics.GenericAPIView):
     """Open a USSD session on a subscriber's handset: a notice, or a menu."""
 
     required_scopes = {"POST": "ussd"}
     serializer_class = PushIn
+    input_serializer, output_serializer = PushIn, SessionOut
 
-    @extend_schema(request=PushIn, responses={201: SessionOut})
-    @idempotent
-    def post(self, request):
-        data = PushIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        app = chosen_app(request, values.get("app"))
+    def create(self, app, values: dict) -> UssdSession:
         menu = None
         if values.get("menu") is not None:
             menu = UssdMenu.objects.filter(pk=values["menu"], app=app).first()
@@ -101,7 +87,6 @@ class Push(generics.GenericAPIView):
                 raise ValidationError({"menu": ["no such menu for this app"]})
         elif not values.get("text"):
             raise ValidationError({"text": ["give a text or a menu"]})
-        session = push_ussd(
+        return push_ussd(
             app=app, to=values["to"], text=values.get("text", ""), menu=menu, flash=menu is None
         )
-        return Response(SessionOut(session).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from telecom.api.apps import partner_apps
 from telecom.services.webhooks import set_webhook_url
 
 
@@ -32,7 +33,7 @@ class MeView(APIView):
                 "scopes": api_key.scopes,
                 "apps": [
                     {"id": app.pk, "name": app.name, "shortcode": app.shortcode}
-                    for app in partner.apps.filter(is_active=True)
+                    for app in partner_apps(request)
                 ],
             }
         )

@@ -285,6 +285,33 @@ def test_voicent_calls_and_escalations_through_the_api(voicent_app):
     assert cancelled.json()["status"] == "cancelled"
 
 
+def test_hanging_up_a_hoiio_call_answers_the_call_as_it_now_is(hoiio_app):
+    client = api(hoiio_app, ["calls"])
+    call = post(client, "hoiio/calls/", {"dest1": A, "dest2": B}).json()
+    VoiceCall.objects.filter(pk=call["id"]).update(status=VoiceCall.Status.ONGOING)
+
+    hung_up = post(client, f"hoiio/calls/{call['id']}/hangup/", {}, key="k-2")
+
+    assert hung_up.status_code == 200
+    assert hung_up.json() == client.get(f"/api/v1/hoiio/calls/{call['id']}/").json()
+    assert hung_up.json()["status"] == "ongoing"
+    assert VoiceCall.objects.get(pk=call["id"]).hangup_requested_at is not None
+    other = api(HoiioAppFactory(), ["calls"])
+    assert post(other, f"hoiio/calls/{call['id']}/hangup/", {}).status_code == 404
+
+
+def test_removing_a_voicent_call_is_accepted_and_answers_the_call(voicent_app):
+    client = api(voicent_app, ["calls"])
+    call = post(client, "voicent/calls/", {"to": A, "text": "Hello"}).json()
+    VoicentCall.objects.filter(pk=call["id"]).update(req_id="req-1")
+
+    removed = post(client, f"voicent/calls/{call['id']}/remove/", {}, key="k-2")
+
+    assert removed.status_code == 202
+    assert removed.json() == client.get(f"/api/v1/voicent/calls/{call['id']}/").json()
+    assert removed.json()["req_id"] == "req-1"
+
+
 def test_compose_shows_hoiios_rate_before_sending(operator_client, sandbox, hoiio_app, globe_app):
     sandbox.hoiio_account(hoiio_app.app_id, access_token=hoiio_app.access_token.reveal())
     url = reverse("admin:telecom_message_rate")
