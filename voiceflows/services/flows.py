@@ -17,19 +17,11 @@ from django.db import transaction
 
 from telecom.models import Partner, ProviderApp
 from telecom.services.errors import ServiceError
+from telecom.steps.forms import ACTION_FIELDS
 from voiceflows.engine import FlowSpec, flow_problems
 from voiceflows.models import Route, Step, VoiceFlow
 
-STEP_FIELDS = (
-    "verb",
-    "options",
-    "action",
-    "action_text",
-    "action_amount",
-    "action_description",
-    "action_promo",
-    "action_tag",
-)
+STEP_FIELDS = ("verb", "options", *ACTION_FIELDS)
 ROUTE_FIELDS = ("on", "value", "url", "say", "required", "same_document")
 
 
