@@ -28,8 +28,12 @@ def subscriber(globe_app):
 
 
 def both(**action) -> list:
-    """The same action on a USSD end screen and on a voice step (unsaved)."""
-    return [UssdScreen(kind="end", text="Done", **action), Step(verb="say", **action)]
+    """The same action on a USSD end screen and on a voice step (unsaved), each
+    with the source its context names."""
+    return [
+        (UssdScreen(kind="end", text="Done", **action), "ussd"),
+        (Step(verb="say", **action), "voice"),
+    ]
 
 
 def context(globe_app, subscriber, source: str, **more) -> StepContext:
@@ -42,7 +46,7 @@ def context(globe_app, subscriber, source: str, **more) -> StepContext:
 
 
 def test_an_sms_action_renders_the_same_text_for_a_screen_and_a_step(globe_app, subscriber):
-    for step, source in zip(both(action="sms", action_text="Hi {name} {{x}}"), ["ussd", "voice"]):
+    for step, source in both(action="sms", action_text="Hi {name} {{x}}"):
         note = run_action(step, context(globe_app, subscriber, source))
         assert note.startswith("SMS ")
     texts = list(Message.objects.order_by("pk").values_list("text", "source"))
@@ -52,7 +56,7 @@ def test_an_sms_action_renders_the_same_text_for_a_screen_and_a_step(globe_app, 
 def test_a_charge_takes_its_source_and_falls_back_to_the_contexts_description(
     globe_app, subscriber
 ):
-    for step, source in zip(both(action="charge", action_amount="{amount}.50"), ["ussd", "voice"]):
+    for step, source in both(action="charge", action_amount="{amount}.50"):
         assert run_action(step, context(globe_app, subscriber, source)).startswith("charge ")
     charges = list(Charge.objects.order_by("pk").values_list("amount", "description", "source"))
     assert charges == [
@@ -64,7 +68,7 @@ def test_a_charge_takes_its_source_and_falls_back_to_the_contexts_description(
 def test_a_webhook_sends_the_contexts_partner_event_built_only_when_sent(globe_app, subscriber):
     partner = PartnerFactory(webhook_url="https://partner.example.com/hook")
     built = []
-    for step, source in zip(both(action="webhook", action_partner=partner), ["ussd", "voice"]):
+    for step, source in both(action="webhook", action_partner=partner):
         body = lambda source=source: built.append(source) or {"from": source}  # noqa: E731
         note = run_action(step, context(globe_app, subscriber, source, body=body))
         assert note == f"webhook to {partner}"
@@ -79,10 +83,10 @@ def test_a_webhook_sends_the_contexts_partner_event_built_only_when_sent(globe_a
 
 
 def test_tagging_and_a_refused_reward_are_noted_alike(globe_app, subscriber):
-    for step, source in zip(both(action="tag", action_tag="buyer"), ["ussd", "voice"]):
+    for step, source in both(action="tag", action_tag="buyer"):
         assert run_action(step, context(globe_app, subscriber, source)) == "tagged buyer"
     assert list(subscriber.tags.values_list("name", flat=True)) == ["buyer"]
-    for step, source in zip(both(action="reward", action_promo="NOPE"), ["ussd", "voice"]):
+    for step, source in both(action="reward", action_promo="NOPE"):
         assert run_action(step, context(globe_app, subscriber, source)).startswith(
             "reward refused: "
         )
@@ -99,7 +103,7 @@ def test_only_a_context_that_can_confirm_confirms(globe_app, subscriber):
 
 
 def test_an_action_on_the_subscriber_needs_one_and_no_action_does_nothing(globe_app):
-    for step in both(action="sms", action_text="Hi"):
+    for step, _ in both(action="sms", action_text="Hi"):
         assert run_action(step, context(globe_app, None, "voice")) == (
             "sms: the call has no subscriber number"
         )
