@@ -64,10 +64,10 @@ def _queue_reply(
     input_text: str,
     input_key: str,
     reply: str,
-    flash: bool,
-    screen_pk,
     received_at,
     event,
+    flash: bool = True,
+    screen_pk=None,
 ) -> UssdExchange | None:
     sequence = (session.exchanges.aggregate(n=Max("sequence"))["n"] or 0) + 1
     try:
@@ -96,31 +96,14 @@ def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
         return f"session {inp.session_id}: repeated step, answered once"
     now = timezone.now()
     received_at = event.received_at if event is not None else now
+    answer = partial(_queue_reply, session, input_key=inp.key, received_at=received_at, event=event)
     if session.status != UssdSession.Status.ACTIVE:
-        _queue_reply(
-            session,
-            input_text=inp.text,
-            input_key=inp.key,
-            reply=ENDED,
-            flash=True,
-            screen_pk=None,
-            received_at=received_at,
-            event=event,
-        )
+        answer(input_text=inp.text, reply=ENDED)
         return f"session {inp.session_id} had ended ({session.status})"
     menu = session.menu or live_menu(app)
     if menu is None or not menu.screens.exists():
         _end(session, UssdSession.Status.ERROR, "no live USSD menu for this app")
-        _queue_reply(
-            session,
-            input_text=inp.text,
-            input_key=inp.key,
-            reply=UNAVAILABLE,
-            flash=True,
-            screen_pk=None,
-            received_at=received_at,
-            event=event,
-        )
+        answer(input_text=inp.text, reply=UNAVAILABLE)
         return f"session {inp.session_id}: no live menu"
     spec = engine.MenuSpec.load(menu)
     if inp.starts or session.screen_id is None or session.screen.key not in spec.screens:
@@ -132,16 +115,7 @@ def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
     session.menu, session.screen_id = menu, step.screen.pk
     session.variables, session.last_activity_at = step.variables, now
     session.save(update_fields=["menu", "screen", "variables", "last_activity_at"])
-    _queue_reply(
-        session,
-        input_text=shown,
-        input_key=inp.key,
-        reply=step.reply,
-        flash=step.flash,
-        screen_pk=step.screen.pk,
-        received_at=received_at,
-        event=event,
-    )
+    answer(input_text=shown, reply=step.reply, flash=step.flash, screen_pk=step.screen.pk)
     if step.flash:
         outcome = run_action(UssdScreen.objects.get(pk=step.screen.pk), session)
         _end(session, UssdSession.Status.COMPLETED, outcome)
