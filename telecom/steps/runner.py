@@ -54,12 +54,18 @@ class StepContext:
     confirm: Callable[[], str] | None = None  # a call confirming its escalation
 
     @classmethod
-    def of(cls, session, source: str, description: str, webhook: PartnerEvent, **more):
+    def of(
+        cls,
+        session,
+        source: str,
+        description: str,
+        webhook: PartnerEvent,
+        confirm: Callable[[], str] | None = None,
+    ) -> StepContext:
         """The context of a session walking steps (a `UssdSession`, a
         `CallSession`: anything with an app, a subscriber and variables)."""
-        return cls(
-            session.app, session.subscriber, session.variables, source, description, webhook, **more
-        )
+        who = (session.app, session.subscriber, session.variables)
+        return cls(*who, source, description, webhook, confirm)
 
 
 def _sms(step: StepAction, context: StepContext) -> str:
