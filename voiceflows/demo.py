@@ -7,19 +7,14 @@ import secrets
 
 from telecom.models import ProviderApp
 from voiceflows.models import VoiceFlow, VoiceSettings
-from voiceflows.services.flows import import_flow
+from voiceflows.services.flows import import_flow, say_step
 
 DEMO_FLOW = {
     "slug": "demo",
     "name": "Demo line",
     "start": "greeting",
     "steps": [
-        {
-            "key": "greeting",
-            "verb": "say",
-            "options": {"value": "Welcome to Hatid's demo line."},
-            "routes": [{"on": "continue", "goto": "menu"}],
-        },
+        say_step("greeting", "Welcome to Hatid's demo line.", "menu"),
         {
             "key": "menu",
             "verb": "ask",
@@ -40,24 +35,9 @@ DEMO_FLOW = {
                 {"on": "incomplete", "goto": "goodbye"},
             ],
         },
-        {
-            "key": "promo",
-            "verb": "say",
-            "options": {"value": "Today, LOAD 50 gets you 10 megabytes free."},
-            "routes": [{"on": "continue", "goto": "goodbye"}],
-        },
-        {
-            "key": "hours",
-            "verb": "say",
-            "options": {"value": "We are open from 8 in the morning to 8 in the evening."},
-            "routes": [{"on": "continue", "goto": "goodbye"}],
-        },
-        {
-            "key": "goodbye",
-            "verb": "say",
-            "options": {"value": "Thank you for calling. Goodbye."},
-            "routes": [{"on": "continue", "goto": "hangup"}],
-        },
+        say_step("promo", "Today, LOAD 50 gets you 10 megabytes free.", "goodbye"),
+        say_step("hours", "We are open from 8 in the morning to 8 in the evening.", "goodbye"),
+        say_step("goodbye", "Thank you for calling. Goodbye.", "hangup"),
         {"key": "hangup", "verb": "hangup"},
     ],
 }

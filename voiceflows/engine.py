@@ -4,7 +4,8 @@ so real calls, the admin's previews and its walk-through simulator all run
 the same code.
 
 A document is built from a chain of steps. A step's verb comes first, with
-its options' `{{variables}}` filled in (an ask or record without a `name`
+its options' `{variables}` filled in (`telecom.steps.templating`, the
+syntax USSD screens use too) (an ask or record without a `name`
 gets the step's key, so its answer can be found in the result). After a
 say, wait, call or message whose only route is a plain "continue" to a step
 that does not act, that step joins the same document; otherwise the routes
@@ -23,15 +24,14 @@ become `on` handlers at the end of the document:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telecom.steps import templating
 from voiceflows.tropo import Call, Hangup, On, Result, Say, TropoError, load, render_json
 from voiceflows.tropo.options import Verb
 
-VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # Verbs after which the next step may play in the same document: nothing
 # they produce needs Hatid's attention.
 CHAINABLE = frozenset({"say", "wait", "call", "message", "startRecording", "stopRecording"})
@@ -73,21 +73,6 @@ class FlowError(ValueError):
 
 
 # --- variables -------------------------------------------------------------
-
-
-def fill(template: str, variables: dict) -> str:
-    """`{{name}}` replaced by the variable's value; unknown names by nothing."""
-    return VARIABLE.sub(lambda m: str(variables.get(m.group(1), "")), template or "")
-
-
-def fill_all(value: Any, variables: dict) -> Any:
-    if isinstance(value, str):
-        return fill(value, variables)
-    if isinstance(value, list):
-        return [fill_all(item, variables) for item in value]
-    if isinstance(value, dict):
-        return {key: fill_all(item, variables) for key, item in value.items()}
-    return value
 
 
 def same_answer(expected: str, given: str | None) -> bool:
@@ -243,7 +228,7 @@ class Document:
 
 
 def step_verb(step: StepSpec, variables: dict) -> Verb:
-    options = fill_all(step.options, variables)
+    options = templating.render_all(step.options, variables)
     if step.verb in ANSWERING and not options.get("name"):
         options = {**options, "name": step.key}
     try:
@@ -256,8 +241,8 @@ def step_verb(step: StepSpec, variables: dict) -> Verb:
 def _handler(step: StepSpec, event: str, routes: list[RouteSpec], variables, url_for) -> On:
     if len(routes) == 1 and routes[0].plain:
         route = routes[0]
-        say = Say(fill(route.say, variables)) if route.say.strip() else None
-        target = fill(route.url, variables) if route.url else url_for(route.goto, None)
+        say = Say(templating.render(route.say, variables)) if route.say.strip() else None
+        target = templating.render(route.url, variables) if route.url else url_for(route.goto, None)
         return On(event, next=target, say=say, required=True if route.required else None)
     return On(event, next=url_for(step.key, event))
 
@@ -286,7 +271,7 @@ def render(
     flow: FlowSpec, key: str, variables: dict, url_for: UrlFor, *, say: str = ""
 ) -> Document:
     """The document that plays step `key` (and the steps that join it)."""
-    verbs: list[Verb] = [Say(fill(say, variables))] if say.strip() else []
+    verbs: list[Verb] = [Say(templating.render(say, variables))] if say.strip() else []
     handlers: list[On] = []
     chain: list[str] = []
     comes_back = False
@@ -347,7 +332,7 @@ def resolve(flow: FlowSpec, key: str, event: str, result: Result, variables: dic
         answers = (action.interpretation, action.value) if action else ()
         for route in step.routes:
             if route.on == "answer" and any(
-                same_answer(fill(route.value, variables), given) for given in answers
+                same_answer(templating.render(route.value, variables), given) for given in answers
             ):
                 return route
         wanted = ["continue"]
@@ -391,7 +376,8 @@ def turn(flow: FlowSpec, key: str, event: str | None, result: Result, variables:
         if route is None:
             return Turn(ends=f"no route of {key} for this answer")
         if route.url:
-            return Turn(url=fill(route.url, variables), ends=f"handed over to {route.url}")
+            url = templating.render(route.url, variables)
+            return Turn(url=url, ends=f"handed over to {route.url}")
         return Turn(goto=route.goto, say=route.say)
     return Turn(goto=key)
 

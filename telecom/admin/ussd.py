@@ -17,12 +17,13 @@ from django.utils.safestring import mark_safe
 from telecom.admin.base import ReadOnlyAdmin
 from telecom.models import UssdExchange, UssdMenu, UssdOption, UssdScreen, UssdSession
 from telecom.services.ussd import menu_statistics
+from telecom.steps.forms import ACTION_FIELDS, ACTION_FIELDSET, StepActionForm
 from telecom.ussd import engine
 
 COUNTER_ATTRS = {"data-ussd-limit": "", "rows": 3, "cols": 40}
 
 
-class ScreenForm(forms.ModelForm):
+class ScreenForm(StepActionForm):
     class Meta:
         model = UssdScreen
         fields = [
@@ -35,12 +36,7 @@ class ScreenForm(forms.ModelForm):
             "min_length",
             "max_length",
             "next_screen",
-            "action",
-            "action_text",
-            "action_amount",
-            "action_description",
-            "action_promo",
-            "action_tag",
+            *ACTION_FIELDS,
             "action_partner",
         ]
         widgets = {"text": forms.Textarea(attrs=COUNTER_ATTRS)}
@@ -56,8 +52,7 @@ class UssdScreenInline(admin.StackedInline):
         ("key", "kind"),
         "text",
         ("variable", "validation", "min_length", "max_length", "next_screen"),
-        ("action", "action_text"),
-        ("action_amount", "action_description", "action_promo", "action_tag", "action_partner"),
+        *ACTION_FIELDSET,
     ]
 
 

@@ -3,8 +3,9 @@
 A menu is a set of screens. A `menu` screen lists numbered options, each
 leading to another screen; an `input` screen asks for free text (validated)
 and stores it in a variable; an `end` screen closes the session and may act
-(send an SMS, charge, reward, tag, call a partner's webhook). Texts may name
-variables collected earlier as `{name}`.
+(send an SMS, charge, reward, tag, call a partner's webhook: a
+`telecom.steps.StepAction`, as voice steps do). Texts may name variables
+collected earlier as `{name}` (`telecom.steps.templating`).
 """
 
 from django.conf import settings
@@ -15,27 +16,23 @@ from django.db.models import Q
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
+from telecom.steps.models import (
+    StepAction,
+    StepGraph,
+    StepSession,
+    optional_link,
+    session_indexes,
+)
 
 
-class UssdMenu(models.Model):
+class UssdMenu(StepGraph):
     app = models.ForeignKey(ProviderApp, on_delete=models.CASCADE, related_name="ussd_menus")
-    name = models.CharField(max_length=100)
-    start_screen = models.ForeignKey(
-        "UssdScreen",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Where a dial starts.",
-    )
+    start_screen = optional_link("UssdScreen", "Where a dial starts.")
     is_live = models.BooleanField(
         default=False, help_text="The app's live menu answers dials (one per app)."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["app", "name"]
+    class Meta(StepGraph.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["app"], condition=Q(is_live=True), name="one_live_ussd_menu_per_app"
@@ -47,7 +44,7 @@ class UssdMenu(models.Model):
         return f"{self.name}{' (live)' if self.is_live else ''}"
 
 
-class UssdScreen(models.Model):
+class UssdScreen(StepAction):
     class Kind(models.TextChoices):
         MENU = "menu", "Menu (numbered options)"
         INPUT = "input", "Free input"
@@ -58,18 +55,15 @@ class UssdScreen(models.Model):
         DIGITS = "digits", "Digits only"
         AMOUNT = "amount", "An amount (e.g. 50 or 12.50)"
 
-    class Action(models.TextChoices):
-        NONE = "", "No action"
-        SMS = "sms", "Send an SMS"
-        CHARGE = "charge", "Charge the subscriber"
-        REWARD = "reward", "Send a reward"
-        TAG = "tag", "Tag the subscriber"
-        WEBHOOK = "webhook", "Call a partner's webhook"
+    # An end screen acts as a voice step does, but has no escalation to confirm.
+    ACTIONS = tuple(a for a in StepAction.ACTIONS if a != StepAction.Action.CONFIRM)
 
     menu = models.ForeignKey(UssdMenu, on_delete=models.CASCADE, related_name="screens")
     key = models.SlugField(max_length=40, help_text="A short name, unique in the menu.")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.MENU)
-    text = models.TextField(help_text="What the handset shows. Variables: {name}.")
+    text = models.TextField(
+        help_text="What the handset shows. Variables: {name}; a literal brace: {{ or }}."
+    )
     # input screens
     variable = models.SlugField(
         max_length=40, blank=True, help_text="Input screens: where the answer is kept."
@@ -77,26 +71,8 @@ class UssdScreen(models.Model):
     validation = models.CharField(max_length=8, choices=Validation.choices, default=Validation.ANY)
     min_length = models.PositiveSmallIntegerField(default=1)
     max_length = models.PositiveSmallIntegerField(default=20)
-    next_screen = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Input screens: where to go next.",
-    )
-    # end screens
-    action = models.CharField(max_length=8, choices=Action.choices, blank=True)
-    action_text = models.TextField(blank=True, help_text="SMS text (variables allowed).")
-    action_amount = models.CharField(
-        max_length=20, blank=True, help_text="Charge amount, or {variable} for an input."
-    )
-    action_description = models.CharField(max_length=100, blank=True)
-    action_promo = models.CharField(max_length=50, blank=True)
-    action_tag = models.SlugField(max_length=50, blank=True)
-    action_partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    next_screen = optional_link("self", "Input screens: where to go next.")
+    # end screens: the action fields of StepAction
 
     class Meta:
         ordering = ["menu", "pk"]
@@ -118,6 +94,7 @@ class UssdScreen(models.Model):
             raise ValidationError({"min_length": "The minimum is above the maximum."})
         if self.kind != self.Kind.END and self.action:
             raise ValidationError({"action": "Only end screens act."})
+        super().clean()
 
 
 class UssdOption(models.Model):
@@ -138,7 +115,10 @@ class UssdOption(models.Model):
         return f"{self.position}. {self.label}"
 
 
-class UssdSession(models.Model):
+class UssdSession(StepSession):
+    """A subscriber walking a menu, one dial: the screen shown and the answers
+    given so far (its `variables`)."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
@@ -155,34 +135,19 @@ class UssdSession(models.Model):
     menu = models.ForeignKey(
         UssdMenu, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
-    screen = models.ForeignKey(
-        UssdScreen,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The screen being shown.",
-    )
-    variables = models.JSONField(default=dict, blank=True)
+    screen = optional_link(UssdScreen, "The screen being shown.")
     network_initiated = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     started_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["-started_at"]
+    class Meta(StepSession.Meta):
         constraints = [
             models.UniqueConstraint(fields=["app", "session_id"], name="one_ussd_session_per_id")
         ]
-        indexes = [
-            models.Index(fields=["-started_at"], name="ussdsession_started_desc"),
-            models.Index(
-                fields=["last_activity_at"], name="ussdsession_active", condition=Q(status="active")
-            ),
-            models.Index(fields=["menu", "status"]),
-        ]
+        indexes = session_indexes(
+            "ussdsession", by="menu", open_when=Q(status="active"), open_name="ussdsession_active"
+        )
         verbose_name = "USSD session"
         permissions = [("push_ussd", "Can send network-initiated USSD")]
 
@@ -207,14 +172,12 @@ class UssdExchange(OutboxRow):
         FAILED = "failed", "Failed"
 
     session = models.ForeignKey(UssdSession, on_delete=models.CASCADE, related_name="exchanges")
-    sequence = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField(help_text="The step's number in its session, from 1.")
     input = models.CharField(max_length=200, blank=True, help_text="What the subscriber sent.")
     input_key = models.CharField(max_length=64, help_text="Identifies a repeated callback.")
     reply = models.TextField()
     flash = models.BooleanField(help_text="True: the last screen; the session ends.")
-    screen = models.ForeignKey(
-        UssdScreen, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    screen = optional_link(UssdScreen)
     received_at = models.DateTimeField(help_text="When the platform's callback arrived.")
     reply_sent_at = models.DateTimeField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(

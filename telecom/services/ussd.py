@@ -1,6 +1,6 @@
 """USSD sessions: each callback moves a session one step through its menu and
 queues the reply on the latency-critical `ussd` queue; end screens act through
-the same services as the rest of Hatid.
+the one step runner (`telecom.steps.runner`), as voice steps do.
 
 A repeated callback for the same step is answered once (each step is keyed
 by its content); steps of one session are applied one at a time (the session
@@ -9,20 +9,19 @@ row is locked).
 
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
-from subscribers.services.tags import tag_subscribers
 from telecom import outbox
 from telecom.delivery import Delivery
 from telecom.globe import GlobeClient
 from telecom.models import (
-    Message,
     ProviderApp,
     UssdExchange,
     UssdMenu,
@@ -30,11 +29,10 @@ from telecom.models import (
     UssdSession,
 )
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.services.charging import charge
 from telecom.services.errors import ServiceError
-from telecom.services.messaging import send_sms
-from telecom.services.rewards import send_reward
-from telecom.services.webhooks import queue_webhook
+from telecom.steps.runner import PartnerEvent, StepContext
+from telecom.steps.runner import run_action as run_step_action
+from telecom.steps.statistics import count_by_status, where_left
 from telecom.ussd import engine
 from telecom.ussd.payloads import UssdInput
 
@@ -66,10 +64,10 @@ def _queue_reply(
     input_text: str,
     input_key: str,
     reply: str,
-    flash: bool,
-    screen_pk,
     received_at,
     event,
+    flash: bool = True,
+    screen_pk=None,
 ) -> UssdExchange | None:
     sequence = (session.exchanges.aggregate(n=Max("sequence"))["n"] or 0) + 1
     try:
@@ -98,31 +96,14 @@ def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
         return f"session {inp.session_id}: repeated step, answered once"
     now = timezone.now()
     received_at = event.received_at if event is not None else now
+    answer = partial(_queue_reply, session, input_key=inp.key, received_at=received_at, event=event)
     if session.status != UssdSession.Status.ACTIVE:
-        _queue_reply(
-            session,
-            input_text=inp.text,
-            input_key=inp.key,
-            reply=ENDED,
-            flash=True,
-            screen_pk=None,
-            received_at=received_at,
-            event=event,
-        )
+        answer(input_text=inp.text, reply=ENDED)
         return f"session {inp.session_id} had ended ({session.status})"
     menu = session.menu or live_menu(app)
     if menu is None or not menu.screens.exists():
         _end(session, UssdSession.Status.ERROR, "no live USSD menu for this app")
-        _queue_reply(
-            session,
-            input_text=inp.text,
-            input_key=inp.key,
-            reply=UNAVAILABLE,
-            flash=True,
-            screen_pk=None,
-            received_at=received_at,
-            event=event,
-        )
+        answer(input_text=inp.text, reply=UNAVAILABLE)
         return f"session {inp.session_id}: no live menu"
     spec = engine.MenuSpec.load(menu)
     if inp.starts or session.screen_id is None or session.screen.key not in spec.screens:
@@ -134,16 +115,7 @@ def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
     session.menu, session.screen_id = menu, step.screen.pk
     session.variables, session.last_activity_at = step.variables, now
     session.save(update_fields=["menu", "screen", "variables", "last_activity_at"])
-    _queue_reply(
-        session,
-        input_text=shown,
-        input_key=inp.key,
-        reply=step.reply,
-        flash=step.flash,
-        screen_pk=step.screen.pk,
-        received_at=received_at,
-        event=event,
-    )
+    answer(input_text=shown, reply=step.reply, flash=step.flash, screen_pk=step.screen.pk)
     if step.flash:
         outcome = run_action(UssdScreen.objects.get(pk=step.screen.pk), session)
         _end(session, UssdSession.Status.COMPLETED, outcome)
@@ -156,49 +128,12 @@ def _end(session: UssdSession, status: str, reason: str = "") -> None:
 
 
 def run_action(screen: UssdScreen, session: UssdSession) -> str:
-    """The end screen's action, through the services; what happened, for the session."""
-    action, variables = screen.action, session.variables
-    if not action:
+    """The end screen's action, through the one step runner; what happened, for
+    the session."""
+    if not screen.action:
         return ""
-    try:
-        with transaction.atomic():
-            if action == UssdScreen.Action.SMS:
-                message = send_sms(
-                    app=session.app,
-                    to=session.subscriber,
-                    text=engine.fill(screen.action_text, variables),
-                    source=Message.Source.FLOW,
-                )
-                return f"SMS {message.pk} {message.status}"
-            if action == UssdScreen.Action.CHARGE:
-                row = charge(
-                    app=session.app,
-                    to=session.subscriber,
-                    amount=engine.fill(screen.action_amount, variables),
-                    description=engine.fill(screen.action_description, variables)
-                    or screen.menu.name,
-                    source="ussd",
-                )
-                return f"charge {row.reference_code} {row.status}"
-            if action == UssdScreen.Action.REWARD:
-                reward = send_reward(
-                    app=session.app, to=session.subscriber, promo=screen.action_promo, source="ussd"
-                )
-                return f"reward {reward.pk} {reward.status}"
-            if action == UssdScreen.Action.TAG:
-                tag_subscribers(subscriber_ids=[session.subscriber_id], tag_name=screen.action_tag)
-                return f"tagged {screen.action_tag}"
-            if action == UssdScreen.Action.WEBHOOK and screen.action_partner:
-                queue_webhook(
-                    screen.action_partner,
-                    event="ussd.completed",
-                    dedupe_key=f"ussd:{session.pk}",
-                    body=session_body(session),
-                )
-                return f"webhook to {screen.action_partner}"
-    except ServiceError as exc:
-        return f"action {action} refused: {exc.message}"
-    return ""
+    completed = PartnerEvent("ussd.completed", f"ussd:{session.pk}", partial(session_body, session))
+    return run_step_action(screen, StepContext.of(session, "ussd", screen.menu.name, completed))
 
 
 def session_body(session: UssdSession) -> dict:
@@ -312,13 +247,9 @@ def expire_sessions() -> int:
 
 def menu_statistics(menu: UssdMenu) -> dict:
     sessions = UssdSession.objects.filter(menu=menu)
-    by_status = dict(sessions.values_list("status").annotate(n=Count("pk")))
-    dropped = (
-        sessions.filter(status__in=[UssdSession.Status.TIMED_OUT, UssdSession.Status.CANCELLED])
-        .values_list("screen__key")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
+    by_status = count_by_status(sessions)
+    left = [UssdSession.Status.TIMED_OUT, UssdSession.Status.CANCELLED]
+    dropped = where_left(sessions, statuses=left, at="screen__key")
     return {
         "started": sum(by_status.values()),
         "completed": by_status.get(UssdSession.Status.COMPLETED, 0),

@@ -1,15 +1,17 @@
 """The USSD menu engine: given a menu, where a subscriber is and what they
 typed, what to show next. Pure: no database writes and no provider calls, so
 the same code answers real sessions and the admin's walk-through preview.
+Screen texts name variables as `{name}` (`telecom.steps.templating`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+
+from telecom.steps import templating
 
 INVALID_CHOICE = "Invalid choice."
 
@@ -83,22 +85,10 @@ class Step:
         return self.flash
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return ""
-
-
-def fill(template: str, variables: dict) -> str:
-    """`{name}` replaced by the variable's value; unknown names by nothing."""
-    return re.sub(
-        r"\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: str(_Blank(variables)[m.group(1)]), template
-    )
-
-
 def render(screen: ScreenSpec, variables: dict, error: str = "") -> str:
     lines = [error] if error else []
     # A variable not collected yet leaves no trailing blanks behind.
-    lines.extend(line.strip() for line in fill(screen.text, variables).splitlines())
+    lines.extend(line.strip() for line in templating.render(screen.text, variables).splitlines())
     lines.extend(f"{o.position}. {o.label}" for o in screen.options)
     text = "\n".join(line for line in lines if line)
     limit = settings.USSD_SCREEN_LIMIT

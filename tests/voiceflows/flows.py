@@ -35,7 +35,7 @@ MENU_FLOW = {
         {
             "key": "promo",
             "verb": "say",
-            "options": {"value": "You pressed {{choice}}. A text with the promo is on its way."},
+            "options": {"value": "You pressed {choice}. A text with the promo is on its way."},
             "action": "sms",
             "action_text": "Today's promo: LOAD 50 gets you 10MB free.",
             "routes": [{"on": "continue", "goto": "bye"}],

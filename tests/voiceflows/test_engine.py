@@ -271,7 +271,7 @@ def test_a_hangup_step_ends_the_document_whatever_routes_it_has():
 
 
 def test_a_step_with_options_a_variable_empties_is_refused():
-    broken = flow(StepSpec("a", "say", {"value": "{{nothing}}"}))
+    broken = flow(StepSpec("a", "say", {"value": "{nothing}"}))
     with pytest.raises(engine.FlowError, match=r"^step a: "):
         engine.render(broken, "a", {}, url_for)
 

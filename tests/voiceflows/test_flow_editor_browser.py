@@ -62,9 +62,9 @@ def test_editing_a_step_updates_its_json_preview_live(logged_in, live_server, fl
     expect(preview).to_contain_text('"value": "Hello. Thank you for calling."')
     expect(preview).to_contain_text('"ask"')  # the menu joins the greeting's document
 
-    greet.locator("textarea[name$='-options']").fill('{"value": "Hi {{caller}}, welcome!"}')
+    greet.locator("textarea[name$='-options']").fill('{"value": "Hi {caller}, welcome!"}')
 
-    expect(preview).to_contain_text('"value": "Hi {{caller}}, welcome!"')
+    expect(preview).to_contain_text('"value": "Hi {caller}, welcome!"')
     expect(preview).to_have_attribute("data-state", "ok")
 
     greet.locator("textarea[name$='-options']").fill('{"value": ""}')

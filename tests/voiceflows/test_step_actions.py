@@ -50,7 +50,7 @@ def shop_flow(globe_app):
                     "charge",
                     "charge",
                     "reward",
-                    action_amount="{{menu}}.00",
+                    action_amount="{menu}.00",
                     action_description="Voice purchase",
                 ),
                 acting("reward", "reward", "tag", action_promo="LOAD 50"),

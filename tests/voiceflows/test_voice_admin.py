@@ -63,12 +63,12 @@ def test_flow_page_shows_each_steps_json_statistics_and_the_simulator(
 
 def test_preview_renders_a_step_as_typed_with_its_saved_routes(admin_client, menu_flow):
     url = reverse("admin:voiceflows_voiceflow_preview", args=[menu_flow.pk])
-    options = {"choices": {"value": "1, 2, 3"}, "say": {"value": "Hi {{caller}}, pick one."}}
+    options = {"choices": {"value": "1, 2, 3"}, "say": {"value": "Hi {caller}, pick one."}}
 
     typed = admin_client.post(url, {"key": "menu", "verb": "ask", "options": json.dumps(options)})
 
     document = json.loads(typed.json()["document"])["tropo"]
-    assert document[0]["ask"]["say"] == {"value": "Hi {{caller}}, pick one."}
+    assert document[0]["ask"]["say"] == {"value": "Hi {caller}, pick one."}
     assert document[0]["ask"]["name"] == "menu"
     assert document[1]["on"]["next"].endswith("/menu/menu/?on=continue")
     broken = admin_client.post(url, {"key": "menu", "verb": "ask", "options": '{"say": {}}'})

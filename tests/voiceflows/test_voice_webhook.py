@@ -253,7 +253,7 @@ def test_a_route_to_another_flows_url_moves_the_call_to_that_flow(client, globe_
                 {
                     "key": "thanks",
                     "verb": "say",
-                    "options": {"value": "Thanks, {{choice}}."},
+                    "options": {"value": "Thanks, {choice}."},
                     "action": "tag",
                     "action_tag": "surveyed",
                 }

@@ -127,7 +127,7 @@ class StartCallForm(forms.Form):
     variables = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text='Optional JSON for the flow\'s {{variables}}, e.g. {"name": "Ana"}.',
+        help_text='Optional JSON for the flow\'s {variables}, e.g. {"name": "Ana"}.',
     )
 
     def clean_variables(self):

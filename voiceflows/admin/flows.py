@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from telecom.steps.forms import ACTION_FIELDSET, StepActionForm
 from voiceflows import engine, simulator
 from voiceflows.admin.preview import step_document
 from voiceflows.models import Route, Step, VoiceFlow, VoiceSettings
@@ -26,7 +27,7 @@ from voiceflows.tropo.platform import CallError
 OPTIONS_ATTRS = {"rows": 5, "cols": 80, "data-step-options": "", "spellcheck": "false"}
 
 
-class StepForm(forms.ModelForm):
+class StepForm(StepActionForm):
     class Meta:
         model = Step
         fields = ["flow", "key", "position", *STEP_FIELDS, "action_partner"]
@@ -72,8 +73,7 @@ class StepInline(admin.StackedInline):
         "options",
         "preview",
         "routes",
-        ("action", "action_text"),
-        ("action_amount", "action_description", "action_promo", "action_tag", "action_partner"),
+        *ACTION_FIELDSET,
     ]
     readonly_fields = ["preview", "routes"]
 

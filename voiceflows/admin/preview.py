@@ -1,6 +1,6 @@
 """The Tropo JSON a step answers with, for the editor's live preview: the
 step as typed (not yet saved), with the flow's saved routes, rendered by the
-engine exactly as a call would get it. Variables show as `{{name}}`; the
+engine exactly as a call would get it. Variables show as `{name}`; the
 callback token of its URLs is redacted (it is the app's credential)."""
 
 import dataclasses
@@ -13,10 +13,10 @@ from voiceflows.services.calls import urls_for
 
 
 class Placeholders(dict):
-    """Variables that render as themselves, `{{name}}`."""
+    """Variables that render as themselves, `{name}`."""
 
     def get(self, key, default=None):
-        return "{{" + key + "}}"
+        return "{" + key + "}"
 
 
 def step_document(flow: VoiceFlow, *, key: str, verb: str, options) -> tuple[str, str]:

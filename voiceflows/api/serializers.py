@@ -20,7 +20,7 @@ class CallIn(serializers.Serializer):
     variables = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,
-        help_text="Given to the flow as {{name}}; kept in Hatid, never sent to the platform.",
+        help_text="Given to the flow as {name}; kept in Hatid, never sent to the platform.",
     )
     app = serializers.IntegerField(required=False)
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from telecom.fields import RedactedJSONField, RedactedTextField
 from telecom.models import CallbackEvent, ProviderApp
+from telecom.steps.models import StepSession, session_indexes
 
 
-class CallSession(models.Model):
+class CallSession(StepSession):
     class Direction(models.TextChoices):
         INBOUND = "inbound", "Inbound (the subscriber called)"
         OUTBOUND = "outbound", "Outbound (Hatid called)"
@@ -75,26 +76,19 @@ class CallSession(models.Model):
     awaiting = models.JSONField(
         default=list, blank=True, help_text="The steps of the last document answered."
     )
-    variables = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["-started_at"]
+    class Meta(StepSession.Meta):
         constraints = [
             models.UniqueConstraint(fields=["app", "session_id"], name="one_call_session_per_id")
         ]
-        indexes = [
-            models.Index(fields=["-started_at"], name="callsession_started_desc"),
-            models.Index(fields=["flow", "status"]),
-            models.Index(
-                fields=["last_activity_at"],
-                name="callsession_open",
-                condition=Q(status__in=["dialing", "active"]),
-            ),
-        ]
+        indexes = session_indexes(
+            "callsession",
+            by="flow",
+            open_when=Q(status__in=["dialing", "active"]),
+            open_name="callsession_open",
+        )
         verbose_name = "call session"
 
     def __str__(self) -> str:

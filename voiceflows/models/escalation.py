@@ -47,7 +47,7 @@ class Escalation(models.Model):
         help_text="The gateway's escalation doing the calling (Voicent only).",
     )
     name = models.CharField(max_length=100, blank=True)
-    message = models.TextField(help_text="What each call says first (the flow's {{message}}).")
+    message = models.TextField(help_text="What each call says first (the flow's {message}).")
     numbers = models.JSONField(help_text="The numbers to call, in order (E.164).")
     rounds = models.PositiveSmallIntegerField(
         default=2, help_text="How many times the whole list is called before giving up."

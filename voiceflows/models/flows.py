@@ -2,10 +2,12 @@
 
 A `VoiceFlow` is a graph of `Step`s. Each step is one Tropo verb with its
 options, stored as the platform receives them (`{"value": "Hello"}` for a
-say), in which `{{name}}` stands for a variable: an answer given earlier in
-the call (an ask's or record's `name`), a parameter of an outbound call, or
+say), in which `{name}` stands for a variable (`telecom.steps.templating`,
+the syntax USSD screens use too): an answer given earlier in the call (an
+ask's or record's `name`), a parameter of an outbound call, or
 `caller`/`callee`. A step may act when the call reaches it (send an SMS,
-charge, reward, tag, call a partner's webhook, confirm an escalation).
+charge, reward, tag, call a partner's webhook, confirm an escalation): a
+`telecom.steps.StepAction`, as USSD end screens do.
 
 `Route`s say where the call goes when a step is done: on a given answer, on
 a timeout or a nomatch, when it completes, when the caller hangs up; to
@@ -18,6 +20,7 @@ from django.db import models
 
 from telecom.fields import EncryptedTextField
 from telecom.models import ProviderApp
+from telecom.steps.models import StepAction, StepGraph, optional_link
 
 DEFAULT_ERROR_MESSAGE = "Sorry, something went wrong. Please call again later. Goodbye."
 
@@ -31,13 +34,8 @@ class VoiceSettings(models.Model):
         help_text="The Voice App Token from the Globe Labs portal; outbound calls are started "
         "with it. Stored encrypted.",
     )
-    default_flow = models.ForeignKey(
-        "VoiceFlow",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Answers calls to the app's Voice URI (and outbound calls that name no flow).",
+    default_flow = optional_link(
+        "VoiceFlow", "Answers calls to the app's Voice URI (and outbound calls that name no flow)."
     )
     caller_id = models.CharField(
         max_length=100,
@@ -63,20 +61,12 @@ class VoiceSettings(models.Model):
         return f"Voice settings of {self.app}"
 
 
-class VoiceFlow(models.Model):
+class VoiceFlow(StepGraph):
     app = models.ForeignKey(ProviderApp, on_delete=models.CASCADE, related_name="voice_flows")
     slug = models.SlugField(
         max_length=50, help_text="Names the flow in its URLs: /voice/{token}/{slug}/."
     )
-    name = models.CharField(max_length=100)
-    start_step = models.ForeignKey(
-        "Step",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Where a call starts (the first step when empty).",
-    )
+    start_step = optional_link("Step", "Where a call starts (the first step when empty).")
     report_hangups = models.BooleanField(
         default=True,
         help_text="Ask the platform to tell Hatid when the caller hangs up (an `on hangup` "
@@ -85,11 +75,8 @@ class VoiceFlow(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive flows answer with the error message and hang up."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["app", "name"]
+    class Meta(StepGraph.Meta):
         constraints = [
             models.UniqueConstraint(fields=["app", "slug"], name="one_voice_flow_slug_per_app")
         ]
@@ -98,7 +85,10 @@ class VoiceFlow(models.Model):
         return self.name
 
 
-class Step(models.Model):
+class Step(StepAction):
+    """One Tropo verb of a flow, with its options, the action it takes when a
+    call reaches it, and its routes (where the call goes next)."""
+
     class Verb(models.TextChoices):
         SAY = "say", "Say (speak text or play audio)"
         ASK = "ask", "Ask (collect an answer)"
@@ -114,15 +104,6 @@ class Step(models.Model):
         START_RECORDING = "startRecording", "Start recording the call"
         STOP_RECORDING = "stopRecording", "Stop recording the call"
 
-    class Action(models.TextChoices):
-        NONE = "", "No action"
-        SMS = "sms", "Send an SMS"
-        CHARGE = "charge", "Charge the subscriber"
-        REWARD = "reward", "Send a reward"
-        TAG = "tag", "Tag the subscriber"
-        WEBHOOK = "webhook", "Call a partner's webhook"
-        CONFIRM = "confirm", "Confirm the escalation this call belongs to"
-
     flow = models.ForeignKey(VoiceFlow, on_delete=models.CASCADE, related_name="steps")
     key = models.SlugField(
         max_length=40, help_text="A short name, unique in the flow; it appears in the URLs."
@@ -134,19 +115,9 @@ class Step(models.Model):
         blank=True,
         help_text='The verb\'s Tropo options, as the platform receives them: {"value": '
         '"Hello"} for a say; {"choices": {"value": "1, 2"}, "say": {"value": "Press 1 or '
-        '2"}} for an ask. Text may use variables: {{name}}.',
+        '2"}} for an ask. Text may use variables: {name}.',
     )
-    action = models.CharField(max_length=8, choices=Action.choices, blank=True)
-    action_text = models.TextField(blank=True, help_text="SMS text (variables allowed).")
-    action_amount = models.CharField(
-        max_length=20, blank=True, help_text="Charge amount, e.g. 1.00, or {{variable}}."
-    )
-    action_description = models.CharField(max_length=100, blank=True)
-    action_promo = models.CharField(max_length=50, blank=True)
-    action_tag = models.SlugField(max_length=50, blank=True)
-    action_partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # the action fields of StepAction
 
     class Meta:
         ordering = ["flow", "position", "pk"]
@@ -162,16 +133,7 @@ class Step(models.Model):
         problem = options_problem(self.verb, self.options)
         if problem:
             raise ValidationError({"options": problem})
-        if self.action == self.Action.SMS and not self.action_text.strip():
-            raise ValidationError({"action_text": "An SMS action needs a text."})
-        if self.action == self.Action.CHARGE and not self.action_amount.strip():
-            raise ValidationError({"action_amount": "A charge needs an amount."})
-        if self.action == self.Action.REWARD and not self.action_promo.strip():
-            raise ValidationError({"action_promo": "A reward needs a promo."})
-        if self.action == self.Action.TAG and not self.action_tag:
-            raise ValidationError({"action_tag": "Tagging needs a tag."})
-        if self.action == self.Action.WEBHOOK and not self.action_partner_id:
-            raise ValidationError({"action_partner": "Choose the partner whose webhook to call."})
+        super().clean()
 
 
 class Route(models.Model):
@@ -198,7 +160,7 @@ class Route(models.Model):
         max_length=100,
         blank=True,
         help_text="For 'the answer is…': the choice (compared with the platform's "
-        "interpretation, ignoring case); variables allowed, e.g. {{confirmation_code}}.",
+        "interpretation, ignoring case); variables allowed, e.g. {confirmation_code}.",
     )
     goto = models.ForeignKey(
         Step,

@@ -1,6 +1,8 @@
-"""What a step does when a call reaches it, through the same services as the
-rest of Hatid: send an SMS, charge, reward, tag the subscriber on the call,
-queue a partner webhook, or confirm the escalation the call belongs to.
+"""What a step does when a call reaches it: the call's side of the one step
+runner (`telecom.steps.runner`, which USSD end screens use too). This module
+finds the step that acts and says who is on the call, with what variables,
+how a partner's webhook describes it, and how the call confirms the
+escalation it belongs to.
 
 It runs inside the request's transaction, once per call exchange (a
 repeated request finds its exchange and runs nothing). A service that
@@ -8,16 +10,9 @@ refuses (no consent, an inactive promo) does not stop the call: the refusal
 is noted on the exchange for operators.
 """
 
-from django.db import transaction
+from functools import partial
 
-from subscribers.services.tags import tag_subscribers
-from telecom.models import Message
-from telecom.services.charging import charge
-from telecom.services.errors import ServiceError
-from telecom.services.messaging import send_sms
-from telecom.services.rewards import send_reward
-from telecom.services.webhooks import queue_webhook
-from voiceflows.engine import fill
+from telecom.steps.runner import PartnerEvent, StepContext, run_action
 from voiceflows.models import CallSession, Step
 
 
@@ -37,54 +32,21 @@ def call_body(session: CallSession, step: str) -> dict:
     }
 
 
+def _confirm(session: CallSession) -> str:
+    from voiceflows.services.escalations import confirm  # escalations start calls: a cycle
+
+    return confirm(session)
+
+
 def run_step_action(session: CallSession, key: str, exchange) -> str:
     """Run step `key`'s action for this call; what happened, in a few words."""
     step = Step.objects.filter(flow=session.flow_id, key=key).exclude(action="").first()
     if step is None:
         return ""
-    variables, action = session.variables, step.action
-    subscriber = session.subscriber
-    try:
-        with transaction.atomic():
-            if action == Step.Action.CONFIRM:
-                from voiceflows.services.escalations import confirm
-
-                return confirm(session)
-            if subscriber is None:
-                return f"{action}: the call has no subscriber number"
-            if action == Step.Action.SMS:
-                message = send_sms(
-                    app=session.app,
-                    to=subscriber,
-                    text=fill(step.action_text, variables),
-                    source=Message.Source.FLOW,
-                )
-                return f"SMS {message.pk} {message.status}"
-            if action == Step.Action.CHARGE:
-                row = charge(
-                    app=session.app,
-                    to=subscriber,
-                    amount=fill(step.action_amount, variables),
-                    description=fill(step.action_description, variables) or session.flow.name,
-                    source="voice",
-                )
-                return f"charge {row.reference_code} {row.status}"
-            if action == Step.Action.REWARD:
-                reward = send_reward(
-                    app=session.app, to=subscriber, promo=step.action_promo, source="voice"
-                )
-                return f"reward {reward.pk} {reward.status}"
-            if action == Step.Action.TAG:
-                tag_subscribers(subscriber_ids=[subscriber.pk], tag_name=step.action_tag)
-                return f"tagged {step.action_tag}"
-            if action == Step.Action.WEBHOOK and step.action_partner_id:
-                queue_webhook(
-                    step.action_partner,
-                    event="call.step",
-                    dedupe_key=f"call:{session.pk}:{exchange.pk}",
-                    body=call_body(session, key),
-                )
-                return f"webhook to {step.action_partner}"
-    except ServiceError as exc:
-        return f"{action} refused: {exc.message}"
-    return ""
+    reached = PartnerEvent(
+        "call.step", f"call:{session.pk}:{exchange.pk}", partial(call_body, session, key)
+    )
+    confirm = partial(_confirm, session)
+    return run_action(
+        step, StepContext.of(session, "voice", session.flow.name, reached, confirm=confirm)
+    )

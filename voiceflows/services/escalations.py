@@ -50,7 +50,7 @@ ESCALATION_FLOW = {
         {
             "key": "message",
             "verb": "say",
-            "options": {"value": "{{message}}"},
+            "options": {"value": "{message}"},
             "routes": [{"on": "continue", "goto": "code"}],
         },
         {
@@ -67,7 +67,7 @@ ESCALATION_FLOW = {
                 "name": "code",
             },
             "routes": [
-                {"on": "answer", "value": "{{confirmation_code}}", "goto": "confirmed"},
+                {"on": "answer", "value": "{confirmation_code}", "goto": "confirmed"},
                 {"on": "continue", "goto": "wrong"},
                 {"on": "incomplete", "goto": "missed"},
             ],

@@ -4,13 +4,14 @@ what callers answered at each ask, where they hung up, recordings made."""
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
 from django.db.models.fields.json import KeyTextTransform
 
+from telecom.steps.statistics import count_by_status, where_left
 from voiceflows.engine import FlowSpec
 from voiceflows.models import CallExchange, CallSession, VoiceFlow
 
 
 def flow_statistics(flow: VoiceFlow) -> dict:
     sessions = CallSession.objects.filter(flow=flow)
-    by_status = dict(sessions.values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = count_by_status(sessions)
     ended = sessions.filter(ended_at__isnull=False)
     average = ended.aggregate(
         d=Avg(ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
@@ -28,12 +29,8 @@ def flow_statistics(flow: VoiceFlow) -> dict:
             .order_by("-n")
         )
         answers[step.key] = [{"answer": value, "calls": n} for value, n in counted]
-    hung_up = (
-        sessions.filter(status__in=[CallSession.Status.HUNG_UP, CallSession.Status.EXPIRED])
-        .values_list("current_step")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
+    left = [CallSession.Status.HUNG_UP, CallSession.Status.EXPIRED]
+    hung_up = where_left(sessions, statuses=left, at="current_step")
     return {
         "calls": sum(by_status.values()),
         "by_status": {
