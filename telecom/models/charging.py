@@ -29,7 +29,6 @@ class ReferenceCounter(models.Model):
 
 
 class Charge(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_charges"
     claim_related = ("app", "subscriber")
 
     class Status(models.TextChoices):

@@ -10,7 +10,7 @@ operator's decision.
 from django.db import models
 
 from telecom.models.provider_app import ProviderApp
-from telecom.outbox import OutboxRow
+from telecom.send_once import SentOnceRow
 
 
 class Promo(models.Model):
@@ -32,8 +32,7 @@ class Promo(models.Model):
         return self.code
 
 
-class Reward(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_rewards"
+class Reward(SentOnceRow):
     claim_related = ("app", "subscriber", "promo")
 
     class Status(models.TextChoices):
@@ -58,7 +57,6 @@ class Reward(OutboxRow):
     callback_event = models.ForeignKey(
         "telecom.CallbackEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the request went out.")
     source = models.CharField(max_length=16, default="api")
     partner = models.ForeignKey(
         "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -70,7 +68,7 @@ class Reward(OutboxRow):
             models.Index(fields=["-created_at"], name="reward_created_desc"),
             models.Index(fields=["subscriber", "-created_at"]),
             models.Index(fields=["app", "msisdn", "status"]),
-            *OutboxRow.outbox_indexes("reward"),
+            *SentOnceRow.outbox_indexes("reward"),
         ]
         permissions = [
             ("send_reward", "Can send rewards"),

@@ -19,7 +19,6 @@ from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
 from subscribers.services.tags import tag_subscribers
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.globe import GlobeClient
 from telecom.models import (
     Message,
@@ -30,6 +29,7 @@ from telecom.models import (
     UssdSession,
 )
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.outbox_sender import OutboxSender
 from telecom.services.charging import charge
 from telecom.services.errors import ServiceError
 from telecom.services.messaging import send_sms
@@ -259,7 +259,7 @@ def push_ussd(
     return session
 
 
-class UssdReplyDelivery(Delivery):
+class UssdReplyDelivery(OutboxSender):
     """A reply is worth sending only while the subscriber's screen waits for it."""
 
     model = UssdExchange

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.models import Message, Partner, WebhookDelivery
+from telecom.outbox_sender import OutboxSender
 from telecom.partner_webhooks import PartnerWebhookClient, message_body, payload
 from telecom.services.errors import ServiceError
 
@@ -75,7 +75,7 @@ def rotate_webhook_secret(partner: Partner) -> str:
     return secret
 
 
-class WebhookDeliveryRunner(Delivery):
+class WebhookDeliveryRunner(OutboxSender):
     """Partners deduplicate by `delivery_id`, so a lost answer is posted again."""
 
     model = WebhookDelivery
