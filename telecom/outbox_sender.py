@@ -17,8 +17,10 @@ row's next state, the same way for every kind:
 - anything else (a bug, a lost database connection): logged and retried to
   the deadline.
 
-Subclasses set `model` and implement `send(row)`; they may override
-`record`, `done_status`, `deadline_seconds` and the hooks.
+Subclasses set `model` and implement `send(row)`; they may declare
+`done_status`, `deadline_setting` (or `default_deadline_seconds`), the
+operator's options (`settled_status`, `settled_fields`, `retry_statuses`)
+and override `record` and the hooks.
 
 A chunk's rows share one lease. A row is attempted only while its attempt
 can still end inside that lease (the lease less the HTTP timeouts); when a
@@ -55,7 +57,11 @@ class OutboxSender:
     model: type[outbox.OutboxRow]
     done_status = "done"
     failed_status = "failed"
-    deadline_seconds: float = 600
+    # How long after its creation (or an operator's retry) a row is retried:
+    # the setting named by `deadline_setting`, read at each attempt, else
+    # `default_deadline_seconds`.
+    deadline_setting = ""
+    default_deadline_seconds: float = 600
     retry_unknown = True
     # An operator's decisions (`telecom.services.operator_decisions`): the status
     # "it went through" sets on an unknown outcome (`done_status` if None), the
@@ -63,6 +69,12 @@ class OutboxSender:
     settled_status: str | None = None
     settled_fields: dict = {}
     retry_statuses: tuple[str, ...] = ("failed",)
+
+    @property
+    def deadline_seconds(self) -> float:
+        if self.deadline_setting:
+            return getattr(settings, self.deadline_setting)
+        return self.default_deadline_seconds
 
     def send(self, row):
         raise NotImplementedError

@@ -20,7 +20,7 @@ class CodeExchangeDelivery(OutboxSender):
     way the visitor learns the outcome, so unknown outcomes are retried."""
 
     model = CodeExchange
-    deadline_seconds = 300
+    default_deadline_seconds = 300
 
     def send(self, row: CodeExchange):
         return GlobeClient(row.app).exchange_code(row.code.reveal())

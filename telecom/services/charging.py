@@ -6,7 +6,6 @@ lost after sending) is resolved by asking getLastRefCode before anything is
 sent again.
 """
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -104,9 +103,7 @@ class ChargeDelivery(OutboxSender):
     retry_unknown = False
     settled_fields = {"unknown_since": None}
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.CHARGE_RETRY_DEADLINE_SECONDS
+    deadline_setting = "CHARGE_RETRY_DEADLINE_SECONDS"
 
     def send(self, row: Charge):
         client = GlobeClient(row.app)

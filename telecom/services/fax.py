@@ -102,7 +102,7 @@ class FaxFetch(OutboxSender):
     model = Fax
     done_status = Fax.Status.RECEIVED
     retry_unknown = True
-    deadline_seconds = 3600
+    default_deadline_seconds = 3600
 
     def send(self, row: Fax) -> bytes:
         document = HoiioClient(row.app).download(row.fax_url, subject=row)

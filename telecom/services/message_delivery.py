@@ -13,7 +13,6 @@ first waits for its token of the app's rate limit, shared by all workers
 import time
 from collections import defaultdict
 
-from django.conf import settings
 from django.utils import timezone
 
 from subscribers.services.consent import revoke_rejected_token
@@ -30,9 +29,7 @@ class MessageDelivery(SendOnceSender):
     unknown_status = Message.Status.UNKNOWN
     retry_statuses = (Message.Status.FAILED, Message.Status.CANCELLED)
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.SMS_RETRY_DEADLINE_SECONDS
+    deadline_setting = "SMS_RETRY_DEADLINE_SECONDS"
 
     def prepare(self, rows: list[Message]) -> None:
         # One round trip reserves the chunk's tokens of each app's rate limit.

@@ -63,7 +63,6 @@ class RewardDelivery(SendOnceSender):
     done_status = Reward.Status.ACCEPTED
     unknown_status = Reward.Status.UNKNOWN
     settled_status = Reward.Status.SUCCEEDED  # an operator's "it was delivered"
-    deadline_seconds = 600
 
     def submit(self, row: Reward):
         return GlobeClient(row.app).send_reward(

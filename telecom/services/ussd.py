@@ -266,9 +266,7 @@ class UssdReplyDelivery(OutboxSender):
     done_status = UssdExchange.Status.SENT
     retry_unknown = True
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.USSD_REPLY_DEADLINE_SECONDS
+    deadline_setting = "USSD_REPLY_DEADLINE_SECONDS"
 
     def send(self, row: UssdExchange):
         session = row.session

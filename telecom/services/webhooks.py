@@ -4,7 +4,6 @@ wire format)."""
 
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -82,9 +81,7 @@ class WebhookDeliveryRunner(OutboxSender):
     done_status = WebhookDelivery.Status.DELIVERED
     retry_unknown = True
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.WEBHOOK_RETRY_DEADLINE_SECONDS
+    deadline_setting = "WEBHOOK_RETRY_DEADLINE_SECONDS"
 
     def send(self, row: WebhookDelivery):
         partner = row.partner

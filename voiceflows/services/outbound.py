@@ -11,7 +11,6 @@ a request whose answer was lost is never repeated: the trigger waits,
 `unknown`, for its session or for an operator's decision.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -127,9 +126,7 @@ class CallTriggerDelivery(SendOnceSender):
     unknown_status = CallTrigger.Status.UNKNOWN
     unknown_note = "outcome unknown, not sent again"
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.CALL_TRIGGER_DEADLINE_SECONDS
+    deadline_setting = "CALL_TRIGGER_DEADLINE_SECONDS"
 
     def send(self, row: CallTrigger):
         row.voice_settings = _voice_settings(row.app)  # refused before anything leaves
