@@ -10,6 +10,7 @@ operator's decision.
 from django.db import models
 
 from telecom.models.provider_app import ProviderApp
+from telecom.models.to_subscriber import ToSubscriber
 from telecom.send_once import SentOnceRow
 
 
@@ -32,7 +33,7 @@ class Promo(models.Model):
         return self.code
 
 
-class Reward(SentOnceRow):
+class Reward(SentOnceRow, ToSubscriber):
     claim_related = ("app", "subscriber", "promo")
 
     class Status(models.TextChoices):
@@ -43,11 +44,6 @@ class Reward(SentOnceRow):
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Outcome unknown (awaiting callback or operator)"
 
-    app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="rewards")
-    subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.PROTECT, related_name="rewards"
-    )
-    msisdn = models.CharField("number", max_length=16)
     promo = models.ForeignKey(Promo, on_delete=models.PROTECT, related_name="rewards")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     transaction_id = models.CharField(max_length=64, blank=True, db_index=True)
