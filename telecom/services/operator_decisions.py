@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.outbound import operation_for
-from telecom.send_once import UNKNOWN, SentOnceRow
+from telecom.send_once import UNKNOWN
 
 
 @transaction.atomic
@@ -27,7 +27,8 @@ def send_again(model: type[outbox.OutboxRow], ids: Iterable[int]) -> int:
     earlier submission is cleared first. How many were queued."""
     ids = list(ids)
     statuses = list(operation_for(model).sender.retry_statuses)
-    if issubclass(model, SentOnceRow):
+    # A sent-once row (`SentOnceRow`, or a message through a channel without a key).
+    if any(field.name == "submitted_at" for field in model._meta.fields):
         model.objects.filter(pk__in=ids, status__in=statuses).update(submitted_at=None)
     return outbox.requeue(model, ids, statuses)
 
