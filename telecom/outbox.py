@@ -17,8 +17,8 @@
    worker). Publishing twice is harmless: the claim lets one through.
 
 A subclass declares a `status` field whose choices include "queued" and
-"sending", and `outbox_task`: the name of the Celery task that delivers a
-list of its ids.
+"sending"; its app declares the operation that sends it (its sender, its
+task and its queue: `telecom.outbound`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from celery import current_app
-from django.apps import apps
 from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from telecom.outbound import all_operations, operation_for
 
 logger = logging.getLogger("telecom.outbox")
 
@@ -41,7 +42,6 @@ QUEUED, SENDING = "queued", "sending"
 
 
 class OutboxRow(models.Model):
-    outbox_task: str = ""
     # Relations loaded with a claimed row (the delivery reads them every time).
     claim_related: tuple[str, ...] = ()
 
@@ -102,7 +102,7 @@ def publish(model: type[OutboxRow], ids: list[int], *, countdown: float = 0) -> 
     """Publish the model's delivery task for these ids now (not waiting for a commit)."""
     if not ids:
         return
-    current_app.send_task(model.outbox_task, args=[list(ids)], countdown=countdown or None)
+    current_app.send_task(operation_for(model).task, args=[list(ids)], countdown=countdown or None)
 
 
 def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
@@ -350,14 +350,11 @@ def requeue(model: type[OutboxRow], ids: list[int], from_statuses: list[str]) ->
 
 
 def outbox_models() -> list[type[OutboxRow]]:
-    return [
-        model for model in apps.get_models() if issubclass(model, OutboxRow) and model.outbox_task
-    ]
+    return list(dict.fromkeys(operation.model for operation in all_operations()))
 
 
 def task_queue(model: type[OutboxRow]) -> str:
-    route = settings.CELERY_TASK_ROUTES.get(model.outbox_task, {})
-    return route.get("queue", settings.CELERY_TASK_DEFAULT_QUEUE)
+    return operation_for(model).routed_queue()
 
 
 def waiting_tasks(queue: str) -> int:

@@ -1,5 +1,6 @@
 """Sending once to a provider that has no idempotency key (Hoiio, the Voicent
-gateway): the row kind (`SentOnceRow`) and the delivery (`SendOnceDelivery`).
+gateway, Globe's rewards and Tropo's session API): the row kind
+(`SentOnceRow`) and its sender (`SendOnceSender`), the one send-once path.
 
 A request to such a provider cannot be repeated safely: a second SMS, call or
 fax would really happen. So, unlike the Globe outbox rows, these follow the
@@ -14,7 +15,8 @@ rewards rule everywhere:
   reset, a 5xx, an unreadable answer, even a bug in Hatid's own parsing) is an
   unknown outcome: the row goes `unknown` and waits to be resolved from the
   provider's own records (Hoiio's status and history, found by the row's
-  `tag`; the Voicent gateway's callStatus) or by an operator.
+  `tag`; the Voicent gateway's callStatus; the rewards callback; the call's
+  session) or by an operator (`telecom.services.operator_decisions`).
 
 This is exactly what the published Hoiio SDK gets wrong: it raises while
 reading the answer, after the request went out, inviting a retry.
@@ -29,13 +31,13 @@ from django.db import models
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.errors import (
     OutcomeUnknown,
     PermanentError,
     ProviderConfigurationError,
     TransientError,
 )
+from telecom.outbox_sender import OutboxSender
 from telecom.services.errors import ServiceError
 from telecom.timefmt import console_time
 
@@ -60,12 +62,16 @@ class SentOnceRow(outbox.OutboxRow):
         abstract = True
 
 
-class SendOnceDelivery(Delivery):
-    """A subclass implements `submit(row)` (the one request) instead of `send`,
-    and may override `on_outcome_unknown` (the default marks the row unknown)."""
+class SendOnceSender(OutboxSender):
+    """A subclass implements `submit(row)` (the one request) instead of `send`;
+    a precondition that may refuse the row before anything leaves goes in an
+    override of `send` that calls `super().send(row)` last. It declares the
+    status an unknown outcome leaves (`unknown_status`) and the note saved
+    with it (`unknown_note`)."""
 
     retry_unknown = False
     unknown_status = UNKNOWN
+    unknown_note = "outcome unknown, not resent"
 
     def submit(self, row):
         raise NotImplementedError
@@ -103,24 +109,4 @@ class SendOnceDelivery(Delivery):
             outbox.retry_later(row, reason, delay=delay, submitted_at=None)
 
     def on_outcome_unknown(self, row, exc: OutcomeUnknown) -> None:
-        outbox.finish(
-            row, self.unknown_status, last_error=f"outcome unknown, not resent: {exc.reason}"
-        )
-
-
-# --- an operator's decisions --------------------------------------------------------------
-
-
-def retry_rows(model, ids, from_statuses) -> int:
-    """Send failed rows again: the operator's decision, so the mark of an
-    earlier submission is cleared first."""
-    ids = list(ids)
-    model.objects.filter(pk__in=ids, status__in=from_statuses).update(submitted_at=None)
-    return outbox.requeue(model, ids, from_statuses)
-
-
-def resolve_rows(model, ids, *, status: str, by: str) -> int:
-    """Settle rows whose outcome stayed unknown with what the operator knows."""
-    return model.objects.filter(pk__in=list(ids), status=UNKNOWN).update(
-        status=status, last_error=f"resolved by {by}", finished_at=timezone.now()
-    )
+        outbox.finish(row, self.unknown_status, last_error=f"{self.unknown_note}: {exc.reason}")

@@ -108,7 +108,6 @@ class CodeExchange(OutboxRow):
     redirect with the same code finds this row instead of exchanging again.
     """
 
-    outbox_task = "subscribers.tasks.exchange_codes"
     claim_related = ("app",)
 
     class Status(models.TextChoices):
@@ -144,7 +143,6 @@ class ChargingOptInRequest(OutboxRow):
     """A developer-triggered charging opt-in (`payment/v1/smsoptin`): the platform
     texts the subscriber an offer; their YES brings a code and the amount back."""
 
-    outbox_task = "subscribers.tasks.send_charging_optins"
     claim_related = ("subscriber__app",)
 
     class Status(models.TextChoices):

@@ -16,7 +16,6 @@ class QueryStatus(models.TextChoices):
 
 
 class LocationQuery(OutboxRow):
-    outbox_task = "subscribers.tasks.locate_subscribers"
     claim_related = ("subscriber__app",)
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="locations")
@@ -55,7 +54,6 @@ class LocationQuery(OutboxRow):
 
 
 class BalanceQuery(OutboxRow):
-    outbox_task = "subscribers.tasks.query_balances"
     claim_related = ("subscriber__app",)
 
     class Kind(models.TextChoices):

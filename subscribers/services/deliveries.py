@@ -1,5 +1,5 @@
 """How the subscribers app's outbox rows are sent: code exchanges, charging
-opt-in offers, location and balance queries (see `telecom.delivery`)."""
+opt-in offers, location and balance queries (see `telecom.outbox_sender`)."""
 
 from subscribers.models import (
     BalanceQuery,
@@ -9,18 +9,18 @@ from subscribers.models import (
     Subscriber,
 )
 from subscribers.services.consent import live_token_for, revoke_rejected_token, subscriber_opt_in
-from telecom.delivery import Delivery
 from telecom.globe import GlobeClient
 from telecom.msisdn import normalize_msisdn
+from telecom.outbox_sender import OutboxSender
 
 
-class CodeExchangeDelivery(Delivery):
+class CodeExchangeDelivery(OutboxSender):
     """A code works once. If the answer to an exchange was lost, asking again
     either succeeds (the platform never saw it) or is refused (it did): either
     way the visitor learns the outcome, so unknown outcomes are retried."""
 
     model = CodeExchange
-    deadline_seconds = 300
+    default_deadline_seconds = 300
 
     def send(self, row: CodeExchange):
         return GlobeClient(row.app).exchange_code(row.code.reveal())
@@ -55,7 +55,7 @@ class CodeExchangeDelivery(Delivery):
         return {"subscriber": change.subscriber}
 
 
-class SubscriberQueryDelivery(Delivery):
+class SubscriberQueryDelivery(OutboxSender):
     """A question about a subscriber, asked with their live token. Read-only,
     so a lost answer is simply asked again."""
 
@@ -104,7 +104,7 @@ class BalanceDelivery(SubscriberQueryDelivery):
         return {"amount": answer.amount}
 
 
-class ChargingOptInDelivery(Delivery):
+class ChargingOptInDelivery(OutboxSender):
     """`payment/v1/smsoptin` authenticates the app, not a subscriber; a lost
     answer at worst texts the offer twice, which the subscriber can ignore."""
 

@@ -11,7 +11,6 @@ from django.utils.html import format_html
 
 from telecom.admin.pagination import EstimatedCountPaginator
 from telecom.errors import ProviderConfigurationError, ProviderError
-from telecom.send_once import resolve_rows, retry_rows
 from telecom.services.errors import ServiceError
 
 
@@ -95,27 +94,3 @@ class AsksProviders:
 
     def has_ask_permission(self, request) -> bool:
         return request.user.has_perm(ASK_PROVIDER)
-
-
-class OperatorDecisions:
-    """Actions shared by the send-once rows: look up, retry, settle by hand."""
-
-    unknown_done: str = ""  # the status an operator's "it went through" sets
-    failed_statuses: tuple = ("failed",)
-
-    @admin.action(description="Send the selected failed ones again", permissions=["act"])
-    def retry(self, request, queryset):
-        count = retry_rows(self.model, queryset.values_list("pk", flat=True), self.failed_statuses)
-        self.message_user(request, f"Queued {count} again.")
-
-    @admin.action(description="Unknown outcome: it went through", permissions=["act"])
-    def settle_done(self, request, queryset):
-        ids = queryset.values_list("pk", flat=True)
-        count = resolve_rows(self.model, ids, status=self.unknown_done, by=request.user.username)
-        self.message_user(request, f"Settled {count}.")
-
-    @admin.action(description="Unknown outcome: it did not go through", permissions=["act"])
-    def settle_failed(self, request, queryset):
-        ids = queryset.values_list("pk", flat=True)
-        count = resolve_rows(self.model, ids, status="failed", by=request.user.username)
-        self.message_user(request, f"Settled {count} as failed (they may be sent again).")

@@ -15,11 +15,11 @@ from django.utils.html import format_html
 
 from telecom.admin.base import (
     AsksProviders,
-    OperatorDecisions,
     ReadOnlyAdmin,
     ServiceFormMixin,
     provider_call,
 )
+from telecom.admin.decisions import OperatorDecisions
 from telecom.errors import ProviderError
 from telecom.models import (
     ConferenceRoom,
@@ -63,7 +63,6 @@ class VoiceCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnl
     list_select_related = ["app", "room"]
     search_fields = ["dest1", "dest2", "=txn_ref", "=tag"]
     actions = ["hang_up", "look_up", "rate", "retry", "settle_done", "settle_failed"]
-    unknown_done = VoiceCall.Status.PLACED
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in VoiceCall._meta.fields]
@@ -286,7 +285,6 @@ class FaxAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
     list_filter = ["direction", "status", "app"]
     search_fields = ["src", "dest", "=txn_ref", "=tag"]
     actions = ["look_up", "rate", "retry", "settle_done", "settle_failed"]
-    unknown_done = Fax.Status.SUBMITTED
 
     def get_readonly_fields(self, request, obj=None):
         return ["document_link", *[f.name for f in Fax._meta.fields if f.name != "document"]]
@@ -382,7 +380,6 @@ class HoiioNumberAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
         "settle_done",
         "settle_failed",
     ]
-    unknown_done = HoiioNumber.Status.ACTIVE
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in HoiioNumber._meta.fields]

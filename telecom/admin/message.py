@@ -16,17 +16,13 @@ from django.utils.http import urlencode
 
 from subscribers.models import Subscriber
 from telecom.admin.base import AsksProviders, ReadOnlyAdmin
+from telecom.admin.decisions import OperatorDecisions, send_again_action, settle_action
 from telecom.errors import ProviderConfigurationError, ProviderError
 from telecom.models import Message, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
 from telecom.services.errors import ServiceError
 from telecom.services.hoiio_sms import refresh_messages, sms_rate
-from telecom.services.messaging import (
-    cancel_messages,
-    resolve_unknown_messages,
-    retry_messages,
-    send_sms,
-)
+from telecom.services.messaging import cancel_messages, send_sms
 from telecom.sms_length import measure
 
 
@@ -59,7 +55,7 @@ class ComposeForm(forms.Form):
 
 
 @admin.register(Message)
-class MessageAdmin(AsksProviders, ReadOnlyAdmin):
+class MessageAdmin(AsksProviders, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "arrow",
@@ -183,11 +179,14 @@ class MessageAdmin(AsksProviders, ReadOnlyAdmin):
 
     # --- actions --------------------------------------------------------
 
-    @admin.action(description="Retry the selected failed messages", permissions=["retry"])
-    def retry(self, request, queryset):
-        ids = queryset.filter(direction=Message.Direction.OUT).values_list("pk", flat=True)
-        count = retry_messages(ids)
-        self.message_user(request, f"Re-queued {count} message(s) with their clientCorrelators.")
+    retry = send_again_action(
+        description="Retry the selected failed messages",
+        done="Re-queued {count} message(s) with their clientCorrelators.",
+        permission="retry",
+    )
+
+    def sendable(self, queryset):
+        return queryset.filter(direction=Message.Direction.OUT)
 
     @admin.action(description="Cancel the selected queued messages", permissions=["retry"])
     def cancel(self, request, queryset):
@@ -203,17 +202,18 @@ class MessageAdmin(AsksProviders, ReadOnlyAdmin):
         else:
             self.message_user(request, f"Updated {count} message(s) from Hoiio.")
 
-    @admin.action(description="Unknown outcome: it was sent", permissions=["retry"])
-    def settle_sent(self, request, queryset):
-        ids = queryset.values_list("pk", flat=True)
-        count = resolve_unknown_messages(ids, sent=True, by=request.user.username)
-        self.message_user(request, f"Settled {count} message(s) as sent.")
-
-    @admin.action(description="Unknown outcome: it was not sent", permissions=["retry"])
-    def settle_unsent(self, request, queryset):
-        ids = queryset.values_list("pk", flat=True)
-        count = resolve_unknown_messages(ids, sent=False, by=request.user.username)
-        self.message_user(request, f"Settled {count} as failed: retry them to send.")
+    settle_sent = settle_action(
+        went_through=True,
+        description="Unknown outcome: it was sent",
+        done="Settled {count} message(s) as sent.",
+        permission="retry",
+    )
+    settle_unsent = settle_action(
+        went_through=False,
+        description="Unknown outcome: it was not sent",
+        done="Settled {count} as failed: retry them to send.",
+        permission="retry",
+    )
 
     def has_retry_permission(self, request) -> bool:
         return request.user.has_perm("telecom.retry_message")

@@ -5,9 +5,8 @@ compares Hatid's referenceCodes with the platform's."""
 from django.contrib import admin
 
 from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.decisions import OperatorDecisions, settle_action
 from telecom.models import Charge, Promo, ReconciliationReport, Reward, UsageDay
-from telecom.services.charging import resolve_unknown
-from telecom.services.rewards import resolve_unknown_reward
 
 
 class OutcomeUnknownFilter(admin.SimpleListFilter):
@@ -24,7 +23,7 @@ class OutcomeUnknownFilter(admin.SimpleListFilter):
 
 
 @admin.register(Charge)
-class ChargeAdmin(ReadOnlyAdmin):
+class ChargeAdmin(OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "reference_code",
@@ -45,27 +44,23 @@ class ChargeAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Charge._meta.fields]
 
-    @admin.action(
-        description="Resolve unknown outcome: the platform charged them", permissions=["resolve"]
+    resolve_permission = "telecom.resolve_charge"
+    mark_charged = settle_action(
+        went_through=True,
+        description="Resolve unknown outcome: the platform charged them",
+        done="Marked {count} charge(s) charged.",
+        permission="resolve",
     )
-    def mark_charged(self, request, queryset):
-        done = sum(resolve_unknown(c, charged=True, by=request.user.username) for c in queryset)
-        self.message_user(request, f"Marked {done} charge(s) charged.")
-
-    @admin.action(
+    mark_failed = settle_action(
+        went_through=False,
         description="Resolve unknown outcome: the platform did not charge them",
-        permissions=["resolve"],
+        done="Marked {count} charge(s) failed.",
+        permission="resolve",
     )
-    def mark_failed(self, request, queryset):
-        done = sum(resolve_unknown(c, charged=False, by=request.user.username) for c in queryset)
-        self.message_user(request, f"Marked {done} charge(s) failed.")
-
-    def has_resolve_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.resolve_charge")
 
 
 @admin.register(Reward)
-class RewardAdmin(ReadOnlyAdmin):
+class RewardAdmin(OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "msisdn",
@@ -85,26 +80,19 @@ class RewardAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Reward._meta.fields]
 
-    @admin.action(
-        description="Resolve unknown outcome: the reward was delivered", permissions=["resolve"]
+    resolve_permission = "telecom.resolve_reward"
+    mark_delivered = settle_action(
+        went_through=True,
+        description="Resolve unknown outcome: the reward was delivered",
+        done="Marked {count} reward(s) delivered.",
+        permission="resolve",
     )
-    def mark_delivered(self, request, queryset):
-        done = sum(
-            resolve_unknown_reward(r, delivered=True, by=request.user.username) for r in queryset
-        )
-        self.message_user(request, f"Marked {done} reward(s) delivered.")
-
-    @admin.action(
-        description="Resolve unknown outcome: the reward was not delivered", permissions=["resolve"]
+    mark_failed = settle_action(
+        went_through=False,
+        description="Resolve unknown outcome: the reward was not delivered",
+        done="Marked {count} reward(s) failed.",
+        permission="resolve",
     )
-    def mark_failed(self, request, queryset):
-        done = sum(
-            resolve_unknown_reward(r, delivered=False, by=request.user.username) for r in queryset
-        )
-        self.message_user(request, f"Marked {done} reward(s) failed.")
-
-    def has_resolve_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.resolve_reward")
 
 
 @admin.register(Promo)

@@ -6,13 +6,12 @@ from django.contrib import admin
 
 from telecom.admin.base import (
     AsksProviders,
-    OperatorDecisions,
     ReadOnlyAdmin,
     ServiceFormMixin,
     provider_call,
 )
+from telecom.admin.decisions import OperatorDecisions, send_again_action
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
-from telecom.send_once import retry_rows
 from telecom.services import voicent
 
 
@@ -38,7 +37,6 @@ class VoicentCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
     list_filter = ["status", "kind", "app"]
     search_fields = ["phone", "=req_id"]
     actions = ["remove", "poll", "retry", "settle_done", "settle_failed"]
-    unknown_done = VoicentCall.Status.MADE
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in VoicentCall._meta.fields]
@@ -85,14 +83,14 @@ class VoicentCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
             "{result} call(s) finished.",
         )
 
-    @admin.action(description="Place the selected failed calls again", permissions=["act"])
-    def retry(self, request, queryset):  # an escalation's attempts are its own to repeat
-        count = retry_rows(
-            VoicentCall,
-            queryset.exclude(kind=VoicentCall.Kind.TILL_CONFIRM).values_list("pk", flat=True),
-            [VoicentCall.Status.FAILED],
-        )
-        self.message_user(request, f"Queued {count} again.")
+    retry = send_again_action(
+        description="Place the selected failed calls again",
+        done="Queued {count} again.",
+        permission="act",
+    )
+
+    def sendable(self, queryset):  # an escalation's attempts are its own to repeat
+        return queryset.exclude(kind=VoicentCall.Kind.TILL_CONFIRM)
 
 
 class AttemptInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from telecom.models.provider_app import ProviderApp
+from telecom.models.to_subscriber import ToSubscriber
 from telecom.outbox import OutboxRow
 from telecom.timefmt import console_time
 
@@ -28,8 +29,7 @@ class ReferenceCounter(models.Model):
         return f"next referenceCode of {self.app_id}: {self.next_value}"
 
 
-class Charge(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_charges"
+class Charge(OutboxRow, ToSubscriber):
     claim_related = ("app", "subscriber")
 
     class Status(models.TextChoices):
@@ -40,11 +40,6 @@ class Charge(OutboxRow):
         UNKNOWN = "unknown", "Outcome unknown (needs an operator)"
         CANCELLED = "cancelled", "Cancelled"
 
-    app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="charges")
-    subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.PROTECT, related_name="charges"
-    )
-    msisdn = models.CharField("number", max_length=16)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     description = models.CharField(max_length=100, help_text="Shown on the subscriber's bill.")
     duration_days = models.PositiveIntegerField(

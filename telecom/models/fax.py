@@ -17,7 +17,6 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 class Fax(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_faxes"
     claim_related = ("app",)
 
     class Direction(models.TextChoices):

@@ -16,7 +16,6 @@ from telecom.send_once import SentOnceRow
 
 
 class IvrSession(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_ivr_sessions"
     claim_related = ("app",)
 
     class Status(models.TextChoices):
@@ -67,7 +66,6 @@ class IvrSession(SentOnceRow):
 
 
 class IvrStep(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_ivr_steps"
     claim_related = ("session", "session__app")
 
     class Status(models.TextChoices):

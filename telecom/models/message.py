@@ -29,7 +29,6 @@ def new_client_correlator() -> str:
 
 
 class Message(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_messages"
     claim_related = ("app", "subscriber")
 
     class Direction(models.TextChoices):

@@ -16,7 +16,6 @@ CALLBACK_URI_HELP = "Hatid's callback URI, its token redacted."
 
 
 class HoiioNumber(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_number_subscriptions"
     claim_related = ("app",)
 
     class Status(models.TextChoices):
@@ -66,7 +65,6 @@ class HoiioNumber(SentOnceRow):
 
 
 class NumberConfiguration(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_number_configurations"
     claim_related = ("number", "number__app")
 
     class Status(models.TextChoices):

@@ -10,7 +10,8 @@ operator's decision.
 from django.db import models
 
 from telecom.models.provider_app import ProviderApp
-from telecom.outbox import OutboxRow
+from telecom.models.to_subscriber import ToSubscriber
+from telecom.send_once import SentOnceRow
 
 
 class Promo(models.Model):
@@ -32,8 +33,7 @@ class Promo(models.Model):
         return self.code
 
 
-class Reward(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_rewards"
+class Reward(SentOnceRow, ToSubscriber):
     claim_related = ("app", "subscriber", "promo")
 
     class Status(models.TextChoices):
@@ -44,11 +44,6 @@ class Reward(OutboxRow):
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Outcome unknown (awaiting callback or operator)"
 
-    app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="rewards")
-    subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.PROTECT, related_name="rewards"
-    )
-    msisdn = models.CharField("number", max_length=16)
     promo = models.ForeignKey(Promo, on_delete=models.PROTECT, related_name="rewards")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     transaction_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -58,7 +53,6 @@ class Reward(OutboxRow):
     callback_event = models.ForeignKey(
         "telecom.CallbackEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the request went out.")
     source = models.CharField(max_length=16, default="api")
     partner = models.ForeignKey(
         "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -70,7 +64,7 @@ class Reward(OutboxRow):
             models.Index(fields=["-created_at"], name="reward_created_desc"),
             models.Index(fields=["subscriber", "-created_at"]),
             models.Index(fields=["app", "msisdn", "status"]),
-            *OutboxRow.outbox_indexes("reward"),
+            *SentOnceRow.outbox_indexes("reward"),
         ]
         permissions = [
             ("send_reward", "Can send rewards"),

@@ -14,7 +14,6 @@ from telecom.send_once import SentOnceRow
 
 
 class SmsBulk(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_sms_bulks"
     claim_related = ("app",)
 
     class Status(models.TextChoices):

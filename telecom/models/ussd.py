@@ -162,7 +162,6 @@ class UssdExchange(OutboxRow):
     from the callback's arrival to the platform accepting the reply is kept.
     """
 
-    outbox_task = "telecom.tasks.deliver_ussd_replies"
     claim_related = ("session__app", "session__subscriber")
 
     class Status(models.TextChoices):

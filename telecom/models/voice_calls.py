@@ -36,7 +36,6 @@ class ConferenceRoom(models.Model):
 
 
 class VoiceCall(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_voice_calls"
     claim_related = ("app", "room")
 
     class Kind(models.TextChoices):

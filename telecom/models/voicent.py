@@ -85,7 +85,6 @@ class VoicentEscalation(models.Model):
 
 
 class VoicentCall(SentOnceRow):
-    outbox_task = "telecom.tasks.deliver_voicent_calls"
     claim_related = ("app", "escalation")
 
     class Kind(models.TextChoices):

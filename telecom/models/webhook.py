@@ -14,7 +14,6 @@ from telecom.outbox import OutboxRow
 
 
 class WebhookDelivery(OutboxRow):
-    outbox_task = "telecom.tasks.deliver_webhooks"
     claim_related = ("partner",)
 
     class Status(models.TextChoices):

@@ -6,19 +6,18 @@ lost after sending) is resolved by asking getLastRefCode before anything is
 sent again.
 """
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from subscribers.services.charging_consent import charging_consent_gap
 from subscribers.services.consent import live_token_for
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.errors import OutcomeUnknown, ProviderError
 from telecom.globe import GlobeClient
 from telecom.models import Charge, ProviderApp, ReconciliationReport, ReferenceCounter
 from telecom.models.charging import LAST_REFERENCE
 from telecom.money import parse_amount
+from telecom.outbox_sender import OutboxSender
 from telecom.services.errors import ServiceError
 from telecom.services.messaging import resolve_subscriber, unreachable_reason
 
@@ -95,17 +94,16 @@ def charge(
     return row
 
 
-class ChargeDelivery(Delivery):
+class ChargeDelivery(OutboxSender):
     """No `on_token_revoked`: a 401 on charging means the app is deactivated,
     never that the subscriber's token was refused (`telecom.globe.errors`)."""
 
     model = Charge
     done_status = Charge.Status.CHARGED
     retry_unknown = False
+    settled_fields = {"unknown_since": None}
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.CHARGE_RETRY_DEADLINE_SECONDS
+    deadline_setting = "CHARGE_RETRY_DEADLINE_SECONDS"
 
     def send(self, row: Charge):
         client = GlobeClient(row.app)
@@ -147,19 +145,6 @@ class ChargeDelivery(Delivery):
                 f"outcome unknown: {exc.reason}",
                 unknown_since=row.unknown_since or timezone.now(),
             )
-
-
-def resolve_unknown(row: Charge, *, charged: bool, by: str) -> bool:
-    """An operator's decision on a charge whose outcome stayed unknown."""
-    status = Charge.Status.CHARGED if charged else Charge.Status.FAILED
-    return bool(
-        Charge.objects.filter(pk=row.pk, status=Charge.Status.UNKNOWN).update(
-            status=status,
-            last_error=f"resolved by {by}",
-            unknown_since=None,
-            finished_at=timezone.now(),
-        )
-    )
 
 
 def reconcile(app: ProviderApp) -> ReconciliationReport:

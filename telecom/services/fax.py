@@ -17,13 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.notifications import FaxReport
 from telecom.hoiio.records import FaxRecord
 from telecom.models import CallbackEvent, Fax, ProviderApp
 from telecom.models.fax import MAX_DOCUMENT_BYTES
-from telecom.send_once import SendOnceDelivery, new_tag
+from telecom.outbox_sender import OutboxSender
+from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
 from telecom.services.errors import ServiceError
@@ -76,7 +76,7 @@ def send_fax(
     return fax
 
 
-class FaxDelivery(SendOnceDelivery):
+class FaxDelivery(SendOnceSender):
     model = Fax
     done_status = Fax.Status.SUBMITTED
     unknown_status = Fax.Status.UNKNOWN
@@ -96,13 +96,13 @@ class FaxDelivery(SendOnceDelivery):
         return {"txn_ref": txn_ref[:64]}
 
 
-class FaxFetch(Delivery):
+class FaxFetch(OutboxSender):
     """A received fax's document, fetched from its `fax_url`."""
 
     model = Fax
     done_status = Fax.Status.RECEIVED
     retry_unknown = True
-    deadline_seconds = 3600
+    default_deadline_seconds = 3600
 
     def send(self, row: Fax) -> bytes:
         document = HoiioClient(row.app).download(row.fax_url, subject=row)

@@ -30,7 +30,7 @@ from telecom.hoiio import HoiioClient
 from telecom.hoiio.ivr_steps import PlanError, next_after_gather, send_step, validate_plan
 from telecom.hoiio.notifications import IvrEvent
 from telecom.models import CallbackEvent, IvrSession, IvrStep, ProviderApp
-from telecom.send_once import SendOnceDelivery, new_tag
+from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
 from telecom.services.errors import ServiceError
@@ -72,7 +72,7 @@ def start_ivr(
     return session
 
 
-class IvrSessionDelivery(SendOnceDelivery):
+class IvrSessionDelivery(SendOnceSender):
     """The dial."""
 
     model = IvrSession
@@ -94,7 +94,7 @@ class IvrSessionDelivery(SendOnceDelivery):
         return {"txn_ref": dialled.txn_ref[:64], "session": dialled.session[:64]}
 
 
-class IvrStepDelivery(SendOnceDelivery):
+class IvrStepDelivery(SendOnceSender):
     """One block of a running session."""
 
     model = IvrStep

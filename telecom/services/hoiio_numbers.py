@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.numbers import Country, NumberRates
 from telecom.hoiio.records import Page
 from telecom.models import HoiioNumber, NumberConfiguration, ProviderApp, WalletSnapshot
-from telecom.send_once import SendOnceDelivery
+from telecom.outbox_sender import OutboxSender
+from telecom.send_once import SendOnceSender
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
 from telecom.services.errors import ServiceError
@@ -80,7 +80,7 @@ def subscribe_number(
     return row
 
 
-class NumberSubscriptionDelivery(SendOnceDelivery):
+class NumberSubscriptionDelivery(SendOnceSender):
     model = HoiioNumber
     done_status = HoiioNumber.Status.ACTIVE
     unknown_status = HoiioNumber.Status.UNKNOWN
@@ -121,7 +121,7 @@ def forwarding(app: ProviderApp, mode: str) -> tuple[str, str]:
     return calls, app.callback_uri("sms-in")
 
 
-class NumberConfigurationDelivery(Delivery):
+class NumberConfigurationDelivery(OutboxSender):
     model = NumberConfiguration
     done_status = NumberConfiguration.Status.DONE
     retry_unknown = True  # the same forwarding set again changes nothing

@@ -30,7 +30,7 @@ from telecom.hoiio.notifications import IncomingSms, SmsReport
 from telecom.hoiio.records import Rate
 from telecom.inbound_payloads import InboundSms
 from telecom.models import CallbackEvent, Message, ProviderApp, SmsBulk
-from telecom.send_once import SendOnceDelivery
+from telecom.send_once import SendOnceSender
 from telecom.services import checks, hoiio_history
 from telecom.services.errors import ServiceError
 from telecom.services.inbound import receive_sms
@@ -39,7 +39,7 @@ from telecom.services.message_delivery import complete_campaigns_of
 FINAL_REPORTS = ("delivered", "failed", "error")
 
 
-class SmsBulkDelivery(SendOnceDelivery):
+class SmsBulkDelivery(SendOnceSender):
     model = SmsBulk
     done_status = SmsBulk.Status.SENT
     unknown_status = SmsBulk.Status.UNKNOWN

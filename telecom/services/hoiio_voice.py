@@ -25,7 +25,7 @@ from telecom.hoiio.notifications import CallReport
 from telecom.hoiio.records import CallRecord
 from telecom.models import CallbackEvent, ConferenceRoom, ProviderApp, VoiceCall
 from telecom.models.voice_calls import ROOM_LIMIT
-from telecom.send_once import SendOnceDelivery, new_tag
+from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
 from telecom.services.errors import ServiceError
@@ -149,7 +149,7 @@ def send_hangup(call_id: int) -> None:
         HoiioClient(call.app).hangup(txn_ref=call.txn_ref, subject=call)
 
 
-class VoiceCallDelivery(SendOnceDelivery):
+class VoiceCallDelivery(SendOnceSender):
     model = VoiceCall
     done_status = VoiceCall.Status.PLACED
     unknown_status = VoiceCall.Status.UNKNOWN

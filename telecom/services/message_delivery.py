@@ -1,4 +1,4 @@
-"""How an outbound SMS is delivered (see `telecom.delivery` for the bookkeeping).
+"""How an outbound SMS is delivered (see `telecom.outbox_sender` for the bookkeeping).
 
 The app's channel (`telecom.services.sms_channels`) sends it. Through Globe
 Labs every attempt posts the row's own clientCorrelator, so a resend after a
@@ -13,25 +13,23 @@ first waits for its token of the app's rate limit, shared by all workers
 import time
 from collections import defaultdict
 
-from django.conf import settings
 from django.utils import timezone
 
 from subscribers.services.consent import revoke_rejected_token
 from telecom.errors import OutcomeUnknown
 from telecom.models import Campaign, Message
 from telecom.ratelimit import acquire_many
-from telecom.send_once import SendOnceDelivery
+from telecom.send_once import SendOnceSender
 from telecom.services.sms_channels import sms_channel
 
 
-class MessageDelivery(SendOnceDelivery):
+class MessageDelivery(SendOnceSender):
     model = Message
     done_status = Message.Status.SENT
     unknown_status = Message.Status.UNKNOWN
+    retry_statuses = (Message.Status.FAILED, Message.Status.CANCELLED)
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.SMS_RETRY_DEADLINE_SECONDS
+    deadline_setting = "SMS_RETRY_DEADLINE_SECONDS"
 
     def prepare(self, rows: list[Message]) -> None:
         # One round trip reserves the chunk's tokens of each app's rate limit.

@@ -20,7 +20,6 @@ from telecom import outbox
 from telecom.models import Message, ProviderApp
 from telecom.models.message import new_client_correlator
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.send_once import resolve_rows, retry_rows
 from telecom.services.errors import ServiceError
 from telecom.services.sms_channels import sms_channel
 from telecom.sms_length import measure
@@ -142,23 +141,6 @@ def send_sms(
     if not reason:
         outbox.enqueue_on_commit(Message, [message.pk])
     return message
-
-
-@transaction.atomic
-def retry_messages(ids) -> int:
-    """Re-queue failed or cancelled outbound messages, with their own clientCorrelators.
-
-    This is the operator's decision to send again: for a provider without an
-    idempotency key (Hoiio), the mark of an earlier submission is cleared."""
-    return retry_rows(Message, ids, [Message.Status.FAILED, Message.Status.CANCELLED])
-
-
-@transaction.atomic
-def resolve_unknown_messages(ids, *, sent: bool, by: str) -> int:
-    """An operator's decision on messages whose outcome stayed unknown: they were
-    sent, or they were not (and may then be retried)."""
-    status = Message.Status.SENT if sent else Message.Status.FAILED
-    return resolve_rows(Message, ids, status=status, by=by)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Rewards and load: `send_reward` queues; `RewardDelivery` sends once;
+"""Rewards and load: `send_reward` queues; `RewardDelivery` sends once
+(`telecom.send_once`);
 `apply_reward_callback` completes it when the platform reports back.
 
 The rewards API has no idempotency key. A reward is sent once: a lost answer
@@ -14,10 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.delivery import Delivery
-from telecom.errors import OutcomeUnknown
 from telecom.globe import GlobeClient
 from telecom.models import Promo, ProviderApp, Reward
+from telecom.send_once import SendOnceSender
 from telecom.services.errors import ServiceError
 from telecom.services.messaging import resolve_subscriber
 
@@ -58,25 +58,19 @@ def send_reward(*, app: ProviderApp, to, promo, source: str = "api", partner=Non
     return reward
 
 
-class RewardDelivery(Delivery):
+class RewardDelivery(SendOnceSender):
     model = Reward
     done_status = Reward.Status.ACCEPTED
-    retry_unknown = False
-    deadline_seconds = 600
+    unknown_status = Reward.Status.UNKNOWN
+    settled_status = Reward.Status.SUCCEEDED  # an operator's "it was delivered"
 
-    def send(self, row: Reward):
-        Reward.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    def submit(self, row: Reward):
         return GlobeClient(row.app).send_reward(
             address=row.msisdn, promo=row.promo.code, subject=row
         )
 
     def record(self, row: Reward, accepted) -> dict:
         return {"transaction_id": accepted.transaction_id[:64]}
-
-    def on_outcome_unknown(self, row: Reward, exc: OutcomeUnknown) -> None:
-        outbox.finish(
-            row, Reward.Status.UNKNOWN, last_error=f"outcome unknown, not resent: {exc.reason}"
-        )
 
 
 def _match(app: ProviderApp, transaction_id: str, msisdn: str | None, promo: str | None, at):
@@ -136,18 +130,6 @@ def apply_reward_callback(
         reward.last_error = f"the platform reported: {status}"[:2000]
     reward.save()
     return f"reward {reward.pk} {reward.status}"
-
-
-@transaction.atomic
-def resolve_unknown_reward(reward: Reward, *, delivered: bool, by: str) -> bool:
-    """An operator's decision on a reward whose outcome stayed unknown."""
-    return bool(
-        Reward.objects.filter(pk=reward.pk, status=Reward.Status.UNKNOWN).update(
-            status=Reward.Status.SUCCEEDED if delivered else Reward.Status.FAILED,
-            last_error=f"resolved by {by}",
-            finished_at=timezone.now(),
-        )
-    )
 
 
 def flag_overdue_rewards() -> int:

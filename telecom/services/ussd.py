@@ -19,7 +19,6 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.globe import GlobeClient
 from telecom.models import (
     ProviderApp,
@@ -29,6 +28,7 @@ from telecom.models import (
     UssdSession,
 )
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.outbox_sender import OutboxSender
 from telecom.services.errors import ServiceError
 from telecom.steps.runner import PartnerEvent, StepContext
 from telecom.steps.runner import run_action as run_step_action
@@ -194,16 +194,14 @@ def push_ussd(
     return session
 
 
-class UssdReplyDelivery(Delivery):
+class UssdReplyDelivery(OutboxSender):
     """A reply is worth sending only while the subscriber's screen waits for it."""
 
     model = UssdExchange
     done_status = UssdExchange.Status.SENT
     retry_unknown = True
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.USSD_REPLY_DEADLINE_SECONDS
+    deadline_setting = "USSD_REPLY_DEADLINE_SECONDS"
 
     def send(self, row: UssdExchange):
         session = row.session

@@ -29,7 +29,7 @@ from django.utils import timezone
 from telecom import outbox
 from telecom.errors import OutcomeUnknown, ProviderConfigurationError, ProviderError
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
-from telecom.send_once import SendOnceDelivery
+from telecom.send_once import SendOnceSender
 from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.errors import ServiceError
@@ -83,10 +83,11 @@ def _poll_later(ids: list[int]) -> None:
     )
 
 
-class VoicentCallDelivery(SendOnceDelivery):
+class VoicentCallDelivery(SendOnceSender):
     model = VoicentCall
     done_status = VoicentCall.Status.REQUESTED
     unknown_status = VoicentCall.Status.UNKNOWN
+    settled_status = VoicentCall.Status.MADE  # an operator's "it went through"
 
     def submit(self, row: VoicentCall) -> str:
         client = VoicentClient(row.app)

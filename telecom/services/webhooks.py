@@ -4,13 +4,12 @@ wire format)."""
 
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.models import Message, Partner, WebhookDelivery
+from telecom.outbox_sender import OutboxSender
 from telecom.partner_webhooks import PartnerWebhookClient, message_body, payload
 from telecom.services.errors import ServiceError
 
@@ -75,16 +74,14 @@ def rotate_webhook_secret(partner: Partner) -> str:
     return secret
 
 
-class WebhookDeliveryRunner(Delivery):
+class WebhookDeliveryRunner(OutboxSender):
     """Partners deduplicate by `delivery_id`, so a lost answer is posted again."""
 
     model = WebhookDelivery
     done_status = WebhookDelivery.Status.DELIVERED
     retry_unknown = True
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.WEBHOOK_RETRY_DEADLINE_SECONDS
+    deadline_setting = "WEBHOOK_RETRY_DEADLINE_SECONDS"
 
     def send(self, row: WebhookDelivery):
         partner = row.partner

@@ -1,5 +1,6 @@
 """docs/architecture.md is the map of the code: every model, Celery task and
-delivery class is named in it, and the README points to it."""
+sender (`OutboxSender` subclass), and each outbound operation's parts, are
+named in it, and the README points to it."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,8 @@ import pytest
 from celery import current_app
 from django.apps import apps
 
-from telecom.delivery import Delivery
+from telecom.outbound import all_operations
+from telecom.outbox_sender import OutboxSender
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "architecture.md"
@@ -38,7 +40,7 @@ def test_every_model_is_on_the_map(model):
     assert model.__name__ in named(), f"docs/architecture.md does not name {model.__name__}"
 
 
-def test_every_task_and_delivery_is_on_the_map():
+def test_every_task_and_sender_is_on_the_map():
     import subscribers.services.deliveries  # noqa: F401  (the deliveries, imported)
     import telecom.services.fax
     import telecom.tasks  # noqa: F401
@@ -50,8 +52,18 @@ def test_every_task_and_delivery_is_on_the_map():
         if name.startswith(("telecom.", "subscribers.", "voiceflows."))
     }
     deliveries = {
-        cls.__name__ for cls in subclasses(Delivery) if not cls.__module__.startswith("tests")
+        cls.__name__ for cls in subclasses(OutboxSender) if not cls.__module__.startswith("tests")
     }
     assert tasks and deliveries
     assert tasks - named() == set()
     assert deliveries - named() == set()
+
+
+def test_every_outbound_operation_is_on_the_map():
+    for operation in all_operations():
+        parts = {
+            operation.model.__name__,
+            operation.sender.__name__,
+            operation.task.rsplit(".", 1)[1],
+        }
+        assert parts - named() == set(), f"docs/architecture.md does not name {parts - named()}"

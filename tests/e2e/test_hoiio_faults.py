@@ -11,7 +11,8 @@ from telecom.models import Fax, HoiioNumber, IvrSession, IvrStep, Message, SmsBu
 from telecom.services import campaigns, hoiio_ivr, hoiio_numbers, hoiio_voice
 from telecom.services import fax as faxes
 from telecom.services.hoiio_resolve import resolve_app
-from telecom.services.messaging import retry_messages, send_sms
+from telecom.services.messaging import send_sms
+from telecom.services.operator_decisions import send_again
 from tests.support.http_server import free_port
 from tests.support.sandbox import wait_for
 
@@ -49,7 +50,7 @@ def test_an_sms_refused_with_a_503_is_found_unsent_and_sent_once_when_retried(
     failed = message_in(message.pk, "failed")
     assert "not sent" in failed.last_error
     assert sandbox.hoiio_transactions() == []
-    retry_messages([message.pk])  # the operator's decision
+    send_again(Message, [message.pk])  # the operator's decision
     wait_for(lambda: message_in(message.pk, "sent"))
     assert len(sandbox.hoiio_transactions(kind="sms")) == 1
 

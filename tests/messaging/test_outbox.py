@@ -11,8 +11,8 @@ from django.db import connections
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.delivery import Delivery
 from telecom.models import Campaign, Message
+from telecom.outbox_sender import OutboxSender
 from telecom.ratelimit import acquire_many
 from telecom.services.messaging import send_sms
 
@@ -174,7 +174,7 @@ def test_claim_many_takes_only_due_free_rows_and_marks_lease_recoveries(globe_ap
     assert held.status == "sending"
 
 
-class RecordingDelivery(Delivery):
+class RecordingDelivery(OutboxSender):
     """A delivery whose provider is a list: what was sent, in order."""
 
     model = Message

@@ -50,7 +50,9 @@ def test_enqueue_on_commit_publishes_the_rows_task_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True):
         outbox.enqueue_on_commit(Message, [message.pk])
         assert published() == []  # not before the commit
-    assert published() == [{"task": Message.outbox_task, "ids": [message.pk], "eta": None}]
+    assert published() == [
+        {"task": "telecom.tasks.deliver_messages", "ids": [message.pk], "eta": None}
+    ]
 
 
 def test_a_retry_is_published_after_commit_with_its_countdown(

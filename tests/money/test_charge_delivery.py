@@ -21,9 +21,9 @@ from telecom.services.charging import (
     charge,
     reconcile,
     reconcile_all,
-    resolve_unknown,
 )
 from telecom.services.errors import ServiceError
+from telecom.services.operator_decisions import settle_unknown
 from tests.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,21 +188,21 @@ def test_a_row_taken_back_from_a_dead_worker_is_not_sent_blindly(app, subscriber
 
 
 @pytest.mark.parametrize(("charged", "status"), [(True, "charged"), (False, "failed")])
-def test_resolve_unknown_records_the_operators_decision_once(app, subscriber, charged, status):
+def test_settle_unknown_records_the_operators_decision_once(app, subscriber, charged, status):
     row = queued(app)
     Charge.objects.filter(pk=row.pk).update(status="unknown", unknown_since=timezone.now())
-    assert resolve_unknown(row, charged=charged, by="ops") is True
+    assert settle_unknown(Charge, [row.pk], went_through=charged, by="ops") == 1
     row.refresh_from_db()
     assert (row.status, row.last_error, row.unknown_since) == (status, "resolved by ops", None)
     assert row.finished_at is not None
-    assert resolve_unknown(row, charged=not charged, by="other") is False
+    assert settle_unknown(Charge, [row.pk], went_through=not charged, by="other") == 0
     row.refresh_from_db()
     assert row.status == status
 
 
-def test_resolve_unknown_leaves_a_charge_that_is_not_unknown(app, subscriber):
+def test_settle_unknown_leaves_a_charge_that_is_not_unknown(app, subscriber):
     row = queued(app)
-    assert resolve_unknown(row, charged=True, by="ops") is False
+    assert settle_unknown(Charge, [row.pk], went_through=True, by="ops") == 0
     assert Charge.objects.get(pk=row.pk).status == "queued"
 
 

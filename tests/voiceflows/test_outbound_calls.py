@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from telecom.models import OutboundCall
 from telecom.services.errors import ServiceError
+from telecom.services.operator_decisions import settle_unknown
 from tests.factories import ProviderAppFactory
 from voiceflows.models import CallCampaign, CallSession, CallTrigger, VoiceFlow, VoiceSettings
 from voiceflows.services.calls import expire_sessions
 from voiceflows.services.outbound import (
     CallTriggerDelivery,
-    resolve_unknown_call,
     start_call,
     start_call_campaign,
 )
@@ -122,10 +122,10 @@ def test_lost_answer_is_unknown_never_resent_until_the_session_arrives(
 def test_operator_decides_an_unknown_call(globe_app, menu_flow):
     trigger = start_call(app=globe_app, to="09179990000")
     CallTrigger.objects.filter(pk=trigger.pk).update(status=CallTrigger.Status.UNKNOWN)
-    assert resolve_unknown_call(trigger, started=False, by="ops")
+    assert settle_unknown(CallTrigger, [trigger.pk], went_through=False, by="ops") == 1
     trigger.refresh_from_db()
     assert trigger.status == "failed" and trigger.last_error == "resolved by ops"
-    assert not resolve_unknown_call(trigger, started=True, by="ops")
+    assert settle_unknown(CallTrigger, [trigger.pk], went_through=True, by="ops") == 0
 
 
 def test_campaign_queues_one_call_per_number_once(globe_app, menu_flow):

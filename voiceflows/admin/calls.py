@@ -14,11 +14,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.decisions import OperatorDecisions, settle_action
 from telecom.models import ProviderApp
 from telecom.services.errors import ServiceError
 from telecom.timefmt import console_duration
 from voiceflows.models import CallCampaign, CallExchange, CallSession, CallTrigger, VoiceFlow
-from voiceflows.services.outbound import resolve_unknown_call, start_call, start_call_campaign
+from voiceflows.services.outbound import start_call, start_call_campaign
 
 
 class CallExchangeInline(admin.TabularInline):
@@ -169,7 +170,7 @@ def service_form_view(admin_view, request, form_class, act, *, title: str, submi
 
 
 @admin.register(CallTrigger)
-class CallTriggerAdmin(ReadOnlyAdmin):
+class CallTriggerAdmin(OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "msisdn",
@@ -203,24 +204,19 @@ class CallTriggerAdmin(ReadOnlyAdmin):
             or "—"
         )
 
-    @admin.action(description="Resolve unknown outcome: the call started", permissions=["resolve"])
-    def mark_started(self, request, queryset):
-        done = sum(
-            resolve_unknown_call(t, started=True, by=request.user.username) for t in queryset
-        )
-        self.message_user(request, f"Marked {done} call(s) started.")
-
-    @admin.action(
-        description="Resolve unknown outcome: the call never started", permissions=["resolve"]
+    resolve_permission = "voiceflows.resolve_calltrigger"
+    mark_started = settle_action(
+        went_through=True,
+        description="Resolve unknown outcome: the call started",
+        done="Marked {count} call(s) started.",
+        permission="resolve",
     )
-    def mark_not_started(self, request, queryset):
-        done = sum(
-            resolve_unknown_call(t, started=False, by=request.user.username) for t in queryset
-        )
-        self.message_user(request, f"Marked {done} call(s) failed.")
-
-    def has_resolve_permission(self, request) -> bool:
-        return request.user.has_perm("voiceflows.resolve_calltrigger")
+    mark_not_started = settle_action(
+        went_through=False,
+        description="Resolve unknown outcome: the call never started",
+        done="Marked {count} call(s) failed.",
+        permission="resolve",
+    )
 
     def changelist_view(self, request, extra_context=None):
         extra = {"start_url": "start/", "start_label": "Start a call"}

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from telecom.models import ProviderApp
-from telecom.outbox import OutboxRow
+from telecom.send_once import SentOnceRow
 
 
 def new_reference() -> str:
@@ -47,8 +47,7 @@ class CallCampaign(models.Model):
         return self.name
 
 
-class CallTrigger(OutboxRow):
-    outbox_task = "voiceflows.tasks.deliver_call_triggers"
+class CallTrigger(SentOnceRow):
     claim_related = ("app", "flow")
 
     class Status(models.TextChoices):
@@ -80,7 +79,6 @@ class CallTrigger(OutboxRow):
     platform_session_id = models.CharField(
         max_length=64, blank=True, help_text="The session id the platform answered with."
     )
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the request went out.")
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.API)
     partner = models.ForeignKey(
         "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -94,7 +92,7 @@ class CallTrigger(OutboxRow):
         indexes = [
             models.Index(fields=["-created_at"], name="calltrigger_created_desc"),
             models.Index(fields=["app", "msisdn"]),
-            *OutboxRow.outbox_indexes("calltrigger"),
+            *SentOnceRow.outbox_indexes("calltrigger"),
         ]
         # "Outbound calls" in the console are the provider requests (telecom).
         verbose_name = "outbound voice call"

@@ -71,6 +71,17 @@ def _stored_answer(app: ProviderApp, exchange: CallExchange) -> str:
     return restore_path_token(exchange.answer, app.callback_token.reveal())
 
 
+def _answered_before(app: ProviderApp, row: CallSession, key: str, what: str) -> Answer | None:
+    """The answer already given to this request (the platform repeats one whose
+    answer it lost), answered again as it was; None for a new request."""
+    repeat = row.exchanges.filter(request_key=key).first()
+    if repeat is None:
+        return None
+    return Answer(
+        _stored_answer(app, repeat), f"call {row.session_id[:12]}: repeated {what}, answered once"
+    )
+
+
 def urls_for(app: ProviderApp, flow: VoiceFlow) -> engine.UrlFor:
     token = app.callback_token.reveal()
 
@@ -194,13 +205,9 @@ def open_call(
         variables=variables,
         status=CallSession.Status.DIALING if outbound else CallSession.Status.ACTIVE,
     )
-    if not created:
-        repeat = row.exchanges.filter(request_key="session").first()
-        if repeat is not None:
-            return Answer(
-                _stored_answer(app, repeat),
-                f"call {session.id[:12]}: repeated session, answered once",
-            )
+    repeated = None if created else _answered_before(app, row, "session", "session")
+    if repeated is not None:
+        return repeated
     exchange = _exchange(
         row,
         request_key="session",
@@ -280,12 +287,9 @@ def advance_call(
     if row is None:
         return Answer(error_document(app), f"result for an unknown call {result.session_id[:12]}")
     key = request_key(step_key, event_name, result, raw)
-    repeat = row.exchanges.filter(request_key=key).first()
-    if repeat is not None:
-        return Answer(
-            _stored_answer(app, repeat),
-            f"call {row.session_id[:12]}: repeated result, answered once",
-        )
+    repeated = _answered_before(app, row, key, "result")
+    if repeated is not None:
+        return repeated
     exchange = _exchange(
         row,
         request_key=key,

@@ -11,16 +11,14 @@ a request whose answer was lost is never repeated: the trigger waits,
 `unknown`, for its session or for an operator's decision.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.delivery import Delivery
-from telecom.errors import OutcomeUnknown
 from telecom.globe import GlobeClient
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
+from telecom.send_once import SendOnceSender
 from telecom.services.errors import ServiceError
 from voiceflows.models import CallCampaign, CallTrigger, VoiceFlow, VoiceSettings
 
@@ -122,34 +120,21 @@ def start_call_campaign(campaign: CallCampaign) -> int:
     return len(numbers)
 
 
-@transaction.atomic
-def resolve_unknown_call(trigger: CallTrigger, *, started: bool, by: str) -> bool:
-    """An operator's decision on a trigger whose outcome stayed unknown."""
-    status = CallTrigger.Status.TRIGGERED if started else CallTrigger.Status.FAILED
-    updated = CallTrigger.objects.filter(pk=trigger.pk, status=CallTrigger.Status.UNKNOWN).update(
-        status=status, last_error=f"resolved by {by}", finished_at=timezone.now()
-    )
-    if updated and not started:
-        from voiceflows.services.escalations import trigger_failed
-
-        trigger_failed(CallTrigger.objects.get(pk=trigger.pk))
-    return bool(updated)
-
-
-class CallTriggerDelivery(Delivery):
+class CallTriggerDelivery(SendOnceSender):
     model = CallTrigger
     done_status = CallTrigger.Status.TRIGGERED
-    retry_unknown = False
+    unknown_status = CallTrigger.Status.UNKNOWN
+    unknown_note = "outcome unknown, not sent again"
 
-    @property
-    def deadline_seconds(self) -> float:
-        return settings.CALL_TRIGGER_DEADLINE_SECONDS
+    deadline_setting = "CALL_TRIGGER_DEADLINE_SECONDS"
 
     def send(self, row: CallTrigger):
-        voice = _voice_settings(row.app)
-        CallTrigger.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+        row.voice_settings = _voice_settings(row.app)  # refused before anything leaves
+        return super().send(row)
+
+    def submit(self, row: CallTrigger):
         return GlobeClient(row.app).trigger_call(
-            voice_token=voice.voice_token,
+            voice_token=row.voice_settings.voice_token,
             parameters={
                 "numberToDial": national_number(row.msisdn),
                 "flow": row.flow.slug,
@@ -161,14 +146,9 @@ class CallTriggerDelivery(Delivery):
     def record(self, row: CallTrigger, session_id) -> dict:
         return {"platform_session_id": (session_id or "")[:64]}
 
-    def on_outcome_unknown(self, row: CallTrigger, exc: OutcomeUnknown) -> None:
-        outbox.finish(
-            row,
-            CallTrigger.Status.UNKNOWN,
-            last_error=f"outcome unknown, not sent again: {exc.reason}",
-        )
-
     def on_failed(self, row: CallTrigger) -> None:
         from voiceflows.services.escalations import trigger_failed
 
         trigger_failed(row)
+
+    on_settled_failed = on_failed  # an operator's "it never started" fails it the same way

@@ -1,4 +1,5 @@
-"""`Delivery`: the bookkeeping around one attempt to send one outbox row.
+"""`OutboxSender`: sends an outbox row to its provider and records the
+outcome, the bookkeeping around each attempt.
 
 A subclass says how to send its kind of row and what the answer means; the
 base class claims the row, calls `send`, and turns each outcome into the
@@ -16,8 +17,10 @@ row's next state, the same way for every kind:
 - anything else (a bug, a lost database connection): logged and retried to
   the deadline.
 
-Subclasses set `model` and implement `send(row)`; they may override
-`record`, `done_status`, `deadline_seconds` and the hooks.
+Subclasses set `model` and implement `send(row)`; they may declare
+`done_status`, `deadline_setting` (or `default_deadline_seconds`), the
+operator's options (`settled_status`, `settled_fields`, `retry_statuses`)
+and override `record` and the hooks.
 
 A chunk's rows share one lease. A row is attempted only while its attempt
 can still end inside that lease (the lease less the HTTP timeouts); when a
@@ -47,15 +50,31 @@ from telecom.errors import (
 from telecom.http import collect_calls, save_calls
 from telecom.services.errors import ServiceError
 
-logger = logging.getLogger("telecom.delivery")
+logger = logging.getLogger("telecom.outbox_sender")
 
 
-class Delivery:
+class OutboxSender:
     model: type[outbox.OutboxRow]
     done_status = "done"
     failed_status = "failed"
-    deadline_seconds: float = 600
+    # How long after its creation (or an operator's retry) a row is retried:
+    # the setting named by `deadline_setting`, read at each attempt, else
+    # `default_deadline_seconds`.
+    deadline_setting = ""
+    default_deadline_seconds: float = 600
     retry_unknown = True
+    # An operator's decisions (`telecom.services.operator_decisions`): the status
+    # "it went through" sets on an unknown outcome (`done_status` if None), the
+    # fields settling also clears, and the states "send again" takes rows from.
+    settled_status: str | None = None
+    settled_fields: dict = {}
+    retry_statuses: tuple[str, ...] = ("failed",)
+
+    @property
+    def deadline_seconds(self) -> float:
+        if self.deadline_setting:
+            return getattr(settings, self.deadline_setting)
+        return self.default_deadline_seconds
 
     def send(self, row):
         raise NotImplementedError
@@ -77,6 +96,9 @@ class Delivery:
 
     def on_failed(self, row) -> None:
         """Called after the row failed for good."""
+
+    def on_settled_failed(self, row) -> None:
+        """Called after an operator settled the row's unknown outcome as failed."""
 
     def failure_fields(self, exc: Exception) -> dict:
         """Fields to save with a failure caused by `exc` (e.g. the provider's code)."""
