@@ -41,11 +41,11 @@ from telecom.errors import (
     PermanentError,
     ProviderConfigurationError,
     RateLimited,
+    ServiceError,
     TokenRevoked,
     TransientError,
 )
 from telecom.http import collect_calls, save_calls
-from telecom.services.errors import ServiceError
 
 logger = logging.getLogger("telecom.delivery")
 

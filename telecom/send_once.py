@@ -34,9 +34,9 @@ from telecom.errors import (
     OutcomeUnknown,
     PermanentError,
     ProviderConfigurationError,
+    ServiceError,
     TransientError,
 )
-from telecom.services.errors import ServiceError
 from telecom.timefmt import console_time
 
 logger = logging.getLogger("telecom.send_once")

@@ -9,7 +9,8 @@ stays in its query string.
 
 from django.http import HttpResponse
 
-from telecom.callbacks.registry import CallbackHandler, HandlerResult, RejectedPayload, register
+from telecom.callbacks.registry import CallbackHandler, HandlerResult, register
+from telecom.errors import RejectedPayload
 from voiceflows.services.calls import receive_voice_request
 from voiceflows.tropo import TropoError
 

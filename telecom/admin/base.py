@@ -10,9 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from telecom.admin.pagination import EstimatedCountPaginator
-from telecom.errors import ProviderConfigurationError, ProviderError
+from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
 from telecom.send_once import resolve_rows, retry_rows
-from telecom.services.errors import ServiceError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

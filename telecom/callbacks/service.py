@@ -26,7 +26,8 @@ from django.db import DatabaseError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 
-from telecom.callbacks.registry import HandlerResult, RejectedPayload, handler_for
+from telecom.callbacks.registry import HandlerResult, handler_for
+from telecom.errors import RejectedPayload
 from telecom.models import CallbackEvent, ProviderApp
 from telecom.redaction import redact_headers
 

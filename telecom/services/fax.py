@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.delivery import Delivery
+from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.notifications import FaxReport
 from telecom.hoiio.records import FaxRecord
@@ -26,7 +27,6 @@ from telecom.models.fax import MAX_DOCUMENT_BYTES
 from telecom.send_once import SendOnceDelivery, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 
 _STATUSES = {
     "ongoing": Fax.Status.ONGOING,

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.delivery import Delivery
+from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.numbers import Country, NumberRates
 from telecom.hoiio.records import Page
@@ -28,7 +29,6 @@ from telecom.models import HoiioNumber, NumberConfiguration, ProviderApp, Wallet
 from telecom.send_once import SendOnceDelivery
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 
 
 def _hoiio(app: ProviderApp) -> HoiioClient:

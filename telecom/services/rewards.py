@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.delivery import Delivery
-from telecom.errors import OutcomeUnknown
+from telecom.errors import OutcomeUnknown, ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import Promo, ProviderApp, Reward
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import resolve_subscriber
 
 # A callback without a known transaction_id matches a reward sent this close to it.

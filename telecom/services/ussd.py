@@ -20,7 +20,9 @@ from subscribers.services.consent import live_token_for
 from subscribers.services.tags import tag_subscribers
 from telecom import outbox
 from telecom.delivery import Delivery
+from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
+from telecom.inbound_events import UssdInput
 from telecom.models import (
     Message,
     ProviderApp,
@@ -31,12 +33,10 @@ from telecom.models import (
 )
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.services.charging import charge
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import send_sms
 from telecom.services.rewards import send_reward
 from telecom.services.webhooks import queue_webhook
 from telecom.ussd import engine
-from telecom.ussd.payloads import UssdInput
 
 UNAVAILABLE = "This service is not available right now."
 ENDED = "This session has ended."

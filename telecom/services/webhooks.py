@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 
 from telecom import outbox
 from telecom.delivery import Delivery
+from telecom.errors import ServiceError
 from telecom.models import Message, Partner, WebhookDelivery
 from telecom.partner_webhooks import PartnerWebhookClient, message_body, payload
-from telecom.services.errors import ServiceError
 
 
 def queue_webhook(

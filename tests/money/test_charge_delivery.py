@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from subscribers.models import Subscriber
 from subscribers.services.consent import subscriber_opt_in
+from telecom.errors import ServiceError
 from telecom.globe.charging import ChargeResult
 from telecom.models import Charge, ReconciliationReport, ReferenceCounter
 from telecom.models.charging import LAST_REFERENCE
@@ -23,7 +24,6 @@ from telecom.services.charging import (
     reconcile_all,
     resolve_unknown,
 )
-from telecom.services.errors import ServiceError
 from tests.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db

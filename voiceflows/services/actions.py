@@ -11,9 +11,9 @@ is noted on the exchange for operators.
 from django.db import transaction
 
 from subscribers.services.tags import tag_subscribers
+from telecom.errors import ServiceError
 from telecom.models import Message
 from telecom.services.charging import charge
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import send_sms
 from telecom.services.rewards import send_reward
 from telecom.services.webhooks import queue_webhook

@@ -15,8 +15,8 @@ the escalation flow and the tests' flows are written this way.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from telecom.errors import ServiceError
 from telecom.models import Partner, ProviderApp
-from telecom.services.errors import ServiceError
 from voiceflows.engine import FlowSpec, flow_problems
 from voiceflows.models import Route, Step, VoiceFlow
 

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.delivery import Delivery
-from telecom.errors import OutcomeUnknown
+from telecom.errors import OutcomeUnknown, ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
-from telecom.services.errors import ServiceError
 from voiceflows.models import CallCampaign, CallTrigger, VoiceFlow, VoiceSettings
 
 
