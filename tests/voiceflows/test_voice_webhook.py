@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from telecom.callbacks.service import rerun_callback
 from telecom.models import CallbackEvent, Message
+from tests.factories import HoiioAppFactory
 from voiceflows.models import CallExchange, CallSession
 from voiceflows.tropo import load
 
@@ -205,6 +206,14 @@ def test_result_for_an_unknown_call_is_refused_politely(client, globe_app, menu_
 
 def test_unknown_token_is_a_404_and_stores_nothing(client, globe_app):
     response = client.post("/voice/not-a-token-at-all-0123456789/", b"{}", "application/json")
+    assert response.status_code == 404
+    assert not CallbackEvent.objects.exists()
+
+
+def test_token_of_a_hoiio_app_is_a_404_at_the_voice_uri(client):
+    # Hoiio's own "voice" notifications go to /callbacks/hoiio/<token>/voice/.
+    hoiio_app = HoiioAppFactory()
+    response = client.post(voice_path(hoiio_app), b'{"session": {}}', "application/json")
     assert response.status_code == 404
     assert not CallbackEvent.objects.exists()
 
