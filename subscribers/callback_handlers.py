@@ -14,13 +14,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from subscribers.callback_payloads import (
-    parse_code,
-    parse_opt_in,
-    parse_optional_amount,
-    parse_unsubscribe,
-    posted_opt_in,
-)
 from subscribers.models import Subscriber
 from subscribers.services.consent import (
     start_code_exchange,
@@ -28,7 +21,15 @@ from subscribers.services.consent import (
     subscriber_unsubscribe,
     token_of_other_app,
 )
-from telecom.callbacks.registry import CallbackHandler, HandlerResult, RejectedPayload, register
+from telecom.callbacks.registry import CallbackHandler, HandlerResult, register
+from telecom.errors import RejectedPayload
+from telecom.globe.inbound.consent import (
+    parse_code,
+    parse_opt_in,
+    parse_optional_amount,
+    parse_unsubscribe,
+    posted_opt_in,
+)
 
 
 def code_exchange_result(event, amount) -> HandlerResult:

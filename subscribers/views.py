@@ -5,10 +5,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from subscribers.models import CodeExchange
+from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import ProviderApp
 from telecom.money import parse_amount
-from telecom.services.errors import ServiceError
 
 PENDING = {CodeExchange.Status.QUEUED, CodeExchange.Status.SENDING}
 

@@ -1,4 +1,13 @@
-"""What can go wrong talking to a provider, in the few kinds that tasks act on.
+"""Hatid's deliberate exceptions, in three families.
+
+`ServiceError`: a service refusing its input, in words an operator or partner
+can act on. The partner API renders it as its JSON error envelope; admin
+forms show it as a form error on `field`.
+
+`RejectedPayload`: a provider's callback whose content does not validate; the
+callback is kept `rejected` and answered 400 naming the fields.
+
+What can go wrong talking to a provider, in the few kinds that tasks act on:
 
     ProviderError
     ├── TransientError       the provider certainly did not act: retry, same key
@@ -14,6 +23,30 @@
 `ProviderConfigurationError` sits outside the hierarchy on purpose, so that no
 `except ProviderError` can swallow a missing credential.
 """
+
+
+class ServiceError(Exception):
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str = "invalid", status: int = 400
+    ):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+        self.status = status
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        return {self.field: [self.message]} if self.field else {}
+
+
+class RejectedPayload(Exception):
+    """The callback's content is invalid. `fields` maps each field to its problems."""
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
 
 
 class ProviderError(Exception):

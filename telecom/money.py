@@ -2,7 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
-from telecom.services.errors import ServiceError
+from telecom.errors import ServiceError
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("100000")

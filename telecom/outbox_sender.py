@@ -44,11 +44,11 @@ from telecom.errors import (
     PermanentError,
     ProviderConfigurationError,
     RateLimited,
+    ServiceError,
     TokenRevoked,
     TransientError,
 )
 from telecom.http import collect_calls, save_calls
-from telecom.services.errors import ServiceError
 
 logger = logging.getLogger("telecom.outbox_sender")
 

@@ -35,10 +35,10 @@ from telecom.errors import (
     OutcomeUnknown,
     PermanentError,
     ProviderConfigurationError,
+    ServiceError,
     TransientError,
 )
 from telecom.outbox_sender import OutboxSender
-from telecom.services.errors import ServiceError
 from telecom.timefmt import console_time
 
 logger = logging.getLogger("telecom.send_once")

@@ -2,23 +2,24 @@
 request to a Voice URL is kept raw as a `CallbackEvent` first, shows in the
 callback log, and can be re-run like any callback.
 
-The request's route (flow and step) is not in the event's kind: the voice
-view stores it, without the token, under the `Path` entry of the event's
-headers, and `?on=` stays in its query string.
+The request's route (flow and step) is not in the event's kind: it is the
+event's `route` (`/voice/…/<flow>/<step>/`, the token masked), and `?on=`
+stays in its query string.
 """
 
 from django.http import HttpResponse
 
-from telecom.callbacks.registry import CallbackHandler, HandlerResult, RejectedPayload, register
+from telecom.callbacks.registry import CallbackHandler, HandlerResult, register
+from telecom.errors import RejectedPayload
 from voiceflows.services.calls import receive_voice_request
 from voiceflows.tropo import TropoError
 
-ROUTE_HEADER = "Path"
+VOICE_ROUTE = "/voice/"
 
 
 def route_of(event) -> tuple[str | None, str | None]:
     """(flow slug, step key) from the stored route `/voice/…/<flow>/<step>/`."""
-    parts = [part for part in str(event.headers.get(ROUTE_HEADER, "")).split("/") if part]
+    parts = [part for part in event.route.split("/") if part]
     return (parts[2] if len(parts) > 2 else None), (parts[3] if len(parts) > 3 else None)
 
 
@@ -32,7 +33,7 @@ class VoiceHandler(CallbackHandler):
     methods = ("POST",)
 
     def handle(self, event) -> HandlerResult:
-        if ROUTE_HEADER not in event.headers:
+        if not event.route.startswith(VOICE_ROUTE):
             raise RejectedPayload("voice requests go to the app's Voice URI, /voice/<token>/")
         flow, step = route_of(event)
         try:

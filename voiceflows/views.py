@@ -1,26 +1,26 @@
 """The voice webhook: `/voice/<token>/[<flow>/[<step>/]]`, where the platform
 posts each call's session and results and takes Tropo JSON back.
 
-Authenticate (the path token, then the app's optional IP allow-list), store
-the raw request as a `CallbackEvent` (kind `voice`), process it through the
-callback registry, and answer Tropo JSON. Whatever goes wrong after the token
-is known (a body that is no session or result, an unknown step, a bug, the
-database) is answered 200 with Tropo JSON that says the app's error message
-and hangs up: the platform would otherwise play its own error or drop the
-caller in silence. The stored event keeps the failure for operators. An
-unknown token is a 404 and stores nothing.
+`receive` (the callbacks' one entry point) authenticates (the path token of a
+Globe app, then the app's optional IP allow-list), stores the raw request as
+a `CallbackEvent` (kind `voice`, its route the path without the token) and
+processes it through the callback registry; this view answers Tropo JSON.
+Whatever goes wrong after the token is known (a body that is no session or
+result, an unknown step, a bug, the database) is answered 200 with Tropo JSON
+that says the app's error message and hangs up: the platform would otherwise
+play its own error or drop the caller in silence. The stored event keeps the
+failure for operators. An unknown token (or one of an app that is not Globe's)
+is a 404 and stores nothing.
 """
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
-from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 
-from telecom.callbacks.service import client_address, process_callback, record_callback, reject
+from telecom.callbacks.service import receive
 from telecom.models import ProviderApp
-from voiceflows.callback_handlers import ROUTE_HEADER, tropo_response
+from voiceflows.callback_handlers import tropo_response
 from voiceflows.engine import farewell
 from voiceflows.models.flows import DEFAULT_ERROR_MESSAGE
 from voiceflows.services import calls
@@ -53,31 +53,28 @@ def _error(app: ProviderApp) -> HttpResponse:
 
 @csrf_exempt
 def voice(request, token: str, flow: str | None = None, step: str | None = None):
-    app = ProviderApp.for_callback_token(token)
+    # `flow` and `step` are read back from the stored route by the handler.
+    reception = receive(request, token=token, kind="voice", provider="globe", transcode=_readable)
+    app, outcome = reception.app, reception.outcome
     if app is None:
         return JsonResponse(
             {"error": {"code": "not_found", "message": "no such voice URI", "fields": {}}},
             status=404,
         )
-    try:
-        body = _readable(request.body)
-    except (RequestDataTooBig, RawPostDataException, ValueError):
-        return _error(app)
-    try:
-        event = record_callback(app=app, kind="voice", request=request, body=body)
-        event.headers[ROUTE_HEADER] = "/".join(["", "voice", "…", flow or "", step or "", ""])
-        event.save(update_fields=["headers"])
-        if not app.allows_ip(client_address(request)):
-            reject(event, "the caller's address is not in the app's allow-list", status=403)
-            return _error(app)
-        outcome = process_callback(event)
-    except Exception:
-        logger.exception("voice request for app %s could not be processed", app.pk)
+    if reception.failure is not None:
+        logger.error(
+            "voice request for app %s could not be processed",
+            app.pk,
+            exc_info=reception.failure,
+        )
         return _error(app)
     if outcome.response is not None:
         return outcome.response
-    try:
-        calls.abandon(app, body, f"the request was not processed: {outcome.body}"[:200])
-    except Exception:
-        logger.exception("could not end the call of a failed voice request")
+    if reception.processed:
+        try:
+            calls.abandon(
+                app, reception.body, f"the request was not processed: {outcome.body}"[:200]
+            )
+        except Exception:
+            logger.exception("could not end the call of a failed voice request")
     return _error(app)

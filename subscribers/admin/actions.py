@@ -19,9 +19,9 @@ from subscribers.admin.forms import (
 )
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from subscribers.services.tags import tag_subscribers, untag_subscribers
+from telecom.errors import ServiceError
 from telecom.models import Promo, UssdMenu
 from telecom.services.charging import charge
-from telecom.services.errors import ServiceError
 from telecom.services.rewards import send_reward
 from telecom.services.ussd import push_ussd
 

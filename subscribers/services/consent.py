@@ -17,9 +17,9 @@ from subscribers.models import AccessToken, CodeExchange, ConsentEvent, Subscrib
 from subscribers.models.consent import token_digest
 from subscribers.signals import consent_ended
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.models import CallbackEvent, ProviderApp
 from telecom.msisdn import normalize_msisdn
-from telecom.services.errors import ServiceError
 
 Channel = Subscriber.Channel
 

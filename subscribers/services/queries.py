@@ -7,10 +7,10 @@ from django.db import transaction
 from subscribers.models import BalanceQuery, ChargingOptInRequest, LocationQuery, Subscriber
 from subscribers.services.consent import live_token_for, subscriber_for_update
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.money import parse_amount
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.services.errors import ServiceError
 
 MAX_ACCURACY_METRES = 10_000
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from subscribers.models import Subscriber, Tag
-from telecom.services.errors import ServiceError
+from telecom.errors import ServiceError
 
 
 def tag_named(name: str) -> Tag:

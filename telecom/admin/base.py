@@ -10,8 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from telecom.admin.pagination import EstimatedCountPaginator
-from telecom.errors import ProviderConfigurationError, ProviderError
-from telecom.services.errors import ServiceError
+from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

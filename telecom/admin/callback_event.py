@@ -20,6 +20,7 @@ class CallbackEventAdmin(ReadOnlyAdmin):
     fields = [
         "app",
         "kind",
+        "route",
         "method",
         "received_at",
         "remote_addr",

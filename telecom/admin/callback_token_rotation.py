@@ -19,9 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.services.callback_tokens import DEFAULT_GRACE, MAX_GRACE, rotate_callback_token
-from telecom.services.errors import ServiceError
 
 
 class RotateCallbackTokenForm(forms.Form):

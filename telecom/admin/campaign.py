@@ -13,9 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from subscribers.models import Subscriber, Tag
+from telecom.errors import ServiceError
 from telecom.models import Campaign, ProviderApp
 from telecom.services import campaigns
-from telecom.services.errors import ServiceError
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 # What an operator may still do to a campaign in each status (the services'

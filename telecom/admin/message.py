@@ -17,10 +17,9 @@ from django.utils.http import urlencode
 from subscribers.models import Subscriber
 from telecom.admin.base import AsksProviders, ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, send_again_action, settle_action
-from telecom.errors import ProviderConfigurationError, ProviderError
+from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
 from telecom.models import Message, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
-from telecom.services.errors import ServiceError
 from telecom.services.hoiio_sms import refresh_messages, sms_rate
 from telecom.services.messaging import cancel_messages, send_sms
 from telecom.sms_length import measure

@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from telecom.services.errors import ServiceError
+from telecom.errors import ServiceError
 
 
 def envelope(code: str, message: str, fields: dict | None = None) -> dict:

@@ -11,22 +11,15 @@ A handler subclass provides:
 - `handle(event)`: validate `event` (a stored `CallbackEvent`) and apply it.
   It runs inside the transaction that marks the event processed, so it must
   be idempotent on the provider's natural key: a repeated callback finds its
-  effect already there and changes nothing. It raises `RejectedPayload` for
-  input that does not validate, and returns a `HandlerResult`.
+  effect already there and changes nothing. It raises `RejectedPayload`
+  (`telecom.errors`) for input that does not validate, and returns a `HandlerResult`.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.module_loading import autodiscover_modules
 
-
-class RejectedPayload(Exception):
-    """The callback's content is invalid. `fields` maps each field to its problems."""
-
-    def __init__(self, message: str, fields: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
+from telecom.errors import RejectedPayload
 
 
 def json_body(event):
@@ -62,10 +55,16 @@ _handlers: dict[tuple[str, str], CallbackHandler] = {}
 
 
 def register(handler_class: type[CallbackHandler]) -> type[CallbackHandler]:
-    if not handler_class.kind:
-        raise ValueError(f"{handler_class.__name__} declares no kind")
-    _handlers[(handler_class.provider, handler_class.kind)] = handler_class()
+    """Class decorator: register one instance of `handler_class`."""
+    add_handler(handler_class())
     return handler_class
+
+
+def add_handler(handler: CallbackHandler) -> None:
+    """Register a handler instance (for handlers that differ only in their data)."""
+    if not handler.kind:
+        raise ValueError(f"{type(handler).__name__} declares no kind")
+    _handlers[(handler.provider, handler.kind)] = handler
 
 
 def unregister(kind: str, provider: str = "globe") -> None:

@@ -1,7 +1,10 @@
-"""Recording and processing provider callbacks (the dj-stripe pattern).
+"""Receiving, recording and processing provider callbacks (the dj-stripe pattern).
 
-`record_callback` stores the raw request and commits it before anything else
-happens. `process_callback` runs the kind's handler inside one transaction
+`receive` is the one entry point of every callback view (`/callbacks/...` and
+the voice webhook): the path token names the app, the body is read, the raw
+request is stored, the app's IP allow-list is applied, and only then is the
+request processed. `record_callback` stores the raw request and commits it
+before anything else happens. `process_callback` runs the kind's handler inside one transaction
 together with the event's status change, so an effect and its "processed"
 mark commit or vanish together:
 
@@ -15,12 +18,16 @@ mark commit or vanish together:
 
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, transaction
+from django.http.request import RawPostDataException
 from django.utils import timezone
 
-from telecom.callbacks.registry import HandlerResult, RejectedPayload, handler_for
+from telecom.callbacks.registry import HandlerResult, handler_for
+from telecom.errors import RejectedPayload
 from telecom.models import CallbackEvent, ProviderApp
 from telecom.redaction import redact_headers
 
@@ -51,7 +58,88 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def record_callback(*, app: ProviderApp, kind: str, request, body: bytes) -> CallbackEvent:
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    """The JSON error every callback answer uses."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+@dataclass
+class Reception:
+    """What `receive` did with one request.
+
+    - `app` is None when the URI names no app (nothing was stored);
+    - `event` is None when nothing was stored (no app, or an unreadable body);
+    - `processed` says the kind's handler was asked (False when the request
+      was refused before: an unreadable body, an address outside the allow-list);
+    - `failure` is the exception that stopped it after the app was known (the
+      database, a bug), which the view re-raises or answers in its own way.
+    """
+
+    app: ProviderApp | None
+    outcome: CallbackOutcome
+    event: CallbackEvent | None = None
+    body: bytes = b""
+    processed: bool = False
+    failure: Exception | None = None
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+def receive(
+    request,
+    *,
+    token: str,
+    kind: str,
+    provider: str,
+    transcode: Callable[[bytes], bytes] | None = None,
+) -> Reception:
+    """Token -> body -> raw record -> allow-list -> process, for one callback request.
+
+    An unknown token, a token of another provider's app or a kind nobody
+    handles is a 404 that stores nothing. `transcode` turns the body read into
+    what is stored (the voice webhook's ISO-8859-1 bodies become UTF-8). The
+    event is stored once, with its route (the path, the token masked), before
+    any handler sees it."""
+    app = ProviderApp.for_callback_token(token)
+    if app is None or app.provider != provider or handler_for(kind, provider) is None:
+        return Reception(
+            None, CallbackOutcome(404, error_body("not_found", "no such callback URI"))
+        )
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return Reception(
+            app, CallbackOutcome(413, error_body("too_large", "the request body is too large"))
+        )
+    except (RawPostDataException, ValueError):
+        return Reception(
+            app, CallbackOutcome(400, error_body("invalid", "the request body could not be read"))
+        )
+    if transcode is not None:
+        body = transcode(body)
+    reception = Reception(app, CallbackOutcome(500, {}), body=body)
+    try:
+        route = request.path_info.replace(token, "…", 1)
+        reception.event = record_callback(
+            app=app, kind=kind, request=request, body=body, route=route
+        )
+        if not app.allows_ip(client_address(request)):
+            reception.outcome = reject(
+                reception.event, "the caller's address is not in the app's allow-list", status=403
+            )
+        else:
+            reception.processed = True
+            reception.outcome = process_callback(reception.event)
+    except Exception as exc:
+        reception.failure = exc
+    return reception
+
+
+def record_callback(
+    *, app: ProviderApp, kind: str, request, body: bytes, route: str = ""
+) -> CallbackEvent:
     headers = {
         key.removeprefix("HTTP_").replace("_", "-").title(): str(value)
         for key, value in request.META.items()
@@ -60,6 +148,7 @@ def record_callback(*, app: ProviderApp, kind: str, request, body: bytes) -> Cal
     return CallbackEvent.objects.create(
         app=app,
         kind=kind,
+        route=route[:300],
         method=request.method,
         query_string=request.META.get("QUERY_STRING", ""),
         body=body.decode("utf-8", errors="backslashreplace"),
@@ -75,8 +164,7 @@ def reject(event: CallbackEvent, message: str, fields: dict | None = None, statu
     event.attempts += 1
     event.processed_at = timezone.now()
     event.save(update_fields=["status", "error", "attempts", "processed_at"])
-    body = {"error": {"code": "invalid", "message": message, "fields": fields or {}}}
-    return CallbackOutcome(status, body)
+    return CallbackOutcome(status, error_body("invalid", message, fields))
 
 
 def process_callback(event: CallbackEvent) -> CallbackOutcome:

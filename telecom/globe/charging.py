@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from telecom.crypto import reveal
+from telecom.globe.api import GlobeApi
 from telecom.globe.sms import tel
 
 
@@ -28,7 +29,7 @@ class LastReferenceCode:
     shortcode: str
 
 
-class ChargingApi:
+class ChargingApi(GlobeApi):
     def charge(
         self,
         *,

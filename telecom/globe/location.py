@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from telecom.crypto import reveal
 from telecom.dates import parse_globe_datetime
-from telecom.errors import PermanentError
+from telecom.globe.api import GlobeApi
 from telecom.globe.sms import tel
 
 
@@ -20,7 +20,7 @@ class Location:
     map_url: str
 
 
-class LocationApi:
+class LocationApi(GlobeApi):
     def locate(self, *, token, address: str, requested_accuracy: int, subject=None) -> Location:
         response = self.call(
             "location",
@@ -49,12 +49,7 @@ class LocationApi:
                 map_url=str(current.get("map_url") or ""),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise PermanentError(
-                f"unexpected location answer: {exc}",
-                provider=self.provider,
-                status=response.status,
-                body=response.text,
-            ) from None
+            raise self.unexpected_answer(response, f"unexpected location answer: {exc}") from None
 
 
 def _decimal(value) -> Decimal | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from telecom.errors import PermanentError
+from telecom.globe.api import GlobeApi
 from telecom.msisdn import national_number
 
 
@@ -16,7 +16,7 @@ class TokenGrant:
     subscriber_number: str
 
 
-class OAuthApi:
+class OAuthApi(GlobeApi):
     def consent_dialog_url(self, amount: Decimal | None = None) -> str:
         """Where to send a visitor to grant the app (`/dialog/oauth/<app_id>`);
         with an amount, the charging variant (`?amount=1.00`)."""
@@ -38,11 +38,8 @@ class OAuthApi:
         data = response.json() or {}
         token, number = data.get("access_token"), data.get("subscriber_number")
         if not token or not number:
-            raise PermanentError(
-                "the platform answered without access_token and subscriber_number",
-                provider=self.provider,
-                status=response.status,
-                body=response.text,
+            raise self.unexpected_answer(
+                response, "the platform answered without access_token and subscriber_number"
             )
         return TokenGrant(access_token=str(token), subscriber_number=str(number))
 

@@ -8,6 +8,7 @@ callers never resend a reward whose answer was lost.
 from dataclasses import dataclass
 
 from telecom.crypto import reveal
+from telecom.globe.api import GlobeApi
 from telecom.msisdn import national_number
 
 
@@ -17,7 +18,7 @@ class RewardAccepted:
     status: str
 
 
-class RewardsApi:
+class RewardsApi(GlobeApi):
     def send_reward(self, *, address: str, promo: str, subject=None) -> RewardAccepted:
         response = self.call(
             "reward.send",

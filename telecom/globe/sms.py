@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from telecom.crypto import reveal
+from telecom.globe.api import GlobeApi
 from telecom.msisdn import normalize_msisdn
 
 
@@ -17,7 +18,7 @@ def tel(e164: str) -> str:
     return "tel:" + normalize_msisdn(e164)
 
 
-class SmsApi:
+class SmsApi(GlobeApi):
     def send_sms(
         self, *, token, to: str, text: str, client_correlator: str, subject=None
     ) -> SmsAccepted:
@@ -31,16 +32,7 @@ class SmsApi:
                 "address": tel(to),
             }
         }
-        response = self.call(
-            "sms.send",
-            "POST",
-            self.api(f"/smsmessaging/v1/outbound/{self.suffix}/requests"),
-            params={"access_token": reveal(token)},
-            json=body,
-            correlation=client_correlator,
-            subject=subject,
-        )
-        return _accepted(response.json(), "outboundSMSMessageRequest")
+        return self._post_sms("sms.send", "smsmessaging", token, body, client_correlator, subject)
 
     def send_binary_sms(
         self,
@@ -66,16 +58,26 @@ class SmsApi:
                 "outboundBinaryMessage": {"message": message},
             }
         }
+        return self._post_sms(
+            "sms.binary", "binarymessaging", token, body, client_correlator, subject
+        )
+
+    def _post_sms(
+        self, operation: str, api: str, token, body: dict, client_correlator: str, subject
+    ) -> SmsAccepted:
+        """POST one outbound request of the `api` (`smsmessaging`, `binarymessaging`)
+        with the subscriber's token; the platform's acceptance."""
         response = self.call(
-            "sms.binary",
+            operation,
             "POST",
-            self.api(f"/binarymessaging/v1/outbound/{self.suffix}/requests"),
+            self.api(f"/{api}/v1/outbound/{self.suffix}/requests"),
             params={"access_token": reveal(token)},
             json=body,
             correlation=client_correlator,
             subject=subject,
         )
-        return _accepted(response.json(), "outboundBinaryMessageRequest")
+        (root,) = body
+        return _accepted(response.json(), root)
 
 
 def _accepted(data, root: str) -> SmsAccepted:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from telecom.crypto import reveal
-from telecom.errors import PermanentError
+from telecom.globe.api import GlobeApi
 from telecom.msisdn import without_plus
 
 
@@ -44,7 +44,7 @@ def _pesos(value) -> Decimal:
     return (amount if "." in text else amount * CENT).quantize(CENT)
 
 
-class SubscriberApi:
+class SubscriberApi(GlobeApi):
     def subscriber_amount(self, *, token, address: str, kind: str, subject=None):
         """The subscriber's balance or last reload amount, as the platform reports it."""
         response = self.call(
@@ -59,9 +59,4 @@ class SubscriberApi:
             entry = entries[0] if isinstance(entries, list) else entries
             return SubscriberAmount(kind=kind, amount=_pesos(entry[_FIELDS[kind]]))
         except (KeyError, TypeError, IndexError, InvalidOperation, ValueError) as exc:
-            raise PermanentError(
-                f"unexpected {kind} answer: {exc!r}",
-                provider=self.provider,
-                status=response.status,
-                body=response.text,
-            ) from None
+            raise self.unexpected_answer(response, f"unexpected {kind} answer: {exc!r}") from None

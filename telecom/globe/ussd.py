@@ -7,6 +7,7 @@ as senderAddress, the subscriber as `639171111111`, as the docs' examples do.
 from dataclasses import dataclass
 
 from telecom.crypto import reveal
+from telecom.globe.api import GlobeApi
 from telecom.msisdn import without_plus
 
 
@@ -16,7 +17,7 @@ class UssdAccepted:
     reference_id: str
 
 
-class UssdApi:
+class UssdApi(GlobeApi):
     def send_ussd(self, *, token, to: str, message: str, flash: bool, subject=None):
         return self._ussd(
             "send",

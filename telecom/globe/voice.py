@@ -4,9 +4,10 @@ whose session the platform then POSTs to the app's Voice URI with these
 parameters."""
 
 from telecom.crypto import reveal
+from telecom.globe.api import GlobeApi
 
 
-class VoiceApi:
+class VoiceApi(GlobeApi):
     def trigger_call(self, *, voice_token, parameters: dict[str, str], subject=None) -> str:
         """Start a session; returns the platform's answer (a session id when it gives one)."""
         response = self.call(

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from telecom.crypto import reveal
 from telecom.dates import parse_globe_datetime
 from telecom.errors import PermanentError, ProviderConfigurationError
+from telecom.globe.api import GlobeApi
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class WalletBalance:
     as_of: datetime | None
 
 
-class WalletApi:
+class WalletApi(GlobeApi):
     def wallet_balance(self, *, token=None) -> WalletBalance:
         """With the app's passphrase when it has one, otherwise with a subscriber's
         access token, as the docs' two variants say."""

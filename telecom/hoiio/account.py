@@ -1,5 +1,7 @@
 """Account (SDK: `hoiio.service.account`): the credit balance and the profile."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 from telecom.hoiio import wire
@@ -23,13 +25,6 @@ class AccountApi:
 
     def account_info(self) -> AccountInfo:
         data = self.request("account.info", "user/get_info", {})
-        return AccountInfo(
-            uid=wire.text(data.get("uid")),
-            name=wire.text(data.get("name")),
-            mobile_number=wire.text(data.get("mobile_number")),
-            email=wire.text(data.get("email")),
-            country=wire.text(data.get("country")),
-            currency=wire.text(data.get("currency")),
-            # As the SDK does: "To be consistent ... we remove +".
-            prefix=wire.text(data.get("prefix")).lstrip("+"),
-        )
+        # As the SDK does: "To be consistent ... we remove +".
+        prefix = wire.text(data.get("prefix")).lstrip("+")
+        return wire.read_fields(AccountInfo, data, prefix=prefix)

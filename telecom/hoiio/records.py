@@ -1,8 +1,8 @@
 """What Hoiio's answers say, as typed values (see `wire` for the formats).
 
-Each `from_json` reads the fields the SDK documents for that answer and keeps
-the whole answer in `raw`, so nothing Hoiio sent is lost to a field Hatid
-does not know yet.
+Each `from_json` reads the fields the SDK documents for that answer (by their
+declared types: `wire.read_fields`) and keeps the whole answer in `raw`, so
+nothing Hoiio sent is lost to a field Hatid does not know yet.
 """
 
 from __future__ import annotations
@@ -24,11 +24,7 @@ class Charge:
 
     @classmethod
     def read(cls, data: dict) -> Charge:
-        return cls(
-            currency=wire.text(data.get("currency")),
-            rate=wire.decimal(data.get("rate")),
-            debit=wire.decimal(data.get("debit")),
-        )
+        return wire.read_fields(cls, data)
 
 
 @dataclass(frozen=True)
@@ -48,18 +44,7 @@ class SmsRecord:
 
     @classmethod
     def from_json(cls, data: dict) -> SmsRecord:
-        return cls(
-            txn_ref=wire.text(data.get("txn_ref")),
-            sms_status=wire.text(data.get("sms_status")),
-            dest=wire.text(data.get("dest")),
-            date=wire.parse_datetime(data.get("date")),
-            tag=wire.text(data.get("tag")),
-            split_count=wire.integer(data.get("split_count")),
-            charge=Charge.read(data),
-            bulk_txn_ref=wire.text(data.get("bulk_txn_ref")),
-            msg=wire.text(data.get("msg")),
-            raw=data,
-        )
+        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
 
 
 @dataclass(frozen=True)
@@ -80,19 +65,7 @@ class CallRecord:
 
     @classmethod
     def from_json(cls, data: dict) -> CallRecord:
-        return cls(
-            txn_ref=wire.text(data.get("txn_ref")),
-            tag=wire.text(data.get("tag")),
-            date=wire.parse_datetime(data.get("date")),
-            dest1=wire.text(data.get("dest1")),
-            dest2=wire.text(data.get("dest2")),
-            call_status_dest1=wire.text(data.get("call_status_dest1")),
-            call_status_dest2=wire.text(data.get("call_status_dest2")),
-            duration=wire.integer(data.get("duration")),
-            charge=Charge.read(data),
-            room=wire.text(data.get("room")),
-            raw=data,
-        )
+        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
 
 
 @dataclass(frozen=True)
@@ -112,18 +85,7 @@ class FaxRecord:
 
     @classmethod
     def from_json(cls, data: dict) -> FaxRecord:
-        return cls(
-            txn_ref=wire.text(data.get("txn_ref")),
-            fax_status=wire.text(data.get("fax_status")),
-            src=wire.text(data.get("src")),
-            dest=wire.text(data.get("dest")),
-            date=wire.parse_datetime(data.get("date")),
-            fax_pages=wire.integer(data.get("fax_pages")),
-            fax_url=wire.text(data.get("fax_url")),
-            tag=wire.text(data.get("tag")),
-            charge=Charge.read(data),
-            raw=data,
-        )
+        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
 
 
 @dataclass(frozen=True)
@@ -157,14 +119,8 @@ class Rate:
     @classmethod
     def from_json(cls, data: dict) -> Rate:
         unicode = data.get("is_unicode")
-        return cls(
-            currency=wire.text(data.get("currency")),
-            rate=wire.decimal(data.get("rate")),
-            split_count=wire.integer(data.get("split_count")),
-            total_cost=wire.decimal(data.get("total_cost")),
-            is_unicode=None if unicode is None else str(unicode).lower() in ("true", "1"),
-            talktime=wire.integer(data.get("talktime")),
-        )
+        is_unicode = None if unicode is None else str(unicode).lower() in ("true", "1")
+        return wire.read_fields(cls, data, is_unicode=is_unicode)
 
 
 @dataclass(frozen=True)
@@ -185,16 +141,7 @@ class NumberRecord:
         status = data.get("auto_extend_status")
         # The SDK reads "disabled" as True; the word means what it says.
         auto_extend = None if status is None else str(status).lower() == "enabled"
-        return cls(
-            number=wire.text(data.get("number")),
-            country=wire.text(data.get("country")),
-            state=wire.text(data.get("state")),
-            forward_to=wire.text(data.get("forward_to")),
-            forward_sms_to=wire.text(data.get("forward_sms_to")),
-            expiry=wire.parse_date(data.get("expiry")),
-            auto_extend=auto_extend,
-            raw=data,
-        )
+        return wire.read_fields(cls, data, auto_extend=auto_extend, raw=data)
 
 
 @dataclass(frozen=True)
@@ -208,9 +155,5 @@ class Balance:
 
     @classmethod
     def from_json(cls, data: dict) -> Balance:
-        return cls(
-            currency=wire.text(data.get("currency")),
-            balance=wire.decimal(data.get("balance")) or Decimal("0"),
-            points=wire.decimal(data.get("points")),
-            bonus=wire.decimal(data.get("bonus")),
-        )
+        balance = wire.decimal(data.get("balance")) or Decimal("0")
+        return wire.read_fields(cls, data, balance=balance)

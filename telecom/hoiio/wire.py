@@ -9,6 +9,7 @@ comma-separated string. Numbers are E.164 with `+`.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -80,3 +81,26 @@ def dest(number: str) -> str:
 
 def dests(numbers: list[str]) -> str:
     return ",".join(dest(n) for n in numbers)
+
+
+# How a field of each declared type is read (the declarations are strings:
+# the modules that use `read_fields` say `from __future__ import annotations`).
+_READERS = {
+    "str": text,
+    "int | None": integer,
+    "Decimal | None": decimal,
+    "datetime | None": parse_datetime,
+    "date | None": parse_date,
+}
+
+
+def read_fields(cls, data: dict, **given):
+    """An instance of the dataclass `cls` from an answer: each field not `given`
+    is read from the answer's field of the same name, by its declared type
+    (`str`, `int | None`, `Decimal | None`, `datetime | None`, `date | None`)."""
+    values = {
+        f.name: _READERS[f.type](data.get(f.name))
+        for f in dataclasses.fields(cls)
+        if f.name not in given
+    }
+    return cls(**values, **given)

@@ -4,7 +4,7 @@ It is written before anything else looks at the request, so nothing a provider
 sends is ever lost: a payload that does not validate stays here `rejected`, a
 handler that crashed leaves it `failed` with the traceback, and an operator can
 re-run either. Query strings and bodies may carry access tokens, so both are
-encrypted at rest.
+encrypted at rest; the route keeps the path without the callback token.
 """
 
 import json
@@ -26,6 +26,12 @@ class CallbackEvent(models.Model):
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="callback_events")
     kind = models.CharField(max_length=32, help_text="Which callback URI was called.")
+    route = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The path the request came to, its token masked as …; a voice "
+        "request's flow and step are read from it when it is processed or re-run.",
+    )
     method = models.CharField(max_length=8)
     query_string = EncryptedTextField(blank=True)
     body = EncryptedTextField(blank=True)

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.models.provider_app import new_callback_token
-from telecom.services.errors import ServiceError
 
 DEFAULT_GRACE = timedelta(days=7)
 MAX_GRACE = timedelta(days=90)

@@ -12,13 +12,12 @@ from django.utils import timezone
 from subscribers.services.charging_consent import charging_consent_gap
 from subscribers.services.consent import live_token_for
 from telecom import outbox
-from telecom.errors import OutcomeUnknown, ProviderError
+from telecom.errors import OutcomeUnknown, ProviderError, ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import Charge, ProviderApp, ReconciliationReport, ReferenceCounter
 from telecom.models.charging import LAST_REFERENCE
 from telecom.money import parse_amount
 from telecom.outbox_sender import OutboxSender
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import resolve_subscriber, unreachable_reason
 
 CONFIRMED_BY_REFCODE = "confirmed by getLastRefCode after a lost answer"

@@ -2,9 +2,9 @@
 is an active app of the right provider, a number is a number. Each failure is
 a `ServiceError` naming the field, as the console and the API show it."""
 
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.services.errors import ServiceError
 
 
 def require_app(app: ProviderApp, provider: str) -> ProviderApp:

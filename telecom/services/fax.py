@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.notifications import FaxReport
 from telecom.hoiio.records import FaxRecord
@@ -26,7 +27,6 @@ from telecom.outbox_sender import OutboxSender
 from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 
 _STATUSES = {
     "ongoing": Fax.Status.ONGOING,

@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.ivr_steps import PlanError, next_after_gather, send_step, validate_plan
 from telecom.hoiio.notifications import IvrEvent
@@ -33,7 +34,6 @@ from telecom.models import CallbackEvent, IvrSession, IvrStep, ProviderApp
 from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 
 OPEN = [IvrSession.Status.DIALLED, IvrSession.Status.RUNNING]
 SESSION_GONE = "error_invalid_session_param"

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.numbers import Country, NumberRates
 from telecom.hoiio.records import Page
@@ -28,7 +29,6 @@ from telecom.outbox_sender import OutboxSender
 from telecom.send_once import SendOnceSender
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 
 
 def _hoiio(app: ProviderApp) -> HoiioClient:

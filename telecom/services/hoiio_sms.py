@@ -24,15 +24,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from telecom.errors import OutcomeUnknown
+from telecom.errors import OutcomeUnknown, ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.notifications import IncomingSms, SmsReport
 from telecom.hoiio.records import Rate
-from telecom.inbound_payloads import InboundSms
+from telecom.inbound_events import InboundSms
 from telecom.models import CallbackEvent, Message, ProviderApp, SmsBulk
 from telecom.send_once import SendOnceSender
 from telecom.services import checks, hoiio_history
-from telecom.services.errors import ServiceError
 from telecom.services.inbound import receive_sms
 from telecom.services.message_delivery import complete_campaigns_of
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.notifications import CallReport
 from telecom.hoiio.records import CallRecord
@@ -28,7 +29,6 @@ from telecom.models.voice_calls import ROOM_LIMIT
 from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks, hoiio_history
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 
 # Hoiio's per-leg statuses, worst last: how a call's overall status is read.
 _OUTCOMES = {

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from subscribers.models import Subscriber
-from telecom.inbound_payloads import InboundSms
+from telecom.inbound_events import InboundSms
 from telecom.models import CallbackEvent, InboundMultipart, Message, ProviderApp
 from telecom.services.keywords import apply_keyword_rules
 from telecom.services.webhooks import notify_partners

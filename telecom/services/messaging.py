@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from subscribers.models import Subscriber
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.models import Message, ProviderApp
 from telecom.models.message import new_client_correlator
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.services.errors import ServiceError
 from telecom.services.sms_channels import sms_channel
 from telecom.sms_length import measure
 

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import Promo, ProviderApp, Reward
 from telecom.send_once import SendOnceSender
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import resolve_subscriber
 
 # A callback without a known transaction_id matches a reward sent this close to it.

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
+from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.sms import BULK_LIMIT
 from telecom.models import Message, ProviderApp
-from telecom.services.errors import ServiceError
 
 
 class SmsChannel:

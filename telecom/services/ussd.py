@@ -19,7 +19,9 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
+from telecom.inbound_events import UssdInput
 from telecom.models import (
     ProviderApp,
     UssdExchange,
@@ -29,12 +31,10 @@ from telecom.models import (
 )
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.outbox_sender import OutboxSender
-from telecom.services.errors import ServiceError
 from telecom.steps.runner import PartnerEvent, StepContext
 from telecom.steps.runner import run_action as run_step_action
 from telecom.steps.statistics import count_by_status, where_left
 from telecom.ussd import engine
-from telecom.ussd.payloads import UssdInput
 
 UNAVAILABLE = "This service is not available right now."
 ENDED = "This session has ended."

@@ -27,12 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
-from telecom.errors import OutcomeUnknown, ProviderConfigurationError, ProviderError
+from telecom.errors import OutcomeUnknown, ProviderConfigurationError, ProviderError, ServiceError
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
 from telecom.send_once import SendOnceSender
 from telecom.services import checks
 from telecom.services.checks import require_app
-from telecom.services.errors import ServiceError
 from telecom.signals import escalation_finished
 from telecom.voicent import CallState, VoicentClient
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.models import Message, Partner, WebhookDelivery
 from telecom.outbox_sender import OutboxSender
 from telecom.partner_webhooks import PartnerWebhookClient, message_body, payload
-from telecom.services.errors import ServiceError
 
 
 def queue_webhook(

@@ -20,9 +20,9 @@ from django.db import transaction
 
 from subscribers.models import Subscriber
 from subscribers.services.tags import tag_subscribers
+from telecom.errors import ServiceError
 from telecom.models import Message, ProviderApp
 from telecom.services.charging import charge
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import send_sms
 from telecom.services.rewards import send_reward
 from telecom.services.webhooks import queue_webhook

@@ -3,9 +3,9 @@ session driven block by block by Hoiio's notifications."""
 
 import pytest
 
+from telecom.errors import ServiceError
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
 from telecom.services import hoiio_ivr, hoiio_voice
-from telecom.services.errors import ServiceError
 from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e

@@ -5,9 +5,9 @@ second call."""
 
 import pytest
 
+from telecom.errors import ServiceError
 from telecom.models import VoicentCall, VoicentEscalation
 from telecom.services import voicent
-from telecom.services.errors import ServiceError
 from telecom.signals import escalation_finished
 from tests.support.sandbox import wait_for
 from voiceflows.models import Escalation

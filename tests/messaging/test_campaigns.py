@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from subscribers.services.consent import subscriber_unsubscribe
 from subscribers.services.tags import tag_subscribers
+from telecom.errors import ServiceError
 from telecom.models import Campaign, Message
 from telecom.services import campaigns
-from telecom.services.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 

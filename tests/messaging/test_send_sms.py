@@ -4,8 +4,8 @@ and subscribers who cannot be reached failing before any call."""
 import pytest
 
 from subscribers.services.consent import subscriber_unsubscribe
+from telecom.errors import ServiceError
 from telecom.models import Message
-from telecom.services.errors import ServiceError
 from telecom.services.messaging import BinaryPayload, send_sms
 from telecom.sms_length import measure
 

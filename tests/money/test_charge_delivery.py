@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from subscribers.models import Subscriber
 from subscribers.services.consent import subscriber_opt_in
+from telecom.errors import ServiceError
 from telecom.globe.charging import ChargeResult
 from telecom.models import Charge, ReconciliationReport, ReferenceCounter
 from telecom.models.charging import LAST_REFERENCE
@@ -22,7 +23,6 @@ from telecom.services.charging import (
     reconcile,
     reconcile_all,
 )
-from telecom.services.errors import ServiceError
 from telecom.services.operator_decisions import settle_unknown
 from tests.factories import ProviderAppFactory
 

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection, transaction
 
 from subscribers.services.consent import subscriber_opt_in, subscriber_unsubscribe
+from telecom.errors import ServiceError
 from telecom.models import Charge
 from telecom.services.charging import allocate_reference_code, charge
-from telecom.services.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 

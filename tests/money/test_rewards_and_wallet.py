@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from telecom.errors import ServiceError
 from telecom.models import CallbackEvent, OutboundCall, Promo, Reward, UsageDay, WalletSnapshot
-from telecom.services.errors import ServiceError
 from telecom.services.rewards import send_reward
 from telecom.services.wallet import apps_below_threshold, roll_up_usage
 

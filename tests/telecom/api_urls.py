@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from config.urls import handler404, handler500  # noqa: F401 - the JSON error pages
 from telecom.api.idempotency import idempotent
+from telecom.errors import ServiceError
 from telecom.models import Partner
-from telecom.services.errors import ServiceError
 
 
 class PartnerOut(serializers.ModelSerializer):

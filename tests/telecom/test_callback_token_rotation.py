@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.roles import OPERATORS, VIEWERS
 from telecom.services.callback_tokens import rotate_callback_token
-from telecom.services.errors import ServiceError
 from tests.factories import HoiioAppFactory, VoicentAppFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from telecom.callbacks import registry
-from telecom.callbacks.registry import CallbackHandler, HandlerResult, RejectedPayload
+from telecom.callbacks.registry import CallbackHandler, HandlerResult
+from telecom.errors import RejectedPayload
 from telecom.models import CallbackEvent, ProviderApp
 
 pytestmark = pytest.mark.django_db

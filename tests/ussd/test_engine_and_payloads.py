@@ -2,9 +2,9 @@
 
 import pytest
 
-from telecom.callbacks.registry import RejectedPayload
+from telecom.errors import RejectedPayload
+from telecom.globe.inbound.ussd import dial_inputs, parse_ussd
 from telecom.ussd import engine
-from telecom.ussd.payloads import dial_inputs, parse_ussd
 
 pytestmark = pytest.mark.django_db
 

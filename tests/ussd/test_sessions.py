@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from telecom.errors import ServiceError
 from telecom.models import CallbackEvent, Charge, Message, UssdExchange, UssdSession
-from telecom.services.errors import ServiceError
 from telecom.services.ussd import expire_sessions, menu_statistics, push_ussd
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from telecom.services.errors import ServiceError
+from telecom.errors import ServiceError
 from voiceflows import engine
 from voiceflows.engine import FlowSpec, RouteSpec, StepSpec
 from voiceflows.services.flows import import_flow

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from telecom.services.errors import ServiceError
+from telecom.errors import ServiceError
 from voiceflows.models import CallTrigger, Escalation, EscalationAttempt
 from voiceflows.services.escalations import (
     cancel_escalation,

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from telecom.errors import ServiceError
 from telecom.models import OutboundCall
-from telecom.services.errors import ServiceError
 from telecom.services.operator_decisions import settle_unknown
 from tests.factories import ProviderAppFactory
 from voiceflows.models import CallCampaign, CallSession, CallTrigger, VoiceFlow, VoiceSettings

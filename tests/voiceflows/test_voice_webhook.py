@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from telecom.callbacks.service import rerun_callback
 from telecom.models import CallbackEvent, Message
+from tests.factories import HoiioAppFactory
 from voiceflows.models import CallExchange, CallSession
 from voiceflows.tropo import load
 
@@ -69,6 +70,37 @@ def test_voice_uri_answers_an_incoming_call_with_the_default_flow(client, globe_
     event = CallbackEvent.objects.get(kind="voice")
     assert event.status == "processed" and "started" in event.note
     assert globe_app.callback_token.reveal() not in json.dumps(event.headers)
+    assert event.route == "/voice/…/" and "Path" not in event.headers
+
+
+def test_voice_request_is_stored_with_its_route_and_no_token(client, globe_app, menu_flow):
+    post(client, voice_path(globe_app), session_body(SESSION))
+    post(client, voice_path(globe_app, "menu", "menu", on="continue"), result_body(SESSION, 1))
+
+    event = CallbackEvent.objects.filter(kind="voice").order_by("pk").last()
+    assert event.route == "/voice/…/menu/menu/"
+    assert globe_app.callback_token.reveal() not in event.route
+    assert "Path" not in event.headers
+
+
+def test_voice_event_from_before_the_route_field_is_moved_out_of_its_headers(globe_app):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("telecom.migrations.0015_callbackevent_route")
+    event = CallbackEvent.objects.create(
+        app=globe_app,
+        kind="voice",
+        method="POST",
+        headers={"Content-Type": "application/json", "Path": "/voice/…/menu/menu/"},
+    )
+
+    migration.move_route_out_of_headers(apps, None)
+
+    event.refresh_from_db()
+    assert event.route == "/voice/…/menu/menu/"
+    assert event.headers == {"Content-Type": "application/json"}
 
 
 def test_answer_branches_keeps_the_variable_and_acts_once(client, globe_app, menu_flow):
@@ -174,6 +206,14 @@ def test_result_for_an_unknown_call_is_refused_politely(client, globe_app, menu_
 
 def test_unknown_token_is_a_404_and_stores_nothing(client, globe_app):
     response = client.post("/voice/not-a-token-at-all-0123456789/", b"{}", "application/json")
+    assert response.status_code == 404
+    assert not CallbackEvent.objects.exists()
+
+
+def test_token_of_a_hoiio_app_is_a_404_at_the_voice_uri(client):
+    # Hoiio's own "voice" notifications go to /callbacks/hoiio/<token>/voice/.
+    hoiio_app = HoiioAppFactory()
+    response = client.post(voice_path(hoiio_app), b'{"session": {}}', "application/json")
     assert response.status_code == 404
     assert not CallbackEvent.objects.exists()
 

@@ -15,8 +15,8 @@ from django.utils.html import format_html, format_html_join
 
 from telecom.admin.base import ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, settle_action
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp
-from telecom.services.errors import ServiceError
 from telecom.timefmt import console_duration
 from voiceflows.models import CallCampaign, CallExchange, CallSession, CallTrigger, VoiceFlow
 from voiceflows.services.outbound import start_call, start_call_campaign

@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from telecom.errors import ServiceError
 from telecom.models import ProviderApp, VoicentEscalation
 from telecom.services import voicent
-from telecom.services.errors import ServiceError
 from voiceflows.models import (
     CallSession,
     CallTrigger,

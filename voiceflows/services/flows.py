@@ -16,8 +16,8 @@ writes the commonest step, a say that goes on to another.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from telecom.errors import ServiceError
 from telecom.models import Partner, ProviderApp
-from telecom.services.errors import ServiceError
 from telecom.steps.forms import ACTION_FIELDS
 from voiceflows.engine import FlowSpec, flow_problems
 from voiceflows.models import Route, Step, VoiceFlow

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from telecom import outbox
+from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
 from telecom.send_once import SendOnceSender
-from telecom.services.errors import ServiceError
 from voiceflows.models import CallCampaign, CallTrigger, VoiceFlow, VoiceSettings
 
 

@@ -15,9 +15,13 @@ idempotent on Hoiio's txn_ref (or Hatid's tag, or the IVR session and the
 block's tag): a repeated notification finds its effect there already.
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.http import QueryDict
 
-from telecom.callbacks.registry import CallbackHandler, HandlerResult, RejectedPayload, register
+from telecom.callbacks.registry import CallbackHandler, HandlerResult, add_handler
+from telecom.errors import RejectedPayload
 from telecom.hoiio import notifications
 from telecom.services import fax, hoiio_ivr, hoiio_sms, hoiio_voice
 
@@ -31,16 +35,14 @@ def fields(event) -> QueryDict:
 
 
 class HoiioHandler(CallbackHandler):
-    """A subclass names its `kind`, the `parse`r of its fields and `apply`."""
+    """One notification kind: its parser (`telecom.hoiio.notifications`) and
+    the service that applies what it read (returning a note for the log)."""
 
     provider = "hoiio"
     methods = ("POST",)
 
-    def parse(self, data):
-        raise NotImplementedError
-
-    def apply(self, app, value, event) -> str:
-        raise NotImplementedError
+    def __init__(self, kind: str, parse: Callable, apply: Callable[..., str]):
+        self.kind, self.parse, self.apply = kind, parse, apply
 
     def handle(self, event) -> HandlerResult:
         try:
@@ -50,46 +52,12 @@ class HoiioHandler(CallbackHandler):
         return HandlerResult(note=self.apply(event.app, value, event))
 
 
-@register
-class SmsReportHandler(HoiioHandler):
-    kind = "sms"
-    parse = staticmethod(notifications.sms_report)
-    apply = staticmethod(hoiio_sms.apply_sms_report)
-
-
-@register
-class IncomingSmsHandler(HoiioHandler):
-    kind = "sms-in"
-    parse = staticmethod(notifications.incoming_sms)
-    apply = staticmethod(hoiio_sms.receive_hoiio_sms)
-
-
-@register
-class CallReportHandler(HoiioHandler):
-    kind = "voice"
-    parse = staticmethod(notifications.call_report)
-    apply = staticmethod(hoiio_voice.apply_call_report)
-
-
-@register
-class IvrEventHandler(HoiioHandler):
-    kind = "ivr"
-    parse = staticmethod(notifications.ivr_event)
-    apply = staticmethod(hoiio_ivr.apply_ivr_event)
-
-
-@register
-class FaxReportHandler(HoiioHandler):
-    kind = "fax"
-    parse = staticmethod(notifications.fax_report)
-    apply = staticmethod(fax.apply_fax_report)
-
-
-@register
-class IncomingFaxHandler(HoiioHandler):
-    kind = "fax-in"
-
-    def parse(self, data):
-        return notifications.fax_report(data, incoming=True)
-
-    apply = staticmethod(fax.receive_fax)
+for handler in (
+    HoiioHandler("sms", notifications.sms_report, hoiio_sms.apply_sms_report),
+    HoiioHandler("sms-in", notifications.incoming_sms, hoiio_sms.receive_hoiio_sms),
+    HoiioHandler("voice", notifications.call_report, hoiio_voice.apply_call_report),
+    HoiioHandler("ivr", notifications.ivr_event, hoiio_ivr.apply_ivr_event),
+    HoiioHandler("fax", notifications.fax_report, fax.apply_fax_report),
+    HoiioHandler("fax-in", partial(notifications.fax_report, incoming=True), fax.receive_fax),
+):
+    add_handler(handler)

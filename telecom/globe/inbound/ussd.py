@@ -1,4 +1,4 @@
-"""Validation of the USSD Notify URI's payload (API docs: "USSD").
+"""Globe's USSD Notify URI: its payload, read into `UssdInput` (API docs: "USSD").
 
     {"inboundUSSDMessageList": {"inboundUSSDMessage": [{"datetime",
       "destinationAddress", "message", "senderAddress", "sessionID"}]}}
@@ -11,27 +11,11 @@ callback example instead carries the dial string itself as `message`
 
 import hashlib
 import re
-from dataclasses import dataclass
 
-from telecom.callbacks.registry import RejectedPayload
-from telecom.inbound_payloads import app_destination
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.globe.inbound.fields import app_destination, reject, subscriber_number
+from telecom.inbound_events import UssdInput
 
 _DIAL = re.compile(r"^\*\d+(?:\*[0-9A-Za-z]*)*#$")
-
-
-@dataclass(frozen=True)
-class UssdInput:
-    session_id: str
-    sender: str
-    starts: bool
-    presets: tuple[str, ...]
-    text: str
-    key: str  # identifies this very callback, to answer a repeat once
-
-
-def _reject(field: str, message: str):
-    raise RejectedPayload(f"{field}: {message}", {field: [message]})
 
 
 def dial_inputs(dial: str, shortcode: str) -> list[str]:
@@ -45,30 +29,27 @@ def dial_inputs(dial: str, shortcode: str) -> list[str]:
 
 def parse_ussd(data, shortcode: str) -> list[UssdInput]:
     if not isinstance(data, dict) or not isinstance(data.get("inboundUSSDMessageList"), dict):
-        _reject("inboundUSSDMessageList", "This field is required.")
+        reject("inboundUSSDMessageList", "This field is required.")
     entries = data["inboundUSSDMessageList"].get("inboundUSSDMessage")
     if isinstance(entries, dict):
         entries = [entries]
     if not isinstance(entries, list) or not entries or len(entries) > 20:
-        _reject("inboundUSSDMessageList.inboundUSSDMessage", "expected a list of messages")
+        reject("inboundUSSDMessageList.inboundUSSDMessage", "expected a list of messages")
     return [_one(entry, i, shortcode) for i, entry in enumerate(entries)]
 
 
 def _one(entry, index: int, shortcode: str) -> UssdInput:
     prefix = f"inboundUSSDMessage[{index}]"
     if not isinstance(entry, dict):
-        _reject(prefix, "expected an object")
+        reject(prefix, "expected an object")
     session_id = entry.get("sessionID")
     if (
         not isinstance(session_id, (str, int))
         or not str(session_id).strip()
         or len(str(session_id)) > 64
     ):
-        _reject(f"{prefix}.sessionID", "This field is required.")
-    try:
-        sender = normalize_msisdn(entry.get("senderAddress"))
-    except InvalidMsisdn as exc:
-        _reject(f"{prefix}.senderAddress", str(exc))
+        reject(f"{prefix}.sessionID", "This field is required.")
+    sender = subscriber_number(entry.get("senderAddress"), f"{prefix}.senderAddress")
     app_destination(entry.get("destinationAddress"), shortcode, prefix)
     message = entry.get("message")
     starts = entry.get("sessionStart") is True or str(entry.get("sessionStart")).lower() == "true"
@@ -78,16 +59,16 @@ def _one(entry, index: int, shortcode: str) -> UssdInput:
         starts = True
     elif isinstance(message, list):
         if not all(isinstance(m, (str, int)) for m in message) or len(message) > 20:
-            _reject(f"{prefix}.message", "a list of inputs must hold text")
+            reject(f"{prefix}.message", "a list of inputs must hold text")
         starts, presets = True, [str(m) for m in message]
     elif isinstance(message, (str, int)):
         text = str(message)
         if len(text) > 200:
-            _reject(f"{prefix}.message", "is too long")
+            reject(f"{prefix}.message", "is too long")
         if _DIAL.match(text.strip()):
             starts, presets, text = True, dial_inputs(text.strip(), shortcode), ""
     else:
-        _reject(f"{prefix}.message", "must be text, a list of inputs, or null")
+        reject(f"{prefix}.message", "must be text, a list of inputs, or null")
     material = "\x1f".join(
         [str(session_id), str(entry.get("datetime", "")), repr(message), str(starts)]
     )

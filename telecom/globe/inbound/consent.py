@@ -1,26 +1,21 @@
-"""Validation of the consent callbacks' payloads: each parser returns clean
-values or raises `RejectedPayload` naming the field that is wrong."""
+"""Globe's consent callbacks (API docs: "Subscriber Consent Workflow",
+"Charging"): the Redirect URI's opt-in, code and STOP, and the charging
+opt-in's amount. Each parser returns clean values or raises `RejectedPayload`
+naming the field that is wrong."""
 
 import re
 from decimal import Decimal
 
 from django.http import QueryDict
 
-from telecom.callbacks.registry import RejectedPayload, json_body
+from telecom.callbacks.registry import json_body
 from telecom.dates import parse_globe_datetime
+from telecom.errors import RejectedPayload, ServiceError
+from telecom.globe.inbound.fields import subscriber_number
 from telecom.money import parse_amount
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.services.errors import ServiceError
 
 # Tokens and codes the platform issues are URL-safe; anything else is not one.
 _OPAQUE = re.compile(r"^[A-Za-z0-9._~\-]{8,1024}$")
-
-
-def _number(value, field: str) -> str:
-    try:
-        return normalize_msisdn(value)
-    except InvalidMsisdn as exc:
-        raise RejectedPayload(f"{field}: {exc}", {field: [str(exc)]}) from None
 
 
 def _opaque(value, field: str) -> str:
@@ -38,7 +33,7 @@ def parse_opt_in(params) -> tuple[str, str]:
             f"{' and '.join(missing)} required",
             {name: ["This field is required."] for name in missing},
         )
-    return _number(params["subscriber_number"], "subscriber_number"), _opaque(
+    return subscriber_number(params["subscriber_number"], "subscriber_number"), _opaque(
         params["access_token"], "access_token"
     )
 
@@ -91,7 +86,7 @@ def parse_unsubscribe(event):
         raise RejectedPayload(
             'expected {"unsubscribed": {...}}', {"unsubscribed": ["This field is required."]}
         )
-    number = _number(inner.get("subscriber_number"), "unsubscribed.subscriber_number")
+    number = subscriber_number(inner.get("subscriber_number"), "unsubscribed.subscriber_number")
     token = inner.get("access_token")
     token = _opaque(token, "unsubscribed.access_token") if token not in (None, "") else None
     at = event.received_at
