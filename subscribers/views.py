@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from subscribers.models import CodeExchange
 from telecom.globe import GlobeClient
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 from telecom.money import parse_amount
 from telecom.services.errors import ServiceError
 

@@ -117,10 +117,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
         "locate",
         "balance",
         "charging_optin",
-        "charge",
-        "reward",
-        "push_ussd",
-    ]
+    ]  # the telecom features add theirs (telecom/admin/subscriber.py)
 
     def get_queryset(self, request):
         return (

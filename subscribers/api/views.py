@@ -22,7 +22,7 @@ from subscribers.services.queries import locate_subscriber, query_balance, reque
 from telecom.api.apps import partner_apps
 from telecom.api.filters import SinceFilter
 from telecom.api.idempotency import idempotent
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from subscribers.models import BalanceQuery, ChargingOptInRequest, LocationQuery, Subscriber
 from subscribers.services.consent import live_token_for, subscriber_for_update
 from telecom import outbox
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 from telecom.money import parse_amount
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.services.errors import ServiceError

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from telecom.callbacks.registry import handler_for
 from telecom.callbacks.service import client_address, process_callback, record_callback, reject
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
