@@ -33,7 +33,10 @@ from telecom.models import (
 )
 from telecom.models.fax import MAX_DOCUMENT_BYTES
 from telecom.services import fax as faxes
-from telecom.services import hoiio_ivr, hoiio_numbers, hoiio_prices, hoiio_voice
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import numbers as hoiio_numbers
+from telecom.services.hoiio import prices as hoiio_prices
+from telecom.services.hoiio import voice as hoiio_voice
 
 
 def hoiio_apps():

@@ -20,7 +20,7 @@ from telecom.errors import ProviderConfigurationError, ProviderError
 from telecom.models import Message, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
 from telecom.services.errors import ServiceError
-from telecom.services.hoiio_sms import refresh_messages, sms_rate
+from telecom.services.hoiio.sms import refresh_messages, sms_rate
 from telecom.services.messaging import (
     cancel_messages,
     resolve_unknown_messages,

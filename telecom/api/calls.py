@@ -21,7 +21,9 @@ from telecom.models import (
     VoicentCall,
     VoicentEscalation,
 )
-from telecom.services import hoiio_ivr, hoiio_voice, voicent
+from telecom.services import voicent
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import voice as hoiio_voice
 
 SCOPES = {"GET": "calls", "POST": "calls"}
 

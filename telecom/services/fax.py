@@ -24,9 +24,10 @@ from telecom.hoiio.records import FaxRecord
 from telecom.models import CallbackEvent, Fax, ProviderApp
 from telecom.models.fax import MAX_DOCUMENT_BYTES
 from telecom.send_once import SendOnceDelivery, new_tag
-from telecom.services import checks, hoiio_history
+from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.errors import ServiceError
+from telecom.services.hoiio import history as hoiio_history
 
 _STATUSES = {
     "ongoing": Fax.Status.ONGOING,

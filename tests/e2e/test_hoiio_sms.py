@@ -7,7 +7,8 @@ from django.db.models import Count
 
 from subscribers.models import Subscriber
 from telecom.models import CallbackEvent, Campaign, Message, SmsBulk
-from telecom.services import campaigns, hoiio_sms
+from telecom.services import campaigns
+from telecom.services.hoiio import sms as hoiio_sms
 from telecom.services.messaging import send_sms
 from tests.support.sandbox import wait_for
 

@@ -4,8 +4,9 @@ session driven block by block by Hoiio's notifications."""
 import pytest
 
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
-from telecom.services import hoiio_ivr, hoiio_voice
 from telecom.services.errors import ServiceError
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import voice as hoiio_voice
 from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
