@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from subscribers.models import CodeExchange
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 from telecom.money import parse_amount
 
 PENDING = {CodeExchange.Status.QUEUED, CodeExchange.Status.SENDING}

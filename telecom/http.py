@@ -73,7 +73,7 @@ def collect_calls():
 
 
 def save_calls(calls: list) -> None:
-    from telecom.models import OutboundCall
+    from telecom.models.outbound_call import OutboundCall
 
     if calls:
         OutboundCall.objects.bulk_create(calls)
@@ -95,7 +95,7 @@ class ProviderResponse:
 
 
 def _outcome_of(error: ProviderError | None) -> str:
-    from telecom.models import OutboundCall
+    from telecom.models.outbound_call import OutboundCall
 
     kinds = [
         (RateLimited, OutboundCall.Outcome.RATE_LIMITED),
@@ -311,7 +311,7 @@ class ProviderClient:
         correlation,
         subject,
     ) -> None:
-        from telecom.models import OutboundCall
+        from telecom.models.outbound_call import OutboundCall
 
         limit = settings.OUTBOUND_CALL_BODY_LIMIT
         request_body = self._loggable(request_body)

@@ -19,10 +19,10 @@ from telecom.models import (
 from telecom.outbound import OutboundOperation
 from telecom.services.charging import ChargeDelivery
 from telecom.services.fax import FaxDelivery
-from telecom.services.hoiio_ivr import IvrSessionDelivery, IvrStepDelivery
-from telecom.services.hoiio_numbers import NumberConfigurationDelivery, NumberSubscriptionDelivery
-from telecom.services.hoiio_sms import SmsBulkDelivery
-from telecom.services.hoiio_voice import VoiceCallDelivery
+from telecom.services.hoiio.ivr import IvrSessionDelivery, IvrStepDelivery
+from telecom.services.hoiio.numbers import NumberConfigurationDelivery, NumberSubscriptionDelivery
+from telecom.services.hoiio.sms import SmsBulkDelivery
+from telecom.services.hoiio.voice import VoiceCallDelivery
 from telecom.services.message_delivery import MessageDelivery
 from telecom.services.rewards import RewardDelivery
 from telecom.services.ussd import UssdReplyDelivery

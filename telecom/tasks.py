@@ -7,21 +7,12 @@ from django.conf import settings
 from telecom import outbox
 from telecom.api.idempotency import purge_expired_records
 from telecom.errors import OutcomeUnknown, TransientError
-from telecom.services import (
-    campaigns,
-    charging,
-    fax,
-    hoiio_ivr,
-    hoiio_numbers,
-    hoiio_resolve,
-    hoiio_sms,
-    hoiio_voice,
-    inbound,
-    rewards,
-    ussd,
-    voicent,
-    wallet,
-)
+from telecom.services import campaigns, charging, fax, inbound, rewards, ussd, voicent, wallet
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import numbers as hoiio_numbers
+from telecom.services.hoiio import resolve as hoiio_resolve
+from telecom.services.hoiio import sms as hoiio_sms
+from telecom.services.hoiio import voice as hoiio_voice
 from telecom.services.message_delivery import MessageDelivery
 from telecom.services.webhooks import WebhookDeliveryRunner
 

@@ -1,6 +1,6 @@
-"""The subscriber list's actions: tag, export, locate, query balances, offer a
-charging opt-in, charge, reward and push USSD, each asking for what it needs
-and, where money moves, for a confirmation showing the total."""
+"""The subscriber list's own actions: tag, export, locate, query balances and
+offer a charging opt-in, each asking for what it needs. The telecom features
+add theirs (charge, reward, push USSD) in `telecom/admin/subscriber.py`."""
 
 import csv
 
@@ -8,54 +8,17 @@ from django.contrib import admin, messages
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 
-from subscribers.admin.forms import (
-    BalanceForm,
-    ChargeForm,
-    ChargingOptInForm,
-    LocateForm,
-    PushUssdForm,
-    RewardForm,
-    TagForm,
-)
+from subscribers.admin.forms import BalanceForm, ChargingOptInForm, LocateForm, TagForm
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from subscribers.services.tags import tag_subscribers, untag_subscribers
 from telecom.errors import ServiceError
-from telecom.models import Promo, UssdMenu
-from telecom.services.charging import charge
-from telecom.services.rewards import send_reward
-from telecom.services.ussd import push_ussd
 
 EXPORT_CHUNK = 2000
 
 
 class SubscriberActions:
-    """Mixed into SubscriberAdmin: the actions and the pages they show."""
-
-    @admin.action(
-        description="Push a USSD message or menu (network-initiated)", permissions=["push_ussd"]
-    )
-    def push_ussd(self, request, queryset):
-        menus = UssdMenu.objects.filter(app__in=queryset.values("app"))
-        form = PushUssdForm(request.POST if "apply" in request.POST else None, menus=menus)
-        if not ("apply" in request.POST and form.is_valid()):
-            return self._render_form(request, queryset, form, "Push USSD", "push_ussd")
-        menu = form.cleaned_data["menu"]
-        self._each(
-            request,
-            queryset,
-            lambda s: push_ussd(
-                app=s.app,
-                to=s.msisdn,
-                text=form.cleaned_data["text"],
-                menu=menu if menu and menu.app_id == s.app_id else None,
-                flash=not menu,
-            ),
-            "USSD pushes",
-        )
-        return None
-
-    def has_push_ussd_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.push_ussd")
+    """Mixed into SubscriberAdmin: the actions and the pages they show; `_form_action`,
+    `_render_form` and `_each` serve the telecom features' actions too."""
 
     def _form_action(self, request, queryset, form_class, title, action):
         form = form_class(request.POST if "apply" in request.POST else None)
@@ -153,92 +116,6 @@ class SubscriberActions:
             "charging opt-in offers",
         )
         return None
-
-    @admin.action(description="Charge the selected subscribers", permissions=["charge"])
-    def charge(self, request, queryset):
-        form = self._form_action(request, queryset, ChargeForm, "Charge subscribers", "charge")
-        if not isinstance(form, ChargeForm):
-            return form
-        data = form.cleaned_data
-        if "confirm" not in request.POST:
-            count = queryset.count()
-            return self._confirm(
-                request,
-                queryset,
-                "charge",
-                form,
-                f"Charge {count} subscriber(s) ₱{data['amount']} each, "
-                f"₱{data['amount'] * count} in all?",
-            )
-        self._each(
-            request,
-            queryset,
-            lambda s: charge(
-                app=s.app,
-                to=s,
-                amount=data["amount"],
-                description=data["description"],
-                duration_days=data["duration_days"],
-                source="admin",
-            ),
-            "charges",
-        )
-        return None
-
-    @admin.action(description="Send a reward to the selected subscribers", permissions=["reward"])
-    def reward(self, request, queryset):
-        codes = sorted(
-            set(
-                Promo.objects.filter(app__in=queryset.values("app"), is_active=True).values_list(
-                    "code", flat=True
-                )
-            )
-        )
-        form = RewardForm(request.POST if "apply" in request.POST else None, promos=codes)
-        if not ("apply" in request.POST and form.is_valid()):
-            return self._render_form(request, queryset, form, "Send a reward", "reward")
-        promo = form.cleaned_data["promo"]
-        if "confirm" not in request.POST:
-            cost = sum(
-                p.wallet_cost
-                for p in Promo.objects.filter(code=promo, app__in=queryset.values("app"))
-            )
-            return self._confirm(
-                request,
-                queryset,
-                "reward",
-                form,
-                f"Send {promo} to {queryset.count()} subscriber(s)? "
-                f"(wallet cost per reward: ₱{cost})",
-            )
-        self._each(
-            request,
-            queryset,
-            lambda s: send_reward(app=s.app, to=s, promo=promo, source="admin"),
-            "rewards",
-        )
-        return None
-
-    def _confirm(self, request, queryset, action, form, question):
-        return TemplateResponse(
-            request,
-            "admin/subscribers/action_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Please confirm",
-                "question": question,
-                "form": form,
-                "action": action,
-                "opts": self.model._meta,
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            },
-        )
-
-    def has_charge_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.charge_subscriber")
-
-    def has_reward_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.send_reward")
 
     def _each(self, request, queryset, create, what: str) -> None:
         queued, refused = 0, {}

@@ -10,43 +10,28 @@ from django.utils.safestring import mark_safe
 
 from subscribers.admin.actions import SubscriberActions
 from subscribers.models import AccessToken, ConsentEvent, Subscriber, Tag
+from telecom.admin.base import ReadOnlyInline
 from telecom.admin.pagination import EstimatedCountPaginator
 from telecom.msisdn import try_normalize
 from telecom.timefmt import console_time
 
 
-class ConsentEventInline(admin.TabularInline):
+class ConsentEventInline(ReadOnlyInline):
     model = ConsentEvent
     fields = ["occurred_at", "kind", "amount", "duration_days", "detail", "callback_event"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class AccessTokenInline(admin.TabularInline):
+class AccessTokenInline(ReadOnlyInline):
     model = AccessToken
     fields = ["masked", "channel", "granted_at", "revoked_at", "revoke_reason", "revoke_detail"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "access tokens (stored encrypted)"
 
     @admin.display(description="token")
     def masked(self, obj: AccessToken):
         return obj.token.hint if obj.token else "—"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class TaggedWith(admin.SimpleListFilter):
@@ -117,10 +102,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
         "locate",
         "balance",
         "charging_optin",
-        "charge",
-        "reward",
-        "push_ussd",
-    ]
+    ]  # the telecom features add theirs (telecom/admin/subscriber.py)
 
     def get_queryset(self, request):
         return (

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from subscribers.models import BalanceQuery, ChargingOptInRequest, LocationQuery, Subscriber
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 
 
 class LocationOut(serializers.ModelSerializer):

@@ -14,7 +14,8 @@ from django.db.models import Q
 
 from subscribers.models.subscriber import Subscriber
 from telecom.fields import EncryptedTextField
-from telecom.models import CallbackEvent, ProviderApp
+from telecom.models.callback_event import CallbackEvent
+from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
 from telecom.timefmt import console_time
 

@@ -7,7 +7,7 @@ MSISDN is stored in E.164 and unique per app.
 from django.db import models
 from django.db.models import Prefetch, Q
 
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 
 LIVE_TOKENS = "prefetched_live_tokens"
 

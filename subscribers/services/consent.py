@@ -18,7 +18,8 @@ from subscribers.models.consent import token_digest
 from subscribers.signals import consent_ended
 from telecom import outbox
 from telecom.errors import ServiceError
-from telecom.models import CallbackEvent, ProviderApp
+from telecom.models.callback_event import CallbackEvent
+from telecom.models.provider_app import ProviderApp
 from telecom.msisdn import normalize_msisdn
 
 Channel = Subscriber.Channel

@@ -8,7 +8,7 @@ from subscribers.models import BalanceQuery, ChargingOptInRequest, LocationQuery
 from subscribers.services.consent import live_token_for, subscriber_for_update
 from telecom import outbox
 from telecom.errors import ServiceError
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 from telecom.money import parse_amount
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 

@@ -10,6 +10,7 @@ from telecom.admin import (  # noqa: F401
     outbound_call,
     partner,
     provider_app,
+    subscriber,
     ussd,
     voicent,
     webhook,

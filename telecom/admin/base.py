@@ -32,6 +32,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent, as history: none added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 def pretty_block(text: str):
     """A body shown as a <pre> block, JSON indented when it is JSON."""
     # RecursionError: JSON nested deeper than Python parses (a rejected callback's body).

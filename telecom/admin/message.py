@@ -20,8 +20,11 @@ from telecom.admin.decisions import OperatorDecisions, send_again_action, settle
 from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
 from telecom.models import Message, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
-from telecom.services.hoiio_sms import refresh_messages, sms_rate
-from telecom.services.messaging import cancel_messages, send_sms
+from telecom.services.hoiio.sms import refresh_messages, sms_rate
+from telecom.services.messaging import (
+    cancel_messages,
+    send_sms,
+)
 from telecom.sms_length import measure
 
 

@@ -12,10 +12,10 @@ from telecom.admin.callback_token_rotation import CallbackTokenRotationMixin
 from telecom.admin.wallet_chart import wallet_chart
 from telecom.errors import ProviderError
 from telecom.models import ProviderApp
-from telecom.services import hoiio_prices
 from telecom.services.charging import reconcile
-from telecom.services.hoiio_numbers import sync_numbers
-from telecom.services.hoiio_resolve import resolve_app
+from telecom.services.hoiio import prices as hoiio_prices
+from telecom.services.hoiio.numbers import sync_numbers
+from telecom.services.hoiio.resolve import resolve_app
 from telecom.services.wallet import read_wallet
 
 SECRET_FIELDS = ("app_secret", "passphrase", "rewards_token", "access_token")

@@ -2,7 +2,8 @@
 
 from rest_framework.exceptions import ValidationError
 
-from telecom.models import Partner, ProviderApp
+from telecom.models.partner import Partner
+from telecom.models.provider_app import ProviderApp
 
 
 def partner_apps(request):

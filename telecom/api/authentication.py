@@ -8,8 +8,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from telecom.models import ApiKey
-from telecom.models.partner import digest_key, split_key
+from telecom.models.partner import ApiKey, digest_key, split_key
 
 KEYWORD = "Api-Key"
 # last_used_at is for operators, not an audit trail: write it once a minute at

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from telecom.api.bases import OwnedAction, OwnedRows, ServiceCreate, validated
 from telecom.api.idempotency import idempotent
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
-from telecom.services import hoiio_ivr, hoiio_voice
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import voice as hoiio_voice
 
 SCOPES = {"GET": "calls", "POST": "calls"}
 

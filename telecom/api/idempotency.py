@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from telecom.api.errors import IdempotencyConflict, IdempotencyMismatch
-from telecom.models import IdempotencyRecord
+from telecom.models.partner import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

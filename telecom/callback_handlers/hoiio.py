@@ -23,7 +23,10 @@ from django.http import QueryDict
 from telecom.callbacks.registry import CallbackHandler, HandlerResult, add_handler
 from telecom.errors import RejectedPayload
 from telecom.hoiio import notifications
-from telecom.services import fax, hoiio_ivr, hoiio_sms, hoiio_voice
+from telecom.services import fax
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import sms as hoiio_sms
+from telecom.services.hoiio import voice as hoiio_voice
 
 
 def fields(event) -> QueryDict:

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from telecom.callbacks.registry import HandlerResult, handler_for
 from telecom.errors import RejectedPayload
-from telecom.models import CallbackEvent, ProviderApp
+from telecom.models.callback_event import CallbackEvent
+from telecom.models.provider_app import ProviderApp
 from telecom.redaction import redact_headers
 
 logger = logging.getLogger("telecom.callbacks")

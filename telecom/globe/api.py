@@ -10,7 +10,7 @@ from telecom.errors import PermanentError
 
 if TYPE_CHECKING:
     from telecom.http import ProviderClient, ProviderResponse
-    from telecom.models import ProviderApp
+    from telecom.models.provider_app import ProviderApp
 
 
 class GlobeApi:

@@ -3,7 +3,7 @@ is an active app of the right provider, a number is a number. Each failure is
 a `ServiceError` naming the field, as the console and the API show it."""
 
 from telecom.errors import ServiceError
-from telecom.models import ProviderApp
+from telecom.models.provider_app import ProviderApp
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 
 

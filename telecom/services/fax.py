@@ -25,8 +25,9 @@ from telecom.models import CallbackEvent, Fax, ProviderApp
 from telecom.models.fax import MAX_DOCUMENT_BYTES
 from telecom.outbox_sender import OutboxSender
 from telecom.send_once import SendOnceSender, new_tag
-from telecom.services import checks, hoiio_history
+from telecom.services import checks
 from telecom.services.checks import require_app
+from telecom.services.hoiio import history as hoiio_history
 
 _STATUSES = {
     "ongoing": Fax.Status.ONGOING,

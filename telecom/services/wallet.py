@@ -21,7 +21,7 @@ from telecom.errors import ProviderError, RateLimited
 from telecom.globe import GlobeClient
 from telecom.models import OutboundCall, ProviderApp, UsageDay, WalletSnapshot
 from telecom.roles import OPERATORS
-from telecom.services.hoiio_numbers import read_balance
+from telecom.services.hoiio.numbers import read_balance
 
 # Which answers the wallet pays for, per operation (API docs: the "HTTP
 # Response" tables of SMS and LBS, "Note" under charging and getLastRefCode).

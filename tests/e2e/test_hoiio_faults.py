@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.models import Fax, HoiioNumber, IvrSession, IvrStep, Message, SmsBulk, VoiceCall
-from telecom.services import campaigns, hoiio_ivr, hoiio_numbers, hoiio_voice
+from telecom.services import campaigns
 from telecom.services import fax as faxes
-from telecom.services.hoiio_resolve import resolve_app
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import numbers as hoiio_numbers
+from telecom.services.hoiio import voice as hoiio_voice
+from telecom.services.hoiio.resolve import resolve_app
 from telecom.services.messaging import send_sms
 from telecom.services.operator_decisions import send_again
 from tests.support.http_server import free_port

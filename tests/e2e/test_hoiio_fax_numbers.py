@@ -9,7 +9,7 @@ import pytest
 from telecom.errors import ServiceError
 from telecom.models import Fax, HoiioNumber, NumberConfiguration, WalletSnapshot
 from telecom.services import fax as faxes
-from telecom.services import hoiio_numbers
+from telecom.services.hoiio import numbers as hoiio_numbers
 from telecom.services.wallet import read_wallet
 from tests.support.sandbox import wait_for
 

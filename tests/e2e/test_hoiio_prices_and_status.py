@@ -8,7 +8,10 @@ import pytest
 
 from telecom.models import Fax, HoiioNumber, Message, VoiceCall
 from telecom.services import fax as faxes
-from telecom.services import hoiio_numbers, hoiio_prices, hoiio_sms, hoiio_voice
+from telecom.services.hoiio import numbers as hoiio_numbers
+from telecom.services.hoiio import prices as hoiio_prices
+from telecom.services.hoiio import sms as hoiio_sms
+from telecom.services.hoiio import voice as hoiio_voice
 from telecom.services.messaging import send_sms
 from tests.support.sandbox import wait_for
 

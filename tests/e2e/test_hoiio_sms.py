@@ -7,7 +7,8 @@ from django.db.models import Count
 
 from subscribers.models import Subscriber
 from telecom.models import CallbackEvent, Campaign, Message, SmsBulk
-from telecom.services import campaigns, hoiio_sms
+from telecom.services import campaigns
+from telecom.services.hoiio import sms as hoiio_sms
 from telecom.services.messaging import send_sms
 from tests.support.sandbox import wait_for
 
@@ -108,7 +109,7 @@ def test_rate_before_sending(hoiio_app):
 
 def test_an_sms_to_the_apps_number_arrives_as_an_inbound_message(sandbox, hoiio_app):
     sandbox.hoiio_account(hoiio_app.app_id)  # credit for the rental
-    from telecom.services import hoiio_numbers
+    from telecom.services.hoiio import numbers as hoiio_numbers
 
     hoiio_numbers.sync_numbers(hoiio_app)  # nothing rented yet
     number = "+6531591002"

@@ -5,7 +5,8 @@ import pytest
 
 from telecom.errors import ServiceError
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
-from telecom.services import hoiio_ivr, hoiio_voice
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import voice as hoiio_voice
 from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e

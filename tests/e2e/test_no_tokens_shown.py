@@ -33,8 +33,9 @@ from telecom.models import (
 )
 from telecom.roles import OPERATORS, VIEWERS
 from telecom.services import fax as faxes
-from telecom.services import hoiio_ivr, hoiio_numbers
 from telecom.services.charging import charge
+from telecom.services.hoiio import ivr as hoiio_ivr
+from telecom.services.hoiio import numbers as hoiio_numbers
 from telecom.services.messaging import send_sms
 from telecom.services.rewards import send_reward
 from telecom.services.ussd import push_ussd

@@ -11,7 +11,7 @@ outcomes from the history, status sync, and the rate before sending.
   final status back into `queued`, and it proves that a message whose
   outcome was unknown was sent.
 - `resolve_unknown_sms` looks messages and bulks whose outcome is unknown up
-  in Hoiio's SMS history by their tag (see `hoiio_history`).
+  in Hoiio's SMS history by their tag (see `history`).
 - `sync_sms_statuses` asks `query_status` for messages whose report never
   came.
 """
@@ -31,7 +31,8 @@ from telecom.hoiio.records import Rate
 from telecom.inbound_events import InboundSms
 from telecom.models import CallbackEvent, Message, ProviderApp, SmsBulk
 from telecom.send_once import SendOnceSender
-from telecom.services import checks, hoiio_history
+from telecom.services import checks
+from telecom.services.hoiio import history
 from telecom.services.inbound import receive_sms
 from telecom.services.message_delivery import complete_campaigns_of
 
@@ -157,21 +158,19 @@ def resolve_unknown_sms(app: ProviderApp, client: HoiioClient) -> int:
     if not messages and not bulks:
         return 0
     tags = {m.client_correlator for m in messages} | {b.tag for b in bulks}
-    found = hoiio_history.find_by_tag(
-        client.sms_history, tags, hoiio_history.earliest([*messages, *bulks])
-    )
+    found = history.find_by_tag(client.sms_history, tags, history.earliest([*messages, *bulks]))
     for message in messages:
         message.tag = message.client_correlator  # what it was sent as
-    settled = hoiio_history.settle(messages, found, _message_sent)
+    settled = history.settle(messages, found, _message_sent)
     with transaction.atomic():
-        settled += hoiio_history.settle(bulks, found, _bulk_sent)
+        settled += history.settle(bulks, found, _bulk_sent)
         # A bulk found not sent takes its messages with it.
         Message.objects.filter(
             bulk__in=bulks, status=Message.Status.UNKNOWN, bulk__status=SmsBulk.Status.FAILED
         ).update(
             status=Message.Status.FAILED,
             finished_at=timezone.now(),
-            last_error=hoiio_history.not_found_reason(),
+            last_error=history.not_found_reason(),
         )
     return settled
 

@@ -1,7 +1,7 @@
 """What things cost at Hoiio, and who the account is: asked at once (nothing
 changes), for the console and the partner API to show before acting.
 
-Sending an SMS (`hoiio_sms.sms_rate`, shown in compose), receiving one or a
+Sending an SMS (`sms.sms_rate`, shown in compose), receiving one or a
 fax on a rented number, a call-back between two numbers (and the talk time
 the balance buys), a fax to a number; the account's profile.
 """

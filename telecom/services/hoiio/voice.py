@@ -27,8 +27,9 @@ from telecom.hoiio.records import CallRecord
 from telecom.models import CallbackEvent, ConferenceRoom, ProviderApp, VoiceCall
 from telecom.models.voice_calls import ROOM_LIMIT
 from telecom.send_once import SendOnceSender, new_tag
-from telecom.services import checks, hoiio_history
+from telecom.services import checks
 from telecom.services.checks import require_app
+from telecom.services.hoiio import history
 
 # Hoiio's per-leg statuses, worst last: how a call's overall status is read.
 _OUTCOMES = {
@@ -259,12 +260,10 @@ def resolve_unknown_calls(app: ProviderApp, client: HoiioClient) -> int:
     unknown = list(VoiceCall.objects.filter(app=app, status=VoiceCall.Status.UNKNOWN)[:200])
     if not unknown:
         return 0
-    found = hoiio_history.find_by_tag(
-        client.call_history, {c.tag for c in unknown}, hoiio_history.earliest(unknown)
+    found = history.find_by_tag(
+        client.call_history, {c.tag for c in unknown}, history.earliest(unknown)
     )
-    return hoiio_history.settle(
-        unknown, found, lambda call, entries: _apply_record(call, entries[0])
-    )
+    return history.settle(unknown, found, lambda call, entries: _apply_record(call, entries[0]))
 
 
 def sync_live_calls(app: ProviderApp, client: HoiioClient, limit: int = 100) -> int:

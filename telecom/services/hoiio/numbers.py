@@ -27,8 +27,9 @@ from telecom.hoiio.records import Page
 from telecom.models import HoiioNumber, NumberConfiguration, ProviderApp, WalletSnapshot
 from telecom.outbox_sender import OutboxSender
 from telecom.send_once import SendOnceSender
-from telecom.services import checks, hoiio_history
+from telecom.services import checks
 from telecom.services.checks import require_app
+from telecom.services.hoiio import history
 
 
 def _hoiio(app: ProviderApp) -> HoiioClient:
@@ -171,7 +172,7 @@ def sync_numbers(app: ProviderApp, client: HoiioClient | None = None) -> int:
         status=HoiioNumber.Status.EXPIRED
     )
     for row in gone.filter(status=HoiioNumber.Status.UNKNOWN):
-        if hoiio_history.given_up(row):
+        if history.given_up(row):
             changed += HoiioNumber.objects.filter(pk=row.pk).update(
                 status=HoiioNumber.Status.FAILED,
                 last_error="not in Hoiio's active list: it was not rented",

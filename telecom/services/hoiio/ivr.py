@@ -32,8 +32,9 @@ from telecom.hoiio.ivr_steps import PlanError, next_after_gather, send_step, val
 from telecom.hoiio.notifications import IvrEvent
 from telecom.models import CallbackEvent, IvrSession, IvrStep, ProviderApp
 from telecom.send_once import SendOnceSender, new_tag
-from telecom.services import checks, hoiio_history
+from telecom.services import checks
 from telecom.services.checks import require_app
+from telecom.services.hoiio import history
 
 OPEN = [IvrSession.Status.DIALLED, IvrSession.Status.RUNNING]
 SESSION_GONE = "error_invalid_session_param"
@@ -232,10 +233,10 @@ def watch_sessions(app: ProviderApp, client: HoiioClient) -> int:
     changed = 0
     unknown = list(IvrSession.objects.filter(app=app, status=IvrSession.Status.UNKNOWN)[:100])
     if unknown:
-        found = hoiio_history.find_by_tag(
-            client.call_history, {s.tag for s in unknown}, hoiio_history.earliest(unknown)
+        found = history.find_by_tag(
+            client.call_history, {s.tag for s in unknown}, history.earliest(unknown)
         )
-        changed += hoiio_history.settle(unknown, found, _dialled)
+        changed += history.settle(unknown, found, _dialled)
     silent = timezone.now() - timedelta(seconds=settings.HOIIO_IVR_STEP_TIMEOUT_SECONDS)
     changed += IvrSession.objects.filter(app=app, status__in=OPEN, updated_at__lt=silent).update(
         status=IvrSession.Status.STUCK, last_error="no notification from Hoiio came"

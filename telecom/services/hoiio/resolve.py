@@ -10,18 +10,19 @@ import logging
 from telecom.errors import ProviderConfigurationError, ProviderError
 from telecom.hoiio import HoiioClient
 from telecom.models import ProviderApp
-from telecom.services import fax, hoiio_ivr, hoiio_numbers, hoiio_sms, hoiio_voice
+from telecom.services import fax
+from telecom.services.hoiio import ivr, numbers, sms, voice
 
 logger = logging.getLogger("telecom.hoiio")
 
 STEPS = (
-    hoiio_sms.resolve_unknown_sms,
-    hoiio_sms.sync_sms_statuses,
-    hoiio_voice.resolve_unknown_calls,
-    hoiio_voice.sync_live_calls,
-    hoiio_ivr.watch_sessions,
+    sms.resolve_unknown_sms,
+    sms.sync_sms_statuses,
+    voice.resolve_unknown_calls,
+    voice.sync_live_calls,
+    ivr.watch_sessions,
     fax.resolve_unknown_faxes,
-    hoiio_numbers.resolve_unknown_numbers,
+    numbers.resolve_unknown_numbers,
 )
 
 

@@ -11,6 +11,9 @@ with load. The demo Globe app has a live USSD menu, promos and a keyword rule
 (`telecom.demo`) and answers calls with a demo voice flow (`voiceflows.demo`);
 the seed gives the sandbox its voice token, so the handset page can call it.
 The demo Voicent gateway is the sandbox's twin, at its address.
+
+The demo spans every layer (telecom's menu, promos and keywords, the voice
+flows' demo flow), so the command lives in the top one, the voice flows.
 """
 
 import json

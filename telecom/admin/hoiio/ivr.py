@@ -1,0 +1,72 @@
+"""Hoiio IVR sessions in the console: start one from a plan of blocks, follow
+its steps and what the caller did."""
+
+import json
+
+from django import forms
+from django.contrib import admin
+
+from telecom.admin.base import ReadOnlyAdmin, ServiceFormMixin
+from telecom.admin.hoiio.common import hoiio_apps
+from telecom.models import IvrSession, IvrStep
+from telecom.services.hoiio import ivr as hoiio_ivr
+
+
+class StepInline(admin.TabularInline):
+    model = IvrStep
+    fields = ["index", "kind", "params", "status", "result", "attempts", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class IvrForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=hoiio_apps())
+    dest = forms.CharField(label="Number to call")
+    greeting = forms.CharField(required=False, help_text="Played when the call is answered.")
+    steps = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8, "class": "hatid-mono"}),
+        initial='[{"kind": "gather", "msg": "Press 1 to confirm.", "max_digits": 1, '
+        '"name": "answer"}, {"kind": "hangup", "msg": "Thank you."}]',
+        help_text="A JSON list of steps: play, gather, record, monitor, transfer, hangup "
+        "(see telecom/hoiio/ivr_steps.py).",
+    )
+
+    def clean_steps(self):
+        try:
+            return json.loads(self.cleaned_data["steps"])
+        except ValueError as exc:
+            raise forms.ValidationError(f"Not JSON: {exc}") from None
+
+
+@admin.register(IvrSession)
+class IvrSessionAdmin(ServiceFormMixin, ReadOnlyAdmin):
+    list_display = ["created_at", "dest", "direction", "status", "call_state", "position", "app"]
+    list_filter = ["status", "app"]
+    search_fields = ["dest", "=session", "=tag"]
+    inlines = [StepInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in IvrSession._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.run_ivrsession")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.service_form(
+            request,
+            IvrForm,
+            title="IVR session",
+            permission="telecom.run_ivrsession",
+            submit="Dial",
+            perform=lambda d: hoiio_ivr.start_ivr(
+                app=d["app"],
+                dest=d["dest"],
+                greeting=d["greeting"],
+                steps=d["steps"],
+                source="admin",
+            ),
+        )

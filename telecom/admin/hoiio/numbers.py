@@ -1,0 +1,133 @@
+"""Hoiio numbers in the console: rent one from those on offer, point its
+forwarding at Hatid, see what receiving costs, sync with Hoiio's active list."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+
+from telecom.admin.base import (
+    AsksProviders,
+    ReadOnlyAdmin,
+    ServiceFormMixin,
+    provider_call,
+)
+from telecom.admin.decisions import OperatorDecisions
+from telecom.admin.hoiio.common import hoiio_apps
+from telecom.errors import ProviderError
+from telecom.models import HoiioNumber
+from telecom.services.hoiio import numbers as hoiio_numbers
+from telecom.services.hoiio import prices as hoiio_prices
+
+
+class SubscribeForm(forms.Form):
+    app = forms.ModelChoiceField(queryset=hoiio_apps())
+    country = forms.CharField(max_length=2, help_text="Two letters, e.g. SG, US.")
+    state = forms.CharField(max_length=8, required=False, help_text="For countries with states.")
+    number = forms.CharField(help_text="One of the numbers on offer below.")
+    duration = forms.ChoiceField(choices=HoiioNumber.Duration.choices)
+
+
+@admin.register(HoiioNumber)
+class HoiioNumberAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+    list_display = ["number", "app", "status", "mode", "expiry", "auto_extend", "forward_to"]
+    list_filter = ["status", "mode", "app"]
+    search_fields = ["number"]
+    actions = [
+        "forward_calls",
+        "forward_faxes",
+        "sync",
+        "receiving_rates",
+        "retry",
+        "settle_done",
+        "settle_failed",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in HoiioNumber._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.manage_hoiionumber")
+
+    def has_act_permission(self, request) -> bool:
+        return request.user.has_perm("telecom.manage_hoiionumber")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The offers on the page are asked of Hoiio: not before the permission is checked.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self.service_form(
+            request,
+            SubscribeForm,
+            title="Rent a Hoiio number",
+            permission="telecom.manage_hoiionumber",
+            submit="Rent",
+            offers=self._offers(request),
+            perform=lambda d: hoiio_numbers.subscribe_number(
+                app=d["app"],
+                number=d["number"],
+                duration=d["duration"],
+                country=d["country"],
+                state=d["state"],
+            ),
+        )
+
+    def _offers(self, request) -> dict | None:
+        """What Hoiio offers for the app and country in the query string."""
+        app = hoiio_apps().filter(pk=request.GET.get("app") or 0).first()
+        country = (request.GET.get("country") or "").upper()
+        if app is None:
+            return None
+        try:
+            if not country:
+                rows = [
+                    (c.code, c.name, ", ".join(s[0] for s in c.states))
+                    for c in hoiio_numbers.countries(app)
+                ]
+                return {"title": "Countries (add &country=XX to the address)", "rows": rows}
+            offered = hoiio_numbers.numbers_on_offer(app, country, request.GET.get("state", ""))
+            rates = hoiio_numbers.subscription_rates(app, country)
+        except ProviderError as exc:
+            return {"title": "Hoiio did not answer", "rows": [(str(exc),)]}
+        prices = ", ".join(
+            f"{months} month(s): {rate} {rates.currency}" for months, rate in rates.rates
+        )
+        return {
+            "title": f"Numbers on offer in {country} ({prices})",
+            "rows": [(e.number, e.state) for e in offered.entries],
+        }
+
+    def _configure(self, request, queryset, mode):
+        count = 0
+        for number in queryset.filter(status=HoiioNumber.Status.ACTIVE):
+            hoiio_numbers.configure_number(number=number, mode=mode)
+            count += 1
+        self.message_user(request, f"Forwarding {count} number(s) to Hatid ({mode}).")
+
+    @admin.action(description="Forward calls (and SMS) to Hatid", permissions=["act"])
+    def forward_calls(self, request, queryset):
+        self._configure(request, queryset, HoiioNumber.Mode.VOICE)
+
+    @admin.action(description="Forward faxes (and SMS) to Hatid", permissions=["act"])
+    def forward_faxes(self, request, queryset):
+        self._configure(request, queryset, HoiioNumber.Mode.FAX)
+
+    @admin.action(description="What receiving an SMS or a fax costs", permissions=["ask"])
+    def receiving_rates(self, request, queryset):
+        for number in queryset.filter(status=HoiioNumber.Status.ACTIVE):
+            provider_call(
+                self,
+                request,
+                lambda n=number: hoiio_prices.receiving_rates(n),
+                f"{number.number}: {{result.sms.rate}} {{result.sms.currency}} an SMS, "
+                f"{{result.fax.rate}} {{result.fax.currency}} a fax",
+            )
+
+    @admin.action(description="Sync with Hoiio's active list", permissions=["ask"])
+    def sync(self, request, queryset):
+        apps = {number.app for number in queryset}
+        provider_call(
+            self,
+            request,
+            lambda: sum(hoiio_numbers.sync_numbers(app) for app in apps),
+            "Synced; {result} row(s) changed.",
+        )
