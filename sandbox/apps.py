@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class SandboxConfig(AppConfig):
-    name = "telecom.sandbox"
+    name = "sandbox"
     label = "sandbox"
     verbose_name = "Globe Labs sandbox"
     default_auto_field = "django.db.models.BigAutoField"

@@ -27,11 +27,11 @@ from django.db import connections, transaction
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
 
-from telecom.sandbox import conf, faults, worker
-from telecom.sandbox.models import App, Callback
-from telecom.sandbox.router import SANDBOX_DB
+from sandbox import conf, faults, worker
+from sandbox.models import App, Callback
+from sandbox.router import SANDBOX_DB
 
-logger = logging.getLogger("telecom.sandbox.callbacks")
+logger = logging.getLogger("sandbox.callbacks")
 
 _session: requests.Session | None = None
 _session_lock = threading.Lock()

@@ -1,4 +1,8 @@
-"""Run the Globe Labs sandbox for a test, and drive it: `SandboxProcess`, `SandboxControl`.
+"""The sandbox's client: run it in a subprocess, and drive it: `SandboxProcess`, `SandboxControl`.
+
+Used by the test suite and by the benchmarks (bench/), which share it rather
+than one importing the other's helpers; it speaks to the sandbox only over
+HTTP, like Hatid, and imports nothing of Hatid's.
 
 `SandboxProcess` starts `manage.py globe_sandbox` as a subprocess on a free
 port, with its own temporary HATID_HOME (so its SQLite database is fresh and
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -33,9 +38,14 @@ from urllib.parse import quote
 
 import requests
 
-from tests.support.http_server import free_port
+ROOT = Path(__file__).resolve().parents[1]
 
-ROOT = Path(__file__).resolve().parents[2]
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 class SandboxError(Exception):
@@ -120,7 +130,8 @@ class SandboxProcess:
             if self.seed is not None:
                 command += ["--seed", str(self.seed)]
             with open(self.log_path, "ab") as log:
-                self.process = subprocess.Popen(
+                # Our own interpreter and manage.py, with arguments built here.
+                self.process = subprocess.Popen(  # noqa: S603
                     command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
                 )
             if self._wait_until_healthy() or fixed_port or self.process.poll() is None:
@@ -170,7 +181,7 @@ class SandboxProcess:
 
 
 class SandboxControl:
-    """One method per control API route; see telecom/sandbox/control/ for the routes."""
+    """One method per control API route; see sandbox/control/ for the routes."""
 
     def __init__(self, url: str, *, timeout: float = 30.0):
         self.url = url.rstrip("/")
@@ -206,7 +217,7 @@ class SandboxControl:
         return self.call("GET", "/_sandbox/settings")
 
     def configure(self, **knobs) -> dict:
-        """Change knobs of telecom/sandbox/conf.py (prices, ussd_session_timeout...)."""
+        """Change knobs of sandbox/conf.py (prices, ussd_session_timeout...)."""
         return self.call("POST", "/_sandbox/settings", json=knobs)
 
     # --- apps, subscribers, grants ----------------------------------------

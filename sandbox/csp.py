@@ -1,7 +1,7 @@
 """The sandbox's two HTML pages (the handset, the consent dialog) under Hatid's
 Content-Security-Policy.
 
-The sandbox process runs no middleware (telecom/sandbox/wsgi.py keeps the
+The sandbox process runs no middleware (sandbox/wsgi.py keeps the
 platform twin fast), so the pages take django-csp's middleware as a view
 decorator: the header, and the nonce their inline script and style carry
 (they are served without static files).

@@ -8,8 +8,8 @@ what a test does.
 
 from django.shortcuts import render
 
-from telecom.sandbox.csp import with_csp
-from telecom.sandbox.models import App
+from sandbox.csp import with_csp
+from sandbox.models import App
 
 
 @with_csp

@@ -5,7 +5,7 @@ calls the application, and writes each response in one send (TCP_NODELAY,
 no Nagle delays on keep-alive connections). It exists, instead of wsgiref,
 for the two faults that happen after the view applied the request: the view
 leaves `("reset", _)` or `("timeout", seconds)` under
-`telecom.sandbox.platform.common.AFTER_APPLY_KEY` in the environ, and the
+`sandbox.platform.common.AFTER_APPLY_KEY` in the environ, and the
 server then closes the socket with a TCP reset and no answer, or holds it
 that long first (past the client's read timeout).
 """
@@ -24,9 +24,9 @@ from urllib.parse import unquote
 
 from django.db import connections
 
-from telecom.sandbox.platform.common import AFTER_APPLY_KEY
+from sandbox.platform.common import AFTER_APPLY_KEY
 
-logger = logging.getLogger("telecom.sandbox.server")
+logger = logging.getLogger("sandbox.server")
 
 
 class SandboxRequestHandler(BaseHTTPRequestHandler):

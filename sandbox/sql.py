@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import connections
 from django.db.models import Model
 
-from telecom.sandbox.router import SANDBOX_DB
+from sandbox.router import SANDBOX_DB
 
 
 @functools.lru_cache(maxsize=64)
@@ -48,7 +48,7 @@ def insert(model: type[Model], **values) -> int:
 
 def take_from_wallet(app_id: int, amount: Decimal) -> bool:
     """Debit the app's wallet if it holds `amount`; one conditional UPDATE."""
-    from telecom.sandbox.models import App
+    from sandbox.models import App
 
     connection = connections[SANDBOX_DB]
     quote = connection.ops.quote_name

@@ -11,7 +11,7 @@ blacklisting); balances and wallets are always read from the database.
 
 import threading
 
-from telecom.sandbox.models import Grant
+from sandbox.models import Grant
 
 _lock = threading.Lock()
 _grants: dict[str, Grant] = {}

@@ -11,14 +11,14 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 
 from config.favicon import favicon
-from telecom.sandbox import handset
-from telecom.sandbox.control import handsets, inspect, registry
-from telecom.sandbox.control import voice as voice_control
-from telecom.sandbox.hoiio import control as hoiio_control
-from telecom.sandbox.hoiio.urls import urlpatterns as hoiio
-from telecom.sandbox.platform import location, oauth, payment, rewards, sms, ussd, voice, wallet
-from telecom.sandbox.voicent import control as voicent_control
-from telecom.sandbox.voicent.urls import urlpatterns as voicent
+from sandbox import handset
+from sandbox.control import handsets, inspect, registry
+from sandbox.control import voice as voice_control
+from sandbox.hoiio import control as hoiio_control
+from sandbox.hoiio.urls import urlpatterns as hoiio
+from sandbox.platform import location, oauth, payment, rewards, sms, ussd, voice, wallet
+from sandbox.voicent import control as voicent_control
+from sandbox.voicent.urls import urlpatterns as voicent
 
 platform = [
     re_path(r"^dialog/oauth(?:/(?P<app_id>[^/]+))?/?$", oauth.dialog, name="oauth-dialog"),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.db import close_old_connections
 
-logger = logging.getLogger("telecom.sandbox.worker")
+logger = logging.getLogger("sandbox.worker")
 
 _condition = threading.Condition()
 _queue: list[tuple[float, int, int, Callable, tuple]] = []

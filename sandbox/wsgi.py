@@ -9,7 +9,7 @@ here, by hand: set `request.urlconf`, then Django's own view dispatch.
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 
-URLCONF = "telecom.sandbox.urls"
+URLCONF = "sandbox.urls"
 
 
 class SandboxHandler(WSGIHandler):

@@ -6,12 +6,12 @@ import json
 
 from django.http import HttpRequest, JsonResponse
 
+from sandbox.faults import FaultError
+from sandbox.models import App, Callback, Delivery, HandsetMessage, Subscriber, UssdSession
+from sandbox.services import accounts
+from sandbox.services.accounts import RegistrationError
+from sandbox.services.ussd import UssdError
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.sandbox.faults import FaultError
-from telecom.sandbox.models import App, Callback, Delivery, HandsetMessage, Subscriber, UssdSession
-from telecom.sandbox.services import accounts
-from telecom.sandbox.services.accounts import RegistrationError
-from telecom.sandbox.services.ussd import UssdError
 
 
 class ControlError(Exception):

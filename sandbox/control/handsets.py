@@ -11,14 +11,14 @@
 - `POST /_sandbox/handsets/<number>/ussd` `{"dial": "*120*1234#"}`,
   `{"input": "2"}` or `{"cancel": true}`: the session as it stands after the
   callback, and the callback.
-- `/call` and `/keys` are voice's (see `telecom.sandbox.control.voice`).
+- `/call` and `/keys` are voice's (see `sandbox.control.voice`).
 
 A number that is not yet on the network joins it on its first SMS or dial.
 """
 
 from django.http import JsonResponse
 
-from telecom.sandbox.control.common import (
+from sandbox.control.common import (
     ControlError,
     app_named_by,
     body,
@@ -29,9 +29,9 @@ from telecom.sandbox.control.common import (
     session_json,
     subscriber_json,
 )
-from telecom.sandbox.control.voice import call_json
-from telecom.sandbox.models import Grant, HandsetMessage, Subscriber, UssdSession
-from telecom.sandbox.services import handsets, mo, ussd, voice
+from sandbox.control.voice import call_json
+from sandbox.models import Grant, HandsetMessage, Subscriber, UssdSession
+from sandbox.services import handsets, mo, ussd, voice
 
 
 def _existing(number: str) -> Subscriber:

@@ -7,14 +7,14 @@
 - `GET /_sandbox/callbacks?kind=&app_id=`: every callback, its target, status and
   the app's answer.
 - `GET|POST|DELETE /_sandbox/faults` (`?endpoint=` to delete one): see
-  `telecom.sandbox.faults` for the knobs.
+  `sandbox.faults` for the knobs.
 """
 
 from django.db.models import Q
 from django.http import JsonResponse
 
-from telecom.sandbox import faults
-from telecom.sandbox.control.common import (
+from sandbox import faults
+from sandbox.control.common import (
     ControlError,
     body,
     callback_json,
@@ -22,7 +22,7 @@ from telecom.sandbox.control.common import (
     delivery_json,
     number_of,
 )
-from telecom.sandbox.models import Callback, Delivery
+from sandbox.models import Callback, Delivery
 
 
 @control_view("GET")

@@ -8,7 +8,7 @@
   for tests that do not need to act out the consent.
 - `POST /_sandbox/grants/bulk` (`{"app_id", "numbers": [...], "balance"}`): grant
   many numbers at once, creating their handsets; `{"tokens": {number: token}}`.
-- `GET|POST /_sandbox/settings`: the knobs of `telecom.sandbox.conf`.
+- `GET|POST /_sandbox/settings`: the knobs of `sandbox.conf`.
 - `POST /_sandbox/reset`: empty every sandbox table, clear faults and knobs,
   drop pending background work, then register the `--seed` apps again
   (`{"seed": false}` to skip that).
@@ -22,8 +22,8 @@ from django.db import connections
 from django.http import JsonResponse
 from django.utils import timezone
 
-from telecom.sandbox import callbacks, conf, faults, tokens, worker
-from telecom.sandbox.control.common import (
+from sandbox import callbacks, conf, faults, tokens, worker
+from sandbox.control.common import (
     ControlError,
     app_json,
     body,
@@ -31,9 +31,9 @@ from telecom.sandbox.control.common import (
     number_of,
     subscriber_json,
 )
-from telecom.sandbox.models import App, Grant, Subscriber
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.services import accounts, consent, handsets
+from sandbox.models import App, Grant, Subscriber
+from sandbox.router import SANDBOX_DB
+from sandbox.services import accounts, consent, handsets
 
 # Set by `manage.py globe_sandbox --seed`: registered again after each reset.
 seed_file = None

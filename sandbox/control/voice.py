@@ -18,15 +18,15 @@ transferred) and those requests (`callbacks`), with the app's answers.
 
 from django.http import JsonResponse
 
-from telecom.sandbox.control.common import (
+from sandbox.control.common import (
     ControlError,
     body,
     callback_json,
     control_view,
     number_of,
 )
-from telecom.sandbox.models import Subscriber, VoiceCall
-from telecom.sandbox.services import handsets, voice
+from sandbox.models import Subscriber, VoiceCall
+from sandbox.services import handsets, voice
 
 
 def call_json(call: VoiceCall | None) -> dict | None:

@@ -6,7 +6,7 @@ strings, answered as JSON with `"status": "success_ok"` or an error code.
 It keeps state like the real service: accounts and their credit, every
 transaction with its `txn_ref` (and `bulk_txn_ref`), calls whose status
 progresses (ongoing, then answered, unanswered, busy or failed, by what the
-number called is set to do: `telecom.sandbox.models.phones`), conference
+number called is set to do: `sandbox.models.phones`), conference
 rooms of at most 8, IVR sessions running one block at a time, faxes with
 their documents, rented numbers and their forwarding. It posts Hoiio's
 notifications (form bodies) to each request's `notify_url`, and what arrives

@@ -4,9 +4,9 @@ account needs its `access_token` and gets `default_hoiio_credit`."""
 
 from decimal import Decimal, InvalidOperation
 
-from telecom.sandbox import conf
-from telecom.sandbox.hoiio.models import HoiioAccount
-from telecom.sandbox.services.accounts import RegistrationError
+from sandbox import conf
+from sandbox.hoiio.models import HoiioAccount
+from sandbox.services.accounts import RegistrationError
 
 TEXT = ("access_token", "currency", "country", "name", "mobile_number", "email", "uid")
 FIELDS = {"app_id", "points", "bonus", *TEXT}

@@ -13,7 +13,7 @@ through the control API answer other HTTP statuses.
 
 Like the platform's, each endpoint's fault (`hoiio_sms`, `hoiio_voice`...)
 is taken before anything else, and `after_apply` faults act once the
-request is applied (see `telecom.sandbox.faults`).
+request is applied (see `sandbox.faults`).
 """
 
 import functools
@@ -28,11 +28,11 @@ from django.db.models import F
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.utils import timezone as django_timezone
 
+from sandbox import conf, faults, worker
+from sandbox.hoiio.models import HoiioAccount, HoiioTransaction
+from sandbox.platform.common import AFTER_APPLY_KEY, one_writer
+from sandbox.router import SANDBOX_DB
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.sandbox import conf, faults, worker
-from telecom.sandbox.hoiio.models import HoiioAccount, HoiioTransaction
-from telecom.sandbox.platform.common import AFTER_APPLY_KEY, one_writer
-from telecom.sandbox.router import SANDBOX_DB
 
 SUCCESS = "success_ok"
 GMT8 = timezone(timedelta(hours=8))

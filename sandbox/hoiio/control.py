@@ -24,27 +24,27 @@ import secrets
 
 from django.http import JsonResponse
 
-from telecom.sandbox import conf
-from telecom.sandbox.control.common import (
+from sandbox import conf
+from sandbox.control.common import (
     ControlError,
     body,
     callback_json,
     control_view,
     number_of,
 )
-from telecom.sandbox.hoiio import progress
-from telecom.sandbox.hoiio.accounts import upsert_account
-from telecom.sandbox.hoiio.common import money, new_transaction
-from telecom.sandbox.hoiio.fax import pages_of
-from telecom.sandbox.hoiio.models import (
+from sandbox.hoiio import progress
+from sandbox.hoiio.accounts import upsert_account
+from sandbox.hoiio.common import money, new_transaction
+from sandbox.hoiio.fax import pages_of
+from sandbox.hoiio.models import (
     HoiioAccount,
     HoiioNumber,
     HoiioRoom,
     HoiioSession,
     HoiioTransaction,
 )
-from telecom.sandbox.hoiio.numbers import ensure_catalogue, number_entry
-from telecom.sandbox.models import Callback, Phone
+from sandbox.hoiio.numbers import ensure_catalogue, number_entry
+from sandbox.models import Callback, Phone
 
 SAMPLE_PDF = (
     b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"

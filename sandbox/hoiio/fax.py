@@ -15,9 +15,9 @@ import secrets
 
 from django.http import Http404, HttpResponse
 
-from telecom.sandbox import conf
-from telecom.sandbox.hoiio import progress
-from telecom.sandbox.hoiio.common import (
+from sandbox import conf
+from sandbox.hoiio import progress
+from sandbox.hoiio.common import (
     Call,
     HoiioError,
     after_commit,
@@ -30,7 +30,7 @@ from telecom.sandbox.hoiio.common import (
     page_of,
     step,
 )
-from telecom.sandbox.hoiio.models import HoiioTransaction
+from sandbox.hoiio.models import HoiioTransaction
 
 _PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 FAX_KINDS = {

@@ -13,9 +13,9 @@ Blocks sent to a session that is not ongoing are refused
 answered.
 """
 
-from telecom.sandbox import conf
-from telecom.sandbox.hoiio import progress
-from telecom.sandbox.hoiio.common import (
+from sandbox import conf
+from sandbox.hoiio import progress
+from sandbox.hoiio.common import (
     Call,
     HoiioError,
     after_commit,
@@ -23,7 +23,7 @@ from telecom.sandbox.hoiio.common import (
     new_transaction,
     step,
 )
-from telecom.sandbox.hoiio.models import HoiioSession, HoiioTransaction
+from sandbox.hoiio.models import HoiioSession, HoiioTransaction
 
 
 @hoiio_endpoint("hoiio_ivr")

@@ -15,8 +15,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from telecom.sandbox import conf
-from telecom.sandbox.hoiio.common import (
+from sandbox import conf
+from sandbox.hoiio.common import (
     Call,
     HoiioError,
     debit,
@@ -26,7 +26,7 @@ from telecom.sandbox.hoiio.common import (
     new_transaction,
     page_of,
 )
-from telecom.sandbox.hoiio.models import HoiioNumber, HoiioTransaction
+from sandbox.hoiio.models import HoiioNumber, HoiioTransaction
 
 COUNTRIES = {
     "US": ("USA", "1", [("AL", "Alabama"), ("CA", "California")]),

@@ -3,7 +3,7 @@ answered and ended, IVR blocks run, faxes transmitted, each followed by
 Hoiio's notification to the `notify_url` (a form POST).
 
 Every function here runs on the sandbox's background thread
-(`telecom.sandbox.worker`), scheduled by a view after its request committed.
+(`sandbox.worker`), scheduled by a view after its request committed.
 What a number does is its `Phone` behaviour.
 """
 
@@ -12,13 +12,13 @@ import math
 from django.db import transaction
 from django.utils import timezone
 
-from telecom.sandbox import callbacks, conf, worker
-from telecom.sandbox.hoiio.common import hoiio_date, money
-from telecom.sandbox.hoiio.models import HoiioNumber, HoiioSession, HoiioTransaction
-from telecom.sandbox.models import Callback
-from telecom.sandbox.models.phones import Phone, phone
-from telecom.sandbox.platform.common import one_writer
-from telecom.sandbox.router import SANDBOX_DB
+from sandbox import callbacks, conf, worker
+from sandbox.hoiio.common import hoiio_date, money
+from sandbox.hoiio.models import HoiioNumber, HoiioSession, HoiioTransaction
+from sandbox.models import Callback
+from sandbox.models.phones import Phone, phone
+from sandbox.platform.common import one_writer
+from sandbox.router import SANDBOX_DB
 
 ANSWERED, ONGOING = "answered", "ongoing"
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 
-from telecom.sandbox import conf
-from telecom.sandbox.hoiio import progress
-from telecom.sandbox.hoiio.common import (
+from sandbox import conf
+from sandbox.hoiio import progress
+from sandbox.hoiio.common import (
     Call,
     HoiioError,
     after_commit,
@@ -29,7 +29,7 @@ from telecom.sandbox.hoiio.common import (
     page_of,
     step,
 )
-from telecom.sandbox.hoiio.models import HoiioTransaction
+from sandbox.hoiio.models import HoiioTransaction
 
 BULK_LIMIT = 1000
 _GSM7 = set(

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from telecom.sandbox.hoiio import fax, ivr, numbers, sms, voice
+from sandbox.hoiio import fax, ivr, numbers, sms, voice
 
 urlpatterns = [
     path("hoiio/open/sms/send", sms.send),

@@ -14,9 +14,9 @@ so they are listed in the history.
 
 import secrets
 
-from telecom.sandbox import conf
-from telecom.sandbox.hoiio import progress
-from telecom.sandbox.hoiio.common import (
+from sandbox import conf
+from sandbox.hoiio import progress
+from sandbox.hoiio.common import (
     Call,
     HoiioError,
     after_commit,
@@ -28,7 +28,7 @@ from telecom.sandbox.hoiio.common import (
     page_of,
     step,
 )
-from telecom.sandbox.hoiio.models import HoiioRoom, HoiioTransaction
+from sandbox.hoiio.models import HoiioRoom, HoiioTransaction
 
 ROOM_LIMIT = 8
 VOICE_KINDS = [

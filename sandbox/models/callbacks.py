@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from telecom.sandbox.models.accounts import App
+from sandbox.models.accounts import App
 
 
 class Callback(models.Model):

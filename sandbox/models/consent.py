@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from telecom.sandbox.models.accounts import App, Subscriber
+from sandbox.models.accounts import App, Subscriber
 
 
 class Grant(models.Model):

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from telecom.sandbox.models.accounts import App, Subscriber
+from sandbox.models.accounts import App, Subscriber
 
 
 class Delivery(models.Model):

@@ -4,7 +4,7 @@ and an app's voice URI. Its `platform` state is a
 
 from django.db import models
 
-from telecom.sandbox.models.accounts import App, Subscriber
+from sandbox.models.accounts import App, Subscriber
 
 
 class VoiceCall(models.Model):

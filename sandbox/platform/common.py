@@ -28,13 +28,13 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from sandbox import faults, sql, tokens
+from sandbox.models import App, Delivery, Grant
+from sandbox.router import SANDBOX_DB
+from sandbox.services import wallet
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.sandbox import faults, sql, tokens
-from telecom.sandbox.models import App, Delivery, Grant
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.services import wallet
 
-# The WSGI environ keys the sandbox server honours (see telecom.sandbox.server).
+# The WSGI environ keys the sandbox server honours (see sandbox.server).
 AFTER_APPLY_KEY = "sandbox.after_apply"
 
 MISSING_PARAMETERS = "Missing parameters"

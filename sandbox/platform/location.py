@@ -17,10 +17,9 @@ from decimal import Decimal
 from django.http import JsonResponse
 from django.utils import timezone
 
-from telecom.dates import format_globe_datetime
-from telecom.sandbox import conf
-from telecom.sandbox.models import Grant, Subscriber
-from telecom.sandbox.platform.common import (
+from sandbox import conf
+from sandbox.models import Grant, Subscriber
+from sandbox.platform.common import (
     INSUFFICIENT_WALLET,
     INVALID_TOKEN,
     MISSING_PARAMETERS,
@@ -30,7 +29,8 @@ from telecom.sandbox.platform.common import (
     parse_address,
     platform_endpoint,
 )
-from telecom.sandbox.services import wallet
+from sandbox.services import wallet
+from telecom.dates import format_globe_datetime
 
 
 def _grant(request) -> Grant:

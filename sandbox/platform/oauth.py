@@ -21,10 +21,10 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from telecom.sandbox import callbacks
-from telecom.sandbox.csp import with_csp_leaving_to
-from telecom.sandbox.models import App, Callback, Grant, PinChallenge
-from telecom.sandbox.platform.common import (
+from sandbox import callbacks
+from sandbox.csp import with_csp_leaving_to
+from sandbox.models import App, Callback, Grant, PinChallenge
+from sandbox.platform.common import (
     MISSING_PARAMETERS,
     PlatformError,
     app_by_credentials,
@@ -32,8 +32,8 @@ from telecom.sandbox.platform.common import (
     parse_address,
     platform_endpoint,
 )
-from telecom.sandbox.platform.payment import parse_amount
-from telecom.sandbox.services import consent, handsets
+from sandbox.platform.payment import parse_amount
+from sandbox.services import consent, handsets
 
 INVALID_CODE = "Invalid code"
 PIN_ATTEMPTS = 3

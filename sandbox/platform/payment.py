@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import F
 from django.http import JsonResponse
 
-from telecom.sandbox.models import ChargingOptIn, Delivery, Subscriber
-from telecom.sandbox.platform.common import (
+from sandbox.models import ChargingOptIn, Delivery, Subscriber
+from sandbox.platform.common import (
     MISSING_PARAMETERS,
     PlatformError,
     app_by_credentials,
@@ -35,7 +35,7 @@ from telecom.sandbox.platform.common import (
     parse_address,
     platform_endpoint,
 )
-from telecom.sandbox.services import consent, handsets
+from sandbox.services import consent, handsets
 
 # The Charging "Error Codes" table, verbatim (the 405 row's apostrophes are
 # typographic in the docs; the 416 row's are not).

@@ -21,10 +21,9 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.utils import timezone
 
-from telecom.dates import format_rewards_datetime
-from telecom.sandbox import callbacks, conf
-from telecom.sandbox.models import App, Callback, Delivery, Subscriber
-from telecom.sandbox.platform.common import (
+from sandbox import callbacks, conf
+from sandbox.models import App, Callback, Delivery, Subscriber
+from sandbox.platform.common import (
     INSUFFICIENT_WALLET,
     MISSING_PARAMETERS,
     PlatformError,
@@ -36,7 +35,8 @@ from telecom.sandbox.platform.common import (
     platform_endpoint,
     same_secret,
 )
-from telecom.sandbox.services import handsets, wallet
+from sandbox.services import handsets, wallet
+from telecom.dates import format_rewards_datetime
 
 NOT_PROVISIONED = "App is not provisioned for Rewards"
 INVALID_REWARDS_TOKEN = "Invalid Rewards Token"  # noqa: S105 (an error message)

@@ -20,9 +20,9 @@ delivered again (nor billed again); `Delivery.duplicate_submissions` counts it.
 
 import re
 
-from telecom.sandbox import conf
-from telecom.sandbox.models import Delivery, Grant
-from telecom.sandbox.platform.common import (
+from sandbox import conf
+from sandbox.models import Delivery, Grant
+from sandbox.platform.common import (
     INSUFFICIENT_WALLET,
     INVALID_TOKEN,
     MISSING_PARAMETERS,
@@ -36,8 +36,8 @@ from telecom.sandbox.platform.common import (
     parse_address,
     platform_endpoint,
 )
-from telecom.sandbox.services import handsets, wallet
-from telecom.sandbox.services.accounts import app_for_shortcode
+from sandbox.services import handsets, wallet
+from sandbox.services.accounts import app_for_shortcode
 
 PART_SIZE = 160
 # Binary SMS "Data Coding Value" table.

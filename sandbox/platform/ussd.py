@@ -9,9 +9,9 @@ app; the docs give no error for one that is not (ended, timed out, unknown),
 so the sandbox answers 400 "Invalid sessionID".
 """
 
-from telecom.sandbox import conf
-from telecom.sandbox.models import App, Delivery, UssdSession
-from telecom.sandbox.platform.common import (
+from sandbox import conf
+from sandbox.models import App, Delivery, UssdSession
+from sandbox.platform.common import (
     INSUFFICIENT_WALLET,
     INVALID_TOKEN,
     MISSING_PARAMETERS,
@@ -24,8 +24,8 @@ from telecom.sandbox.platform.common import (
     parse_address,
     platform_endpoint,
 )
-from telecom.sandbox.services import ussd, wallet
-from telecom.sandbox.services.accounts import app_for_shortcode
+from sandbox.services import ussd, wallet
+from sandbox.services.accounts import app_for_shortcode
 
 EXCESS_PARAMETERS = "Excess parameters"
 NOT_PROVISIONED = "App is not provisioned for USSD"

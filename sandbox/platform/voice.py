@@ -16,9 +16,9 @@ from xml.sax.saxutils import escape
 
 from django.http import HttpResponse, JsonResponse
 
-from telecom.sandbox.platform.common import MISSING_PARAMETERS, PlatformError, platform_endpoint
-from telecom.sandbox.services import voice
-from telecom.sandbox.services.accounts import app_for_voice_token
+from sandbox.platform.common import MISSING_PARAMETERS, PlatformError, platform_endpoint
+from sandbox.services import voice
+from sandbox.services.accounts import app_for_voice_token
 
 INVALID_TOKEN = "Invalid token"  # noqa: S105 (an error message)
 

@@ -20,17 +20,17 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
 
-from telecom.dates import format_globe_datetime
-from telecom.sandbox import conf
-from telecom.sandbox.models import App
-from telecom.sandbox.platform.common import (
+from sandbox import conf
+from sandbox.models import App
+from sandbox.platform.common import (
     PlatformError,
     authenticate,
     json_object,
     platform_endpoint,
     same_secret,
 )
-from telecom.sandbox.services import wallet
+from sandbox.services import wallet
+from telecom.dates import format_globe_datetime
 
 UNAUTHORIZED = "Unauthorized / Authentication failed"
 TOO_MANY = "Too many requests"

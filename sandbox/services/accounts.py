@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
+from sandbox import conf, tokens
+from sandbox.models import App, Subscriber
+from sandbox.router import SANDBOX_DB
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.sandbox import conf, tokens
-from telecom.sandbox.models import App, Subscriber
-from telecom.sandbox.router import SANDBOX_DB
 
 APP_TEXT = (
     "app_secret",
@@ -204,7 +204,7 @@ def load_seed(path: Path) -> list[App]:
     """Register every app in a seed file: a JSON list in the `POST /_sandbox/apps` format
     (an entry `{"hoiio_account": {...}}` is an account of the Hoiio twin instead, in
     the `POST /_sandbox/hoiio/accounts` format). Returns the Globe Labs apps."""
-    from telecom.sandbox.hoiio.accounts import upsert_account
+    from sandbox.hoiio.accounts import upsert_account
 
     entries = json.loads(Path(path).read_text())
     _require(isinstance(entries, list), f"{path}: a seed file is a JSON list of apps")

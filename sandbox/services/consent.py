@@ -27,10 +27,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from telecom.sandbox import callbacks, conf, tokens
-from telecom.sandbox.models import App, AuthCode, Callback, ChargingOptIn, Grant, Subscriber
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.services import handsets
+from sandbox import callbacks, conf, tokens
+from sandbox.models import App, AuthCode, Callback, ChargingOptIn, Grant, Subscriber
+from sandbox.router import SANDBOX_DB
+from sandbox.services import handsets
 
 
 def national(number: str) -> str:

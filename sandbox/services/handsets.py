@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.db import IntegrityError
 from django.utils import timezone
 
-from telecom.sandbox import conf, sql
-from telecom.sandbox.models import HandsetMessage, Subscriber
+from sandbox import conf, sql
+from sandbox.models import HandsetMessage, Subscriber
 
 
 def subscriber_for(number: str) -> Subscriber:

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from sandbox import callbacks, conf
+from sandbox.models import App, Callback, Subscriber
+from sandbox.services import consent, handsets
 from telecom.dates import format_globe_datetime
-from telecom.sandbox import callbacks, conf
-from telecom.sandbox.models import App, Callback, Subscriber
-from telecom.sandbox.services import consent, handsets
 
 SINGLE_LIMIT = 160
 PART_SIZE = 153

@@ -24,11 +24,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from sandbox import callbacks, conf
+from sandbox.models import App, Callback, Subscriber, UssdSession
+from sandbox.router import SANDBOX_DB
+from sandbox.services.accounts import app_for_shortcode
 from telecom.dates import format_globe_datetime
-from telecom.sandbox import callbacks, conf
-from telecom.sandbox.models import App, Callback, Subscriber, UssdSession
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.services.accounts import app_for_shortcode
 
 DIAL = re.compile(r"^\*120\*(?P<code>\d{4,8})(?P<inputs>(?:\*[0-9A-Za-z]+)*)#?$")
 

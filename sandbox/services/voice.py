@@ -6,7 +6,7 @@ for the handset (an ask, a record, a conference, a ringing phone) or ends.
 
 How a document is played is `voiceflows.tropo.platform.PlatformCall`'s
 job (see its docstring for the rules, from the Tropo WebAPI reference); how
-it is read is the sandbox's own (`telecom.sandbox.tropo_document`), so that a
+it is read is the sandbox's own (`sandbox.tropo_document`), so that a
 document Hatid renders wrong is refused here as the platform would refuse it;
 this module keeps each call's state in a `VoiceCall` row and does the HTTP
 (through `callbacks.send`, so every request to the app is in
@@ -32,11 +32,11 @@ import threading
 
 from django.utils import timezone
 
+from sandbox import callbacks, conf, tropo_document, worker
+from sandbox.models import App, Callback, Subscriber, VoiceCall
+from sandbox.services.accounts import app_for_shortcode
+from sandbox.services.handsets import subscriber_for
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
-from telecom.sandbox import callbacks, conf, tropo_document, worker
-from telecom.sandbox.models import App, Callback, Subscriber, VoiceCall
-from telecom.sandbox.services.accounts import app_for_shortcode
-from telecom.sandbox.services.handsets import subscriber_for
 from voiceflows.tropo.platform import POST, WAITING, CallError, PlatformCall, Step
 
 _locks: dict[int, threading.Lock] = {}

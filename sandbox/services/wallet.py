@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from telecom.sandbox import conf
-from telecom.sandbox.models import App, WalletEntry
-from telecom.sandbox.sql import take_from_wallet
+from sandbox import conf
+from sandbox.models import App, WalletEntry
+from sandbox.sql import take_from_wallet
 
 ZERO = Decimal("0.00")
 

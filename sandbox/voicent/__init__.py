@@ -6,7 +6,7 @@ them: `callreqHandler.jsp` (callText, callAudio, callTillConfirm: a page with
 `^retry^`, or none while in progress) and `callremoveHandler.jsp`. Each
 request is kept with its id and its status progresses on the sandbox's
 background thread by what the number called is set to do
-(`telecom.sandbox.models.phones`): answered calls are made, busy or
+(`sandbox.models.phones`): answered calls are made, busy or
 unanswered ones are retried (`^retry^`) and then fail. A call till confirm
 runs BroadcastByPhone as the gateway host would: it reads the call list
 named on its command line (the control API puts lists "on the host"), calls

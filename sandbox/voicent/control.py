@@ -11,8 +11,8 @@ How the numbers behave is set with `/_sandbox/phones`.
 
 from django.http import JsonResponse
 
-from telecom.sandbox.control.common import ControlError, body, control_view, number_of
-from telecom.sandbox.voicent.models import VoicentCallList, VoicentRequest
+from sandbox.control.common import ControlError, body, control_view, number_of
+from sandbox.voicent.models import VoicentCallList, VoicentRequest
 
 
 def request_json(request: VoicentRequest) -> dict:

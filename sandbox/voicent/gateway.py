@@ -19,11 +19,11 @@ import time
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from telecom.sandbox import conf, faults, worker
-from telecom.sandbox.platform.common import AFTER_APPLY_KEY, one_writer
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.voicent import progress
-from telecom.sandbox.voicent.models import VoicentRequest
+from sandbox import conf, faults, worker
+from sandbox.platform.common import AFTER_APPLY_KEY, one_writer
+from sandbox.router import SANDBOX_DB
+from sandbox.voicent import progress
+from sandbox.voicent.models import VoicentRequest
 
 REQ_ID_BASE = 11234035400
 _CONFIRM = re.compile(r"-confirmcode\s+(\S+)")

@@ -15,12 +15,12 @@ background thread): dial, retry, give up; or run a call till confirm.
 
 from django.db import transaction
 
+from sandbox import conf, worker
+from sandbox.models.phones import Phone, phone
+from sandbox.platform.common import one_writer
+from sandbox.router import SANDBOX_DB
+from sandbox.voicent.models import VoicentCallList, VoicentRequest
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
-from telecom.sandbox import conf, worker
-from telecom.sandbox.models.phones import Phone, phone
-from telecom.sandbox.platform.common import one_writer
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.voicent.models import VoicentCallList, VoicentRequest
 
 MADE, FAILED, RETRY = "made", "failed", "retry"
 

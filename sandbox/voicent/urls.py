@@ -4,7 +4,7 @@ with `gateway_path_prefix` = `/voicent`)."""
 
 from django.urls import path
 
-from telecom.sandbox.voicent import gateway
+from sandbox.voicent import gateway
 
 urlpatterns = [
     path("voicent/ocall/callreqHandler.jsp", gateway.call_request),

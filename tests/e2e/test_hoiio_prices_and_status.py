@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.models import Fax, HoiioNumber, Message, VoiceCall
 from telecom.services import fax as faxes
 from telecom.services import hoiio_numbers, hoiio_prices, hoiio_sms, hoiio_voice
 from telecom.services.messaging import send_sms
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A, B = "+639171234567", "+639181234567"

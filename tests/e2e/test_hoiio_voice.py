@@ -3,10 +3,10 @@ session driven block by block by Hoiio's notifications."""
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
 from telecom.services import hoiio_ivr, hoiio_voice
 from telecom.services.errors import ServiceError
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A, B, C = "+639171234567", "+639181234567", "+639191234567"

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from telecom.sandbox.control import registry
-from telecom.sandbox.router import SANDBOX_DB
-from telecom.sandbox.server import SandboxHTTPServer
-from telecom.sandbox.services.accounts import RegistrationError, load_seed
-from telecom.sandbox.wsgi import URLCONF, get_sandbox_application
+from sandbox.control import registry
+from sandbox.router import SANDBOX_DB
+from sandbox.server import SandboxHTTPServer
+from sandbox.services.accounts import RegistrationError, load_seed
+from sandbox.wsgi import URLCONF, get_sandbox_application
 
 
 class Command(BaseCommand):

@@ -3,7 +3,9 @@
 It is Python 2 code: it imports `StringIO` and sends with pycurl. A `StringIO`
 module whose buffer takes text and bytes is enough for its SMS, location,
 subscriber, payment, rewards (Amax), USSD and OAuth modules. Their URLs are
-module constants; `load_sdk(url)` points them at `url` (the sandbox).
+module constants; `load_sdk(url)` points them at `url` (the sandbox). The
+sandbox's fidelity test and the outbound benchmark drive the sandbox with it;
+Hatid never imports it (the SDK is a development dependency).
 """
 
 from __future__ import annotations
