@@ -119,14 +119,10 @@ def _file_lock(name: str):
 
 
 def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
+    """The sandbox client's `wait_for`, positionally; a TimeoutError at the deadline."""
+    from sandbox.client import wait_for
+
+    return wait_for(condition, timeout=timeout, what=what, interval=interval)
 
 
 class BenchEnv:

@@ -57,6 +57,10 @@ class SandboxError(Exception):
         self.body = body
 
 
+class WaitTimeout(AssertionError, TimeoutError):
+    """`wait_for` reached its deadline: a failed assertion to a test, a timeout to a benchmark."""
+
+
 def wait_for(condition: Callable, *, timeout: float = 10.0, interval: float = 0.05, what=""):
     """Poll `condition()` until it returns something truthy, and return it; fail at the deadline."""
     deadline = time.monotonic() + timeout
@@ -65,7 +69,7 @@ def wait_for(condition: Callable, *, timeout: float = 10.0, interval: float = 0.
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+            raise WaitTimeout(f"timed out after {timeout}s waiting for {what or condition}")
         time.sleep(interval)
 
 

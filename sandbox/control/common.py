@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 
 from sandbox.faults import FaultError
 from sandbox.models import App, Callback, Delivery, HandsetMessage, Subscriber, UssdSession
+from sandbox.rows import attributes
 from sandbox.services import accounts
 from sandbox.services.accounts import RegistrationError
 from sandbox.services.ussd import UssdError
@@ -83,42 +84,24 @@ def _money(amount):
 
 def app_json(app: App) -> dict:
     return {
-        "app_id": app.app_id,
-        "app_secret": app.app_secret,
-        "name": app.name,
-        "description": app.description,
-        "support_email": app.support_email,
-        "shortcode": app.shortcode,
-        "redirect_uri": app.redirect_uri,
-        "notify_uri": app.notify_uri,
-        "ussd_notify_uri": app.ussd_notify_uri,
-        "rewards_uri": app.rewards_uri,
-        "voice_uri": app.voice_uri,
-        "passphrase": app.passphrase,
-        "rewards_token": app.rewards_token,
-        "voice_token": app.voice_token,
-        "promos": app.promos,
-        "charging_keywords": app.charging_keywords,
+        **attributes(app, "app_id", "app_secret", "name", "description", "support_email"),
+        **attributes(app, "shortcode", "redirect_uri", "notify_uri", "ussd_notify_uri"),
+        **attributes(app, "rewards_uri", "voice_uri", "passphrase", "rewards_token"),
+        **attributes(app, "voice_token", "promos", "charging_keywords"),
         "wallet_balance": _money(app.wallet_balance),
-        "active": app.active,
-        "blocked": app.blocked,
-        "ussd_provisioned": app.ussd_provisioned,
-        "rewards_provisioned": app.rewards_provisioned,
+        **attributes(app, "active", "blocked", "ussd_provisioned", "rewards_provisioned"),
     }
 
 
 def subscriber_json(subscriber: Subscriber) -> dict:
     return {
-        "number": subscriber.number,
-        "brand": subscriber.brand,
+        **attributes(subscriber, "number", "brand"),
         "balance": _money(subscriber.balance),
         "reload_amount": _money(subscriber.reload_amount),
         "postpaid": subscriber.postpaid,
         "latitude": None if subscriber.latitude is None else str(subscriber.latitude),
         "longitude": None if subscriber.longitude is None else str(subscriber.longitude),
-        "charging_allowed": subscriber.charging_allowed,
-        "balance_check_fails": subscriber.balance_check_fails,
-        "blacklisted": subscriber.blacklisted,
+        **attributes(subscriber, "charging_allowed", "balance_check_fails", "blacklisted"),
         "reward_outcome": subscriber.reward_outcome,
     }
 
@@ -160,14 +143,8 @@ def callback_json(callback: Callback) -> dict:
             if callback.hoiio_account_id
             else None
         ),
-        "kind": callback.kind,
-        "method": callback.method,
-        "url": callback.url,
-        "body": callback.body,
-        "status": callback.status,
-        "response_status": callback.response_status,
-        "response_body": callback.response_body,
-        "error": callback.error,
+        **attributes(callback, "kind", "method", "url", "body", "status", "response_status"),
+        **attributes(callback, "response_body", "error"),
         "duplicate_of": callback.duplicate_of_id,
         "latency_ms": callback.latency_ms,
         "created_at": _time(callback.created_at),
@@ -178,10 +155,7 @@ def callback_json(callback: Callback) -> dict:
 def message_json(message: HandsetMessage) -> dict:
     return {
         "id": message.pk,
-        "direction": message.direction,
-        "peer": message.peer,
-        "text": message.text,
-        "parts": message.parts,
+        **attributes(message, "direction", "peer", "text", "parts"),
         "created_at": _time(message.created_at),
     }
 

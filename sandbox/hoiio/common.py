@@ -122,6 +122,13 @@ class Call:
         hidden = {"app_id", "access_token", "file"}
         return {k: v for k, v in self.params.items() if k not in hidden}
 
+    def kept(self, *names: str) -> dict:
+        """What a transaction keeps of the request, as `new_transaction` fields:
+        the named optional parameters ("" when absent), the app's `tag` and
+        `notify_url` (every Hoiio request may carry them), the request as logged."""
+        kept = {name: self.optional(name) for name in (*names, "tag", "notify_url")}
+        return {**kept, "request": self.logged()}
+
 
 def authenticate(params: QueryDict) -> HoiioAccount:
     app_id, token = (params.get("app_id") or "").strip(), (params.get("access_token") or "")

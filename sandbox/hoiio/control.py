@@ -45,6 +45,7 @@ from sandbox.hoiio.models import (
 )
 from sandbox.hoiio.numbers import ensure_catalogue, number_entry
 from sandbox.models import Callback, Phone
+from sandbox.rows import attributes
 
 SAMPLE_PDF = (
     b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
@@ -55,13 +56,8 @@ SAMPLE_PDF = (
 
 def account_json(account: HoiioAccount) -> dict:
     return {
-        "app_id": account.app_id,
-        "access_token": account.access_token,
-        "name": account.name,
-        "mobile_number": account.mobile_number,
-        "email": account.email,
-        "country": account.country,
-        "currency": account.currency,
+        **attributes(account, "app_id", "access_token", "name", "mobile_number", "email"),
+        **attributes(account, "country", "currency"),
         "points": money(account.points),
         "bonus": money(account.bonus),
         "balance": money(account.balance),
@@ -209,6 +205,19 @@ def _last_callback(kind: str) -> dict | None:
     return callback_json(callback) if callback else None
 
 
+def _incoming(rented: HoiioNumber, kind: str, data: dict, price: str, **fields):
+    """A transaction for what reached a rented number `from` someone, at its price."""
+    return new_transaction(
+        rented.account,
+        kind,
+        src=number_of(data.get("from") or ""),
+        dest=rented.number,
+        rate=conf.price(price),
+        debit=conf.price(price),
+        **fields,
+    )
+
+
 @control_view("POST")
 def incoming_sms(request, number: str):
     rented = _rented(number)
@@ -216,15 +225,8 @@ def incoming_sms(request, number: str):
     msg = data.get("msg")
     if not isinstance(msg, str) or not msg:
         raise ControlError(400, "msg is required")
-    txn = new_transaction(
-        rented.account,
-        HoiioTransaction.Kind.SMS_IN,
-        src=number_of(data.get("from") or ""),
-        dest=rented.number,
-        msg=msg,
-        status="received",
-        rate=conf.price("hoiio_sms_in"),
-        debit=conf.price("hoiio_sms_in"),
+    txn = _incoming(
+        rented, HoiioTransaction.Kind.SMS_IN, data, "hoiio_sms_in", msg=msg, status="received"
     )
     progress.forward_sms(txn.pk)
     return JsonResponse(
@@ -245,18 +247,16 @@ def incoming_fax(request, number: str):
             document = base64.b64decode(data["pdf"], validate=True)
         except ValueError:
             raise ControlError(400, "pdf must be base64") from None
-    txn = new_transaction(
-        rented.account,
+    txn = _incoming(
+        rented,
         HoiioTransaction.Kind.FAX_IN,
-        src=number_of(data.get("from") or ""),
-        dest=rented.number,
+        data,
+        "hoiio_fax_in",
         document=document,
         filename="received.pdf",
         file_token=secrets.token_urlsafe(16),
         pages=pages_of(document),
         status="answered",
-        rate=conf.price("hoiio_fax_in"),
-        debit=conf.price("hoiio_fax_in"),
     )
     progress.forward_fax(txn.pk, f"{request.scheme}://{request.get_host()}")
     return JsonResponse(

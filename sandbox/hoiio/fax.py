@@ -70,17 +70,14 @@ def send(call: Call) -> dict:
         HoiioTransaction.Kind.FAX,
         dest=dest,
         src=call.optional("caller_id") or call.account.mobile_number,
-        caller_id=call.optional("caller_id"),
         filename=call.optional("filename") or "fax.pdf",
         document=document,
         file_token=secrets.token_urlsafe(16),
         pages=pages,
         status="ongoing",
-        tag=call.optional("tag"),
-        notify_url=call.optional("notify_url"),
         rate=rate,
         debit=rate * pages,
-        request=call.logged(),
+        **call.kept("caller_id"),
     )
     after_commit(step(), progress.transmit_fax, txn.pk, base_url(call))
     return {"txn_ref": txn.txn_ref}

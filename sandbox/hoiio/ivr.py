@@ -35,13 +35,9 @@ def dial(call: Call) -> dict:
         call.account,
         HoiioTransaction.Kind.IVR,
         dest=dest,
-        msg=call.optional("msg"),
-        caller_id=call.optional("caller_id"),
         max_duration=call.integer("max_duration", low=1),
-        tag=call.optional("tag"),
-        notify_url=call.optional("notify_url"),
         rate=conf.price("hoiio_call"),
-        request=call.logged(),
+        **call.kept("msg", "caller_id"),
     )
     session = HoiioSession.objects.create(
         session=f"S{txn.pk}", account=call.account, transaction=txn

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django.db import models
 
+from sandbox.rows import SandboxRow
 
-class HoiioAccount(models.Model):
+
+class HoiioAccount(SandboxRow):
     """A developer app as Hoiio knows it: the credential pair and the credit."""
 
     app_id = models.CharField(max_length=64, unique=True)
@@ -18,12 +20,10 @@ class HoiioAccount(models.Model):
     currency = models.CharField(max_length=3, default="SGD")
     points = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
     bonus = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal("0"))
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SandboxRow.Meta):
         verbose_name = "Hoiio account"
         verbose_name_plural = "Hoiio accounts"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.app_id
@@ -46,7 +46,7 @@ class HoiioRoom(models.Model):
         return self.room
 
 
-class HoiioTransaction(models.Model):
+class HoiioTransaction(SandboxRow):
     """One chargeable thing: an SMS (out or in), a call-back, a conference
     participant, an IVR call, a fax (out or in), a number subscription."""
 
@@ -101,16 +101,15 @@ class HoiioTransaction(models.Model):
     request = models.JSONField(default=dict, help_text="The parameters received (no secrets).")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(SandboxRow.Meta):
         verbose_name = "Hoiio transaction"
         verbose_name_plural = "Hoiio transactions"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.txn_ref}"
 
 
-class HoiioSession(models.Model):
+class HoiioSession(SandboxRow):
     """An IVR session: the call, the blocks run on it, and where it stands."""
 
     class State(models.TextChoices):
@@ -125,12 +124,10 @@ class HoiioSession(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.RINGING)
     monitoring = models.BooleanField(default=False)
     transcript = models.JSONField(default=list, help_text="Each block as it ran.")
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SandboxRow.Meta):
         verbose_name = "Hoiio session"
         verbose_name_plural = "Hoiio sessions"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"session {self.session} ({self.state})"

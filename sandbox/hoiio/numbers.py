@@ -27,6 +27,7 @@ from sandbox.hoiio.common import (
     page_of,
 )
 from sandbox.hoiio.models import HoiioNumber, HoiioTransaction
+from sandbox.rows import attributes
 
 COUNTRIES = {
     "US": ("USA", "1", [("AL", "Alabama"), ("CA", "California")]),
@@ -63,11 +64,7 @@ def price_for(months: int):
 
 def number_entry(number: HoiioNumber) -> dict:
     return {
-        "number": number.number,
-        "country": number.country,
-        "state": number.state,
-        "forward_to": number.forward_to,
-        "forward_sms_to": number.forward_sms_to,
+        **attributes(number, "number", "country", "state", "forward_to", "forward_sms_to"),
         "expiry": number.expiry.isoformat() if number.expiry else "",
         "auto_extend_status": "enabled" if number.auto_extend else "disabled",
         "mode": number.mode,

@@ -56,14 +56,11 @@ def _fields(call: Call, dest: str, msg: str) -> dict:
     return dict(
         dest=dest,
         msg=msg,
-        sender_name=call.optional("sender_name"),
-        tag=call.optional("tag"),
-        notify_url=call.optional("notify_url"),
         status="queued",
         split_count=parts,
         rate=rate,
         debit=rate * parts,
-        request=call.logged(),
+        **call.kept("sender_name"),
     )
 
 

@@ -55,12 +55,9 @@ def call_back(call: Call) -> dict:
         HoiioTransaction.Kind.CALL,
         dest=dest1,
         dest2=dest2,
-        caller_id=call.optional("caller_id"),
         max_duration=call.integer("max_duration", low=1),
-        tag=call.optional("tag"),
-        notify_url=call.optional("notify_url"),
         rate=conf.price("hoiio_call"),
-        request=call.logged(),
+        **call.kept("caller_id"),
     )
     after_commit(step(), progress.connect, txn.pk)
     return {"txn_ref": txn.txn_ref}
@@ -94,11 +91,8 @@ def conference(call: Call) -> dict:
             HoiioTransaction.Kind.CONFERENCE,
             dest=dest,
             room=room,
-            caller_id=call.optional("caller_id"),
-            tag=call.optional("tag"),
-            notify_url=call.optional("notify_url"),
             rate=conf.price("hoiio_call"),
-            request=call.logged(),
+            **call.kept("caller_id"),
         )
         after_commit(step(), progress.connect, txn.pk)
         refs.append(txn.txn_ref)

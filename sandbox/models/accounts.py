@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django.db import models
 
+from sandbox.rows import SandboxRow
 
-class App(models.Model):
+
+class App(SandboxRow):
     """A developer app as the Globe Labs portal knows it: credentials, URIs, wallet."""
 
     app_id = models.CharField(max_length=64, unique=True)
@@ -41,10 +43,6 @@ class App(models.Model):
     ussd_provisioned = models.BooleanField(default=True)
     rewards_provisioned = models.BooleanField(default=True)
     last_wallet_query_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.name or self.app_id} ({self.shortcode})"
@@ -55,7 +53,7 @@ class App(models.Model):
         return self.shortcode[-4:]
 
 
-class Subscriber(models.Model):
+class Subscriber(SandboxRow):
     """A handset on the network and the account state the APIs consult."""
 
     class Brand(models.TextChoices):
@@ -84,10 +82,6 @@ class Subscriber(models.Model):
     reward_outcome = models.CharField(
         max_length=8, choices=RewardOutcome.choices, default=RewardOutcome.SUCCESS
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.number

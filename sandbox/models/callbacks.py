@@ -3,9 +3,10 @@
 from django.db import models
 
 from sandbox.models.accounts import App
+from sandbox.rows import SandboxRow
 
 
-class Callback(models.Model):
+class Callback(SandboxRow):
     class Kind(models.TextChoices):
         OPTIN = "optin", "Access token to the redirect URI (SMS opt-in)"
         CODE = "code", "OAuth code to the redirect URI (browser redirect)"
@@ -44,11 +45,7 @@ class Callback(models.Model):
     error = models.CharField(max_length=300, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} -> {self.status}"

@@ -4,9 +4,10 @@ from django.db import models
 from django.db.models import Q
 
 from sandbox.models.accounts import App, Subscriber
+from sandbox.rows import SandboxRow
 
 
-class Grant(models.Model):
+class Grant(SandboxRow):
     """A subscriber's consent to one app: the access token the APIs check."""
 
     class Source(models.TextChoices):
@@ -20,11 +21,9 @@ class Grant(models.Model):
     access_token = models.CharField(max_length=64, unique=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(SandboxRow.Meta):
         constraints = [
             # One live token per subscriber and app: consenting again returns it.
             models.UniqueConstraint(

@@ -3,9 +3,10 @@
 from django.db import models
 
 from sandbox.models.accounts import App, Subscriber
+from sandbox.rows import SandboxRow
 
 
-class Delivery(models.Model):
+class Delivery(SandboxRow):
     """One request the platform accepted and applied (SMS, charge, reward, USSD...).
 
     `key` is the app's idempotency key where the API has one (the SMS
@@ -41,12 +42,10 @@ class Delivery(models.Model):
         max_digits=12, decimal_places=2, default=0, help_text="Taken from the app's wallet."
     )
     duplicate_submissions = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SandboxRow.Meta):
         verbose_name = "delivery"
         verbose_name_plural = "deliveries"
-        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["app", "kind", "key"], name="sandbox_delivery_idempotency_key"
@@ -57,7 +56,7 @@ class Delivery(models.Model):
         return f"{self.kind} #{self.pk}"
 
 
-class HandsetMessage(models.Model):
+class HandsetMessage(SandboxRow):
     """An SMS a handset received or sent, as its screen would list it."""
 
     class Direction(models.TextChoices):
@@ -70,16 +69,12 @@ class HandsetMessage(models.Model):
     text = models.TextField()
     parts = models.PositiveSmallIntegerField(default=1)
     delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.direction} {self.peer}: {self.text[:30]}"
 
 
-class UssdSession(models.Model):
+class UssdSession(SandboxRow):
     """A USSD dialogue between a handset and an app."""
 
     class State(models.TextChoices):
@@ -101,12 +96,10 @@ class UssdSession(models.Model):
     screen = models.TextField(blank=True, help_text="The app's last message, as displayed.")
     transcript = models.JSONField(default=list)
     last_activity_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SandboxRow.Meta):
         verbose_name = "USSD session"
         verbose_name_plural = "USSD sessions"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"USSD session {self.session_id} ({self.state})"

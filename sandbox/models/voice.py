@@ -5,9 +5,10 @@ and an app's voice URI. Its `platform` state is a
 from django.db import models
 
 from sandbox.models.accounts import App, Subscriber
+from sandbox.rows import SandboxRow
 
 
-class VoiceCall(models.Model):
+class VoiceCall(SandboxRow):
     class Direction(models.TextChoices):
         INBOUND = "inbound", "The handset called the app"
         OUTBOUND = "outbound", "The app started it (token launch)"
@@ -32,11 +33,7 @@ class VoiceCall(models.Model):
     parameters = models.JSONField(default=dict, blank=True, help_text="A token launch's query.")
     platform = models.JSONField(default=dict, help_text="The call as the platform runs it.")
     end_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"voice call {self.session_id} ({self.state})"

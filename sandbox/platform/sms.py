@@ -108,6 +108,16 @@ def _deliver(*, kind, grant, key, body, response, parts, inbox_text, price_name)
     ).response_json()
 
 
+def _delivery_info(resource: str) -> dict:
+    """The response's `deliveryInfoList`: empty at first, statuses come by callback."""
+    return {"deliveryInfo": [], "resourceURL": resource}
+
+
+def _receipt_request(app, **extra) -> dict:
+    """The response's `receiptRequest`: where the delivery receipts will go."""
+    return {"notifyURL": app.notify_uri or None, "callbackData": None, "senderName": None, **extra}
+
+
 def _sender_app(sender_address: str):
     return app_for_shortcode(sender_address)
 
@@ -123,15 +133,10 @@ def send_sms(request, sender_address: str):
     response = {
         "outboundSMSMessageRequest": {
             "address": f"tel:{number}",
-            "deliveryInfoList": {"deliveryInfo": [], "resourceURL": resource},
+            "deliveryInfoList": _delivery_info(resource),
             "senderAddress": sender_address,
             "outboundSMSTextMessage": {"message": message},
-            "receiptRequest": {
-                "notifyURL": app.notify_uri or None,
-                "callbackData": None,
-                "senderName": None,
-                "resourceURL": resource,
-            },
+            "receiptRequest": _receipt_request(app, resourceURL=resource),
         }
     }
     return _deliver(
@@ -170,16 +175,12 @@ def send_binary(request, sender_address: str):
     response = {
         "outboundBinaryMessageRequest": {
             "address": national(number),
-            "deliveryInfoList": {"deliveryInfo": [], "resourceURL": resource},
+            "deliveryInfoList": _delivery_info(resource),
             "senderAddress": app.shortcode,
             "userDataHeader": header,
             "dataCodingScheme": scheme,
             "outboundBinaryMessage": {"message": message},
-            "receiptRequest": {
-                "notifyURL": app.notify_uri or None,
-                "callbackData": None,
-                "senderName": None,
-            },
+            "receiptRequest": _receipt_request(app),
             "resourceURL": resource,
         }
     }

@@ -147,23 +147,22 @@ def welcome(app: App, subscriber: Subscriber) -> None:
     handsets.receive(subscriber, app.shortcode, text)
 
 
+def _confirm(app: App, subscriber: Subscriber, text: str, kind: str, uri: str, params: dict):
+    """Text the handset what it agreed to, then tell the app: a GET to `uri` with `params`."""
+    handsets.receive(subscriber, app.shortcode, text)
+    return callbacks.send(app, kind, uri, method="GET", params=params)
+
+
 def opt_in(app: App, subscriber: Subscriber) -> Callback:
     """YES: issue the token and send it to the redirect URI (GET)."""
     grant = issue_token(app, subscriber, Grant.Source.SMS)
-    handsets.receive(
-        subscriber,
-        app.shortcode,
-        f"You are now subscribed to {app.name or app.shortcode}. Text STOP to unsubscribe.",
-    )
-    return callbacks.send(
+    return _confirm(
         app,
+        subscriber,
+        f"You are now subscribed to {app.name or app.shortcode}. Text STOP to unsubscribe.",
         Callback.Kind.OPTIN,
         app.redirect_uri,
-        method="GET",
-        params={
-            "access_token": grant.access_token,
-            "subscriber_number": national(subscriber.number),
-        },
+        {"access_token": grant.access_token, "subscriber_number": national(subscriber.number)},
     )
 
 
@@ -190,17 +189,13 @@ def charging_opt_in(app: App, subscriber: Subscriber, keyword: str) -> Callback 
 
 def send_charging_code(app: App, subscriber: Subscriber, amount: Decimal) -> Callback:
     code = new_code(app, subscriber, Grant.Source.CHARGING, amount=amount)
-    handsets.receive(
-        subscriber,
-        app.shortcode,
-        f"You agreed to be charged PHP {amount:.2f} by {app.name or app.shortcode}.",
-    )
-    return callbacks.send(
+    return _confirm(
         app,
+        subscriber,
+        f"You agreed to be charged PHP {amount:.2f} by {app.name or app.shortcode}.",
         Callback.Kind.CHARGING_CODE,
         app.notify_uri,
-        method="GET",
-        params={"code": code.code, "amount": f"{amount:.2f}"},
+        {"code": code.code, "amount": f"{amount:.2f}"},
     )
 
 

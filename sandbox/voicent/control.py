@@ -12,26 +12,15 @@ How the numbers behave is set with `/_sandbox/phones`.
 from django.http import JsonResponse
 
 from sandbox.control.common import ControlError, body, control_view, number_of
+from sandbox.rows import attributes
 from sandbox.voicent.models import VoicentCallList, VoicentRequest
 
 
 def request_json(request: VoicentRequest) -> dict:
     return {
-        "req_id": request.req_id,
-        "kind": request.kind,
-        "info": request.info,
-        "phoneno": request.phoneno,
-        "txt": request.txt,
-        "audiofile": request.audiofile,
-        "startexec": request.startexec,
-        "cmdline": request.cmdline,
-        "call_list": request.call_list,
-        "confirm_code": request.confirm_code,
-        "selfdelete": request.selfdelete,
-        "status": request.status,
-        "attempts": request.attempts,
-        "calls": request.calls,
-        "confirmed_by": request.confirmed_by,
+        **attributes(request, "req_id", "kind", "info", "phoneno", "txt", "audiofile"),
+        **attributes(request, "startexec", "cmdline", "call_list", "confirm_code"),
+        **attributes(request, "selfdelete", "status", "attempts", "calls", "confirmed_by"),
         "removed": request.removed,
         "created_at": request.created_at.isoformat(),
     }

@@ -2,8 +2,10 @@
 
 from django.db import models
 
+from sandbox.rows import SandboxRow
 
-class VoicentRequest(models.Model):
+
+class VoicentRequest(SandboxRow):
     class Kind(models.TextChoices):
         TEXT = "text", "Text call"
         AUDIO = "audio", "Audio call"
@@ -32,12 +34,10 @@ class VoicentRequest(models.Model):
     calls = models.JSONField(default=list, help_text="Each number dialled and what happened.")
     confirmed_by = models.CharField(max_length=40, blank=True)
     removed = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SandboxRow.Meta):
         verbose_name = "Voicent request"
         verbose_name_plural = "Voicent requests"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"request {self.req_id} ({self.status or 'in progress'})"

@@ -3,9 +3,12 @@
 Production settings (no DJANGO_DEBUG) have neither its app, its database alias
 nor its router, and Hatid's URLconf never routes to it; Hatid then migrates and
 serves without it. Each case imports the settings in a fresh process, as
-tests/config/test_settings_and_health.py does.
+tests/config/test_settings_and_health.py does. And no import crosses the
+line: Hatid's apps never import the sandbox, the benchmarks never import the
+test suite (they drive the sandbox with its own client, sandbox/client.py).
 """
 
+import ast
 import json
 import subprocess
 import sys
@@ -91,6 +94,31 @@ def test_check_deploy_passes_with_the_sandbox_off(tmp_path):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "globe_sandbox" not in manage("help", env=production_env(tmp_path)).stdout
+
+
+def imported_roots(folder: str) -> dict[str, set[str]]:
+    """Each module under `folder` -> the top-level packages it imports."""
+    found = {}
+    for path in (ROOT / folder).rglob("*.py"):
+        roots = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                roots |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = roots
+    return found
+
+
+def test_hatid_never_imports_the_sandbox():
+    for folder in ("config", "telecom", "subscribers", "voiceflows"):
+        importers = [path for path, roots in imported_roots(folder).items() if "sandbox" in roots]
+        assert importers == [], f"{folder} imports the sandbox"
+
+
+def test_the_benchmarks_import_nothing_from_the_tests():
+    importers = [path for path, roots in imported_roots("bench").items() if "tests" in roots]
+    assert importers == []
 
 
 # /healthz (database, Redis, broker) through the whole middleware stack.
