@@ -57,9 +57,9 @@ def seed(env, app, count: int) -> dict:
     """`count` consenting subscribers on both sides; the seconds each side took."""
     from django.utils import timezone
 
+    from sandbox.client import SandboxControl
     from subscribers.models import AccessToken, Subscriber
     from subscribers.models.consent import token_digest
-    from tests.support.sandbox import SandboxControl
 
     control = SandboxControl(env.sandbox.url, timeout=300)
     wanted = numbers(count)
@@ -184,8 +184,8 @@ def delivery_phase(env, campaign, count: int, workers: int, threads: int, watch)
 
 
 def check_sandbox(env, app, campaign) -> dict:
+    from sandbox.client import SandboxControl
     from telecom.models import Message
-    from tests.support.sandbox import SandboxControl
 
     control = SandboxControl(env.sandbox.url, timeout=600)
     correlators = set(Message.objects.filter(campaign=campaign).values_list("client_correlator"))

@@ -119,14 +119,10 @@ def _file_lock(name: str):
 
 
 def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
+    """The sandbox client's `wait_for`, positionally; a TimeoutError at the deadline."""
+    from sandbox.client import wait_for
+
+    return wait_for(condition, timeout=timeout, what=what, interval=interval)
 
 
 class BenchEnv:
@@ -225,7 +221,7 @@ class BenchEnv:
     # --- the parts ----------------------------------------------------------
 
     def start_sandbox(self):
-        from tests.support.sandbox import SandboxControl, SandboxProcess
+        from sandbox.client import SandboxControl, SandboxProcess
 
         (self.home / "sandbox").mkdir(exist_ok=True)
         self.sandbox_process = SandboxProcess(home=self.home / "sandbox", env=self.env).start()
@@ -243,7 +239,7 @@ class BenchEnv:
         """Hatid under gunicorn, sync workers, as the README's production section says."""
         from django.conf import settings
 
-        from tests.support.http_server import free_port
+        from sandbox.client import free_port
 
         port = free_port()
         # Known to Hatid's processes before they start: it builds its callback URIs.
@@ -274,7 +270,7 @@ class BenchEnv:
         `port` (a free one by default), once its /healthz answers; returns its URL."""
         import requests
 
-        from tests.support.http_server import free_port
+        from sandbox.client import free_port
 
         port = port or free_port()
         url = f"http://127.0.0.1:{port}"

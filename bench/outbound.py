@@ -102,7 +102,7 @@ def requests_loop(url: str, token: str, number: str, seconds: float) -> dict:
 
 
 def sdk_loop(url: str, token: str, number: str, seconds: float) -> dict:
-    from tests.support.globe_sdk import load_sdk
+    from sandbox.globe_sdk import load_sdk
 
     sms_module = load_sdk(url)["sms"]
     sent, latencies = 0, []

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from tests.support.sandbox import SandboxControl, SandboxProcess  # noqa: E402
+from sandbox.client import SandboxControl, SandboxProcess  # noqa: E402
 
 APP = {"app_id": "bench", "app_secret": "bench-secret", "shortcode": "21589999"}
 
@@ -74,7 +74,7 @@ def _serve_trivial(port: int) -> None:
 
 
 def reference(seconds: float) -> tuple[int, int, list]:
-    from tests.support.http_server import free_port
+    from sandbox.client import free_port
 
     port = free_port()
     server = multiprocessing.get_context("fork").Process(target=_serve_trivial, args=(port,))

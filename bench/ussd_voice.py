@@ -78,7 +78,7 @@ def voice_line(app, sandbox) -> None:
 
 def _handsets(numbers: list[str], work) -> tuple[list, float]:
     """Run `work(number, control)` on one thread per number; its lists joined, and the time."""
-    from tests.support.sandbox import SandboxControl
+    from sandbox.client import SandboxControl
 
     results, errors = [], []
 

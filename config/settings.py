@@ -75,9 +75,6 @@ INSTALLED_APPS = [
     "telecom",
     "subscribers",
     "voiceflows",
-    # The Globe Labs sandbox: its models live in their own database (see the
-    # router); its URLs are mounted only by `manage.py globe_sandbox`.
-    "telecom.sandbox",
     # Failed admin logins: lockouts (see "Auth" below). Last, as its docs ask.
     "axes",
 ]
@@ -162,13 +159,26 @@ def _sandbox_database(url: str | None, sqlite_file: Path) -> dict:
 
 DATABASES = {
     "default": _database(env_str("DATABASE_URL"), HATID_HOME / "hatid.sqlite3"),
-    # The Globe Labs sandbox's own state, never Hatid's: resetting it touches
-    # nothing else. telecom.sandbox.router keeps each app on its side.
-    "sandbox": _sandbox_database(env_str("SANDBOX_DATABASE_URL"), HATID_HOME / "sandbox.sqlite3"),
 }
-DATABASE_ROUTERS = ["telecom.sandbox.router.SandboxRouter"]
+DATABASE_ROUTERS: list[str] = []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# --- The sandbox (sandbox/): development only -------------------------------
+
+# The offline twin of Globe Labs, Hoiio and Voicent. Installed in development,
+# or anywhere with HATID_SANDBOX=1 (a staging box that demos on it); production
+# has neither its app, its database alias nor its router. Its models live in
+# their own database alias (sandbox.router keeps each app on its side), so
+# resetting it touches nothing of Hatid's; its URLs are mounted only by its
+# own process (`manage.py globe_sandbox`), never by config.urls.
+SANDBOX_INSTALLED = DEBUG or env_bool("HATID_SANDBOX", False)
+if SANDBOX_INSTALLED:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("axes"), "sandbox")
+    DATABASES["sandbox"] = _sandbox_database(
+        env_str("SANDBOX_DATABASE_URL"), HATID_HOME / "sandbox.sqlite3"
+    )
+    DATABASE_ROUTERS.append("sandbox.router.SandboxRouter")
 
 # --- Redis: cache, Celery broker, throttling --------------------------------
 
@@ -348,7 +358,7 @@ VOICENT_STATUS_DEADLINE_SECONDS = env_int("VOICENT_STATUS_DEADLINE_SECONDS", 360
 # `make run` seeds the sandbox with the demo app that bootstrap_demo writes here.
 SANDBOX_SEED_FILE = HATID_HOME / "sandbox-seed.json"
 # The sandbox's behaviour knobs (prices, session timeout, rate limits...) are
-# listed with their defaults in telecom/sandbox/conf.py; any of them can be
+# listed with their defaults in sandbox/conf.py; any of them can be
 # overridden here as SANDBOX_OPTIONS = {...} and at run time through
 # POST /_sandbox/settings.
 SANDBOX_OPTIONS: dict = {}

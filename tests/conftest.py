@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 
 from config.embedded_redis import server_command
+from sandbox.client import SandboxControl, SandboxProcess
 from tests.factories import ProviderAppFactory
 from tests.support.browser import chromium_page
-from tests.support.sandbox import SandboxControl, SandboxProcess
 
 
 def _redis_ping() -> bool:

@@ -66,7 +66,7 @@ class OwnRedis:
     queued task, as a Redis restart without AOF does."""
 
     def __init__(self, home: Path):
-        from tests.support.http_server import free_port
+        from sandbox.client import free_port
 
         self.port = free_port()
         self.home = home

@@ -89,7 +89,7 @@ def outage(outcome, env, redis, workers: Supervisor, *, quick: bool) -> dict:
 
 def dead_broker(outcome, env, *, quick: bool) -> dict:
     from bench.world import app_with_subscribers
-    from tests.support.http_server import free_port
+    from sandbox.client import free_port
 
     messages = 10 if quick else 100
     app, _ = app_with_subscribers(env.sandbox, 10, shortcode="21580202")

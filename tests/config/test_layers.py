@@ -16,7 +16,7 @@ CONTRACTS = {
         "contracts"
     ]
 }
-ABOVE_TELECOM = {"subscribers", "voiceflows", "telecom.sandbox"}
+ABOVE_TELECOM = {"subscribers", "voiceflows", "sandbox"}
 
 
 def infrastructure() -> set[str]:

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.urls import resolve
 
+from sandbox.client import wait_for
 from tests.support.http_server import free_port
 from tests.support.readme import (
     ROOT,
@@ -22,7 +23,6 @@ from tests.support.readme import (
     example_key_scopes,
     manage_commands,
 )
-from tests.support.sandbox import wait_for
 
 
 def test_readme_api_key_example_has_every_scope_its_examples_use():

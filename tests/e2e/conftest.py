@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import pytest
 from django.db import connections
 
+from sandbox.client import SandboxControl, wait_for
 from subscribers.models import Subscriber
 from tests.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
-from tests.support.sandbox import SandboxControl, wait_for
 from tests.support.worker import running_worker
 
 pytestmark = pytest.mark.e2e

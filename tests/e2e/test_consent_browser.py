@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support.sandbox import consent_pin
+from sandbox.client import consent_pin
 
 playwright = pytest.importorskip("playwright.sync_api")
 

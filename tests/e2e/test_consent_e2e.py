@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import requests
 
+from sandbox.client import consent_pin, wait_for
 from subscribers.models import (
     AccessToken,
     BalanceQuery,
@@ -19,7 +20,6 @@ from subscribers.models import (
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from telecom.models import Message
 from telecom.services.messaging import send_sms
-from tests.support.sandbox import consent_pin, wait_for
 
 pytestmark = pytest.mark.e2e
 NUMBER = "+639171234567"

@@ -6,6 +6,7 @@ tag; a notification) settle it; only what certainly never left is retried."""
 import pytest
 from django.utils import timezone
 
+from sandbox.client import wait_for
 from telecom import outbox
 from telecom.models import Fax, HoiioNumber, IvrSession, IvrStep, Message, SmsBulk, VoiceCall
 from telecom.services import campaigns
@@ -17,7 +18,6 @@ from telecom.services.hoiio.resolve import resolve_app
 from telecom.services.messaging import send_sms
 from telecom.services.operator_decisions import send_again
 from tests.support.http_server import free_port
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A, B = "+639171234567", "+639181234567"

@@ -6,12 +6,12 @@ import base64
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.errors import ServiceError
 from telecom.models import Fax, HoiioNumber, NumberConfiguration, WalletSnapshot
 from telecom.services import fax as faxes
 from telecom.services.hoiio import numbers as hoiio_numbers
 from telecom.services.wallet import read_wallet
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A = "+639171234567"

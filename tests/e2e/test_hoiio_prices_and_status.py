@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.models import Fax, HoiioNumber, Message, VoiceCall
 from telecom.services import fax as faxes
 from telecom.services.hoiio import numbers as hoiio_numbers
@@ -13,7 +14,6 @@ from telecom.services.hoiio import prices as hoiio_prices
 from telecom.services.hoiio import sms as hoiio_sms
 from telecom.services.hoiio import voice as hoiio_voice
 from telecom.services.messaging import send_sms
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A, B = "+639171234567", "+639181234567"

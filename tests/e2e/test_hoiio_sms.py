@@ -5,12 +5,12 @@ talking only over HTTP."""
 import pytest
 from django.db.models import Count
 
+from sandbox.client import wait_for
 from subscribers.models import Subscriber
 from telecom.models import CallbackEvent, Campaign, Message, SmsBulk
 from telecom.services import campaigns
 from telecom.services.hoiio import sms as hoiio_sms
 from telecom.services.messaging import send_sms
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A = "+639171234567"

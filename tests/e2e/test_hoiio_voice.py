@@ -3,11 +3,11 @@ session driven block by block by Hoiio's notifications."""
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.errors import ServiceError
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
 from telecom.services.hoiio import ivr as hoiio_ivr
 from telecom.services.hoiio import voice as hoiio_voice
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 A, B, C = "+639171234567", "+639181234567", "+639191234567"

@@ -8,6 +8,7 @@ import signal
 
 import pytest
 
+from sandbox.client import wait_for
 from subscribers.services.consent import subscriber_opt_in
 from telecom import outbox
 from telecom.models import InboundMultipart, KeywordRule, Message, Partner
@@ -15,7 +16,6 @@ from telecom.services import campaigns
 from telecom.services.messaging import send_sms
 from telecom.services.webhooks import rotate_webhook_secret
 from tests.support.app_server import AppServer
-from tests.support.sandbox import wait_for
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.e2e

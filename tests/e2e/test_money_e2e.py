@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.client import wait_for
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import Charge, Promo, Reward
 from telecom.services.charging import charge, reconcile
 from telecom.services.rewards import send_reward
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 NUMBER = "+639171234567"

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from sandbox.client import wait_for
 from telecom.api.scopes import SCOPES
 from telecom.models import (
     ApiKey,
@@ -39,7 +40,6 @@ from telecom.services.hoiio import numbers as hoiio_numbers
 from telecom.services.messaging import send_sms
 from telecom.services.rewards import send_reward
 from telecom.services.ussd import push_ussd
-from tests.support.sandbox import wait_for
 from tests.voiceflows.flows import MENU_FLOW
 from voiceflows.models import CallSession, CallTrigger
 from voiceflows.services.outbound import start_call

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from sandbox.client import wait_for
 from telecom.models import (
     Charge,
     Message,
@@ -16,7 +17,6 @@ from telecom.models import (
     UssdSession,
 )
 from telecom.services.ussd import expire_sessions
-from tests.support.sandbox import wait_for
 
 pytestmark = pytest.mark.e2e
 NUMBER = "+639171234567"

@@ -14,8 +14,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from sandbox.client import wait_for
 from telecom.models import Message
-from tests.support.sandbox import wait_for
 from tests.voiceflows.flows import MENU_FLOW
 from voiceflows.models import CallSession, CallTrigger, Escalation
 from voiceflows.services.escalations import start_escalation

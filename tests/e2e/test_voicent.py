@@ -5,11 +5,11 @@ second call."""
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.errors import ServiceError
 from telecom.models import VoicentCall, VoicentEscalation
 from telecom.services import voicent
 from telecom.signals import escalation_finished
-from tests.support.sandbox import wait_for
 from voiceflows.models import Escalation
 from voiceflows.services import escalations
 

@@ -3,11 +3,11 @@ full number and no token: its lines go through settings.LOGGING's filter."""
 
 import pytest
 
+from sandbox.client import wait_for
 from subscribers.models import LocationQuery
 from subscribers.services.queries import locate_subscriber
 from telecom.models import Message
 from telecom.services.messaging import send_sms
-from tests.support.sandbox import wait_for
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.e2e

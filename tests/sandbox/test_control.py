@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from sandbox.client import SandboxControl, SandboxError, SandboxProcess
 from tests.sandbox.conftest import NUMBER, SHORTCODE
-from tests.support.sandbox import SandboxControl, SandboxError, SandboxProcess
 
 
 def test_health(sandbox):

@@ -6,8 +6,8 @@ import time
 import pytest
 import requests
 
+from sandbox.client import SandboxError, wait_for
 from tests.sandbox.conftest import NUMBER, SHORTCODE
-from tests.support.sandbox import SandboxError, wait_for
 
 
 def sms(correlator="c-1", message="Hello"):

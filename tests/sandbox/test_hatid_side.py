@@ -11,13 +11,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
+from sandbox.client import SandboxControl, SandboxProcess
 from telecom.crypto import Secret
 from telecom.errors import OutcomeUnknown, TransientError
 from telecom.globe import GlobeClient
 from telecom.http import ProviderClient
 from telecom.models import OutboundCall, ProviderApp
 from tests.factories import ProviderAppFactory
-from tests.support.sandbox import SandboxControl, SandboxProcess
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from sandbox.client import wait_for
 from telecom.dates import parse_globe_datetime
 from tests.sandbox.conftest import wallet
-from tests.support.sandbox import wait_for
 
 SEND = "/rewards/v1/transactions/send"
 NUMBER = "9271051129"

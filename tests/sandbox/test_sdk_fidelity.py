@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.globe_sdk import load_sdk
 from tests.sandbox.conftest import NUMBER, SHORTCODE
-from tests.support.globe_sdk import load_sdk
 
 pycurl = pytest.importorskip("pycurl")
 globe_package = pytest.importorskip("globe")

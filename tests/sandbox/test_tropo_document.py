@@ -1,4 +1,4 @@
-"""The sandbox's own reading of Tropo documents (telecom.sandbox.tropo_document):
+"""The sandbox's own reading of Tropo documents (sandbox.tropo_document):
 independent of Hatid's renderer, it reads every documented example, reads the
 SDK doc's two spellings as Tropo's reference ones, and refuses what the
 reference does not allow, saying where."""
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from telecom.sandbox import tropo_document
-from telecom.sandbox.tropo_document import DocumentError, read
+from sandbox import tropo_document
+from sandbox.tropo_document import DocumentError, read
 from tests.voiceflows.fixtures import example, example_names
 from tests.voiceflows.test_tropo_verbs import TROPO_OPTIONS
 from voiceflows.tropo.platform import PlatformCall
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_reader_does_not_import_hatids_renderer():
     # Run alone in a fresh interpreter: nothing of voiceflows may come along.
     code = (
-        "import sys, telecom.sandbox.tropo_document; "
+        "import sys, sandbox.tropo_document; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'voiceflows'))"
     )
     done = subprocess.run(

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+from sandbox.client import SandboxError, wait_for
 from tests.sandbox.conftest import NUMBER, SHORTCODE, Platform
-from tests.support.sandbox import SandboxError, wait_for
 from tests.voiceflows.fixtures import example
 
 VOICE_TOKEN = "voice-token-0123456789abcdef"

@@ -6,7 +6,7 @@ keep it in a database row between requests) and moves it forward:
 
 - `play(document, url, read=...)`: the app answered `url` with `document`;
   read it with `read` and run it. The sandbox gives its own reader
-  (`telecom.sandbox.tropo_document.read`, written from the documents apart
+  (`sandbox.tropo_document.read`, written from the documents apart
   from this package, so that the twin catches what Hatid renders wrong); the
   admin's simulator uses `read_rendered`, this package's own `load`;
 - `give(kind, text)`: the caller keyed, spoke, stayed silent, hung up,

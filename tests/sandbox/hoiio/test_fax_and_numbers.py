@@ -3,8 +3,8 @@ numbers on offer, subscriptions, forwarding, and what arrives on a number."""
 
 import base64
 
+from sandbox.client import wait_for
 from tests.sandbox.hoiio.conftest import APP_ID, A, B, form
-from tests.support.sandbox import wait_for
 
 PDF = (
     b"%PDF-1.4\n1 0 obj <</Type /Pages /Count 2>> endobj\n2 0 obj <</Type /Page>> endobj\n"

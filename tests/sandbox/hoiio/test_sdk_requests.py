@@ -35,8 +35,8 @@ from datetime import datetime
 import pytest
 import requests
 
+from sandbox.client import wait_for
 from tests.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B
-from tests.support.sandbox import wait_for
 
 
 class Sdk:

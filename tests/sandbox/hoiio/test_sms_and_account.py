@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 import requests
 
+from sandbox.client import wait_for
 from tests.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B, C, form
-from tests.support.sandbox import wait_for
 
 
 def test_sms_send_is_charged_delivered_and_notified(sandbox, hoiio, app_server):

@@ -1,8 +1,8 @@
 """The Hoiio twin over real HTTP: call-backs and conferences whose status
 progresses, hangups, IVR sessions block by block, and their notifications."""
 
+from sandbox.client import wait_for
 from tests.sandbox.hoiio.conftest import A, B, C, form
-from tests.support.sandbox import wait_for
 
 
 def status(hoiio, txn_ref):

@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from tests.support.sandbox import wait_for
+from sandbox.client import wait_for
 
 A, B, C = "+639171234567", "+639181234567", "+639191234567"
 VCAST = r"C:\Program Files\Voicent\BroadcastByPhone\bin\vcast.exe"

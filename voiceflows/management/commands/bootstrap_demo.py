@@ -14,12 +14,16 @@ The demo Voicent gateway is the sandbox's twin, at its address.
 
 The demo spans every layer (telecom's menu, promos and keywords, the voice
 flows' demo flow), so the command lives in the top one, the voice flows.
+
+Hatid never imports the sandbox: the seed file is all it hands over, and only
+where the sandbox is installed (development, or HATID_SANDBOX=1).
 """
 
 import json
 import os
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -60,28 +64,24 @@ class Command(BaseCommand):
         hoiio = self.demo_hoiio_app()
         self.demo_voicent_gateway()
         password = self.demo_operator()
-        seed = write_sandbox_seed(app, hoiio)
         base = settings.PUBLIC_BASE_URL
-        self.stdout.write(
-            "\n".join(
-                [
-                    "",
-                    "=" * 64,
-                    f"  Operator console: {base}/admin/",
-                    f"  Login:            {DEMO_USERNAME} / {password}",
-                    f"  Demo app:         {app.name} (shortcode {app.shortcode})",
-                    f"  Also:             {DEMO_HOIIO_NAME}, {DEMO_VOICENT_NAME} (sandbox twins)",
-                    f"  Globe Labs API:   {settings.GLOBE_API_URL}",
-                    f"  Sandbox handset:  http://127.0.0.1:{settings.SANDBOX_PORT}/"
-                    f" (text INFO, then YES, to {app.shortcode}; dial"
-                    f" *120*{app.shortcode_suffix}#; or call it)",
-                    f"  Sandbox seed:     {seed}",
-                    f"  Partner API docs: {base}/api/docs/",
-                    "=" * 64,
-                    "",
-                ]
-            )
-        )
+        lines = [
+            f"  Operator console: {base}/admin/",
+            f"  Login:            {DEMO_USERNAME} / {password}",
+            f"  Demo app:         {app.name} (shortcode {app.shortcode})",
+            f"  Also:             {DEMO_HOIIO_NAME}, {DEMO_VOICENT_NAME} (sandbox twins)",
+            f"  Globe Labs API:   {settings.GLOBE_API_URL}",
+        ]
+        if apps.is_installed("sandbox"):
+            seed = write_sandbox_seed(app, hoiio)
+            lines += [
+                f"  Sandbox handset:  http://127.0.0.1:{settings.SANDBOX_PORT}/"
+                f" (text INFO, then YES, to {app.shortcode}; dial"
+                f" *120*{app.shortcode_suffix}#; or call it)",
+                f"  Sandbox seed:     {seed}",
+            ]
+        lines.append(f"  Partner API docs: {base}/api/docs/")
+        self.stdout.write("\n".join(["", "=" * 64, *lines, "=" * 64, ""]))
 
     def demo_app(self) -> ProviderApp:
         app = ProviderApp.objects.filter(name=DEMO_APP_NAME).first()

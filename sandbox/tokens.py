@@ -1,0 +1,47 @@
+"""Access token lookups, remembered in memory between changes.
+
+Every API call checks its access token, and at benchmark rates the query
+(a grant with its app and subscriber) would cost more than the rest of an
+SMS MT. The sandbox is one process and every change to grants, apps and
+subscribers goes through its own code, which calls `forget()`; so a lookup
+can be kept until then. What the cache holds is only read for identity and
+flags (the app's short code and URIs, the subscriber's number and
+blacklisting); balances and wallets are always read from the database.
+"""
+
+import threading
+
+from sandbox.models import Grant
+
+_lock = threading.Lock()
+_grants: dict[str, Grant] = {}
+_generation = 0
+MAX_ENTRIES = 100_000
+
+
+def live_grant(token: str) -> Grant | None:
+    """The active grant behind `token` (with app and subscriber), or None."""
+    grant = _grants.get(token)
+    if grant is not None:
+        return grant
+    with _lock:
+        generation = _generation
+    grant = (
+        Grant.objects.select_related("app", "subscriber")
+        .filter(access_token=token, active=True)
+        .first()
+    )
+    if grant is not None:
+        with _lock:
+            # Keep it only if nothing changed while it was being read.
+            if generation == _generation and len(_grants) < MAX_ENTRIES:
+                _grants[token] = grant
+    return grant
+
+
+def forget() -> None:
+    """Something about grants, apps or subscribers changed: look everything up again."""
+    global _generation
+    with _lock:
+        _generation += 1
+        _grants.clear()
