@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 
 from config.embedded_redis import server_command
-from tests.factories import ProviderAppFactory
 from tests.support.browser import chromium_page
+from tests.support.factories import ProviderAppFactory
 from tests.support.sandbox import SandboxControl, SandboxProcess
 
 

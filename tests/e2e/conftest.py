@@ -15,7 +15,7 @@ import pytest
 from django.db import connections
 
 from subscribers.models import Subscriber
-from tests.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
+from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
 from tests.support.sandbox import SandboxControl, wait_for
 from tests.support.worker import running_worker
 

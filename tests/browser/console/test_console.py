@@ -7,7 +7,7 @@ import re
 import pytest
 
 from subscribers.services.consent import subscriber_opt_in
-from telecom.models import UssdMenu, UssdOption, UssdScreen
+from tests.support.ussd_menus import shop_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,20 +35,18 @@ def test_compose_counts_characters_and_parts_as_the_operator_types(console):
 
 
 def test_ussd_editor_counts_and_the_walk_through_answers(console, globe_app):
-    menu = UssdMenu.objects.create(app=globe_app, name="Shop")
-    main = UssdScreen.objects.create(menu=menu, key="main", kind="menu", text="Shop")
-    bye = UssdScreen.objects.create(menu=menu, key="bye", kind="end", text="Bye {x}")
-    UssdOption.objects.create(screen=main, position=1, label="Leave", target=bye)
-    menu.start_screen = main
-    menu.save()
+    menu = shop_menu(globe_app, name="Shop", is_live=False)
+    main = menu.start_screen
     console.goto(f"{console.base}/admin/telecom/ussdscreen/{main.pk}/change/")
     console.fill("textarea[name=text]", "y" * 190)
     console.get_by_text("190 / 182 characters — too long for one USSD screen").wait_for()
     console.goto(f"{console.base}/admin/telecom/ussdmenu/{menu.pk}/preview/")
-    assert console.inner_text("#ussd-screen") == "Shop\n1. Leave"
+    assert console.inner_text("#ussd-screen") == "Welcome\n1. Info\n2. Buy load"
     console.fill("#ussd-input", "1")
     console.click("input[value=Send]")
-    console.wait_for_function("document.querySelector('#ussd-screen').innerText === 'Bye'")
+    console.wait_for_function(
+        "document.querySelector('#ussd-screen').innerText === 'We will text you the details.'"
+    )
 
 
 def test_campaign_from_preview_to_progress(console, globe_app):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from subscribers.services.consent import subscriber_opt_in
-from tests.factories import ProviderAppFactory, inbound_message
+from tests.support.factories import ProviderAppFactory, inbound_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

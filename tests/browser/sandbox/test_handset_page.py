@@ -7,7 +7,7 @@ answers USSD through the sandbox's reply API, as any app would.
 
 import pytest
 
-from tests.sandbox.conftest import Platform
+from tests.integration.sandbox.conftest import Platform
 
 playwright = pytest.importorskip("playwright.sync_api")
 

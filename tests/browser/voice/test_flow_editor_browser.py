@@ -7,10 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.support.browser import chromium_page
+from tests.support.voice_flows import MENU_FLOW
 from voiceflows.models import VoiceSettings
 from voiceflows.services.flows import import_flow
-
-from .flows import MENU_FLOW
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -6,17 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from telecom.models import (
-    Charge,
-    Message,
-    UssdExchange,
-    UssdMenu,
-    UssdOption,
-    UssdScreen,
-    UssdSession,
-)
+from telecom.models import Charge, Message, UssdExchange, UssdSession
 from telecom.services.ussd import expire_sessions
 from tests.support.sandbox import wait_for
+from tests.support.ussd_menus import shop_menu
 
 pytestmark = pytest.mark.e2e
 NUMBER = "+639171234567"
@@ -24,42 +17,7 @@ NUMBER = "+639171234567"
 
 @pytest.fixture
 def live_menu(hatid):
-    menu = UssdMenu.objects.create(app=hatid.app, name="Shop", is_live=True)
-    main = UssdScreen.objects.create(menu=menu, key="main", kind="menu", text="Hatid shop")
-    info = UssdScreen.objects.create(
-        menu=menu,
-        key="info",
-        kind="end",
-        text="Details by SMS.",
-        action="sms",
-        action_text="Open 9 to 5.",
-    )
-    buy = UssdScreen.objects.create(menu=menu, key="buy", kind="menu", text="Buy")
-    done = UssdScreen.objects.create(
-        menu=menu,
-        key="done",
-        kind="end",
-        text="Paid {amount}. Thanks!",
-        action="charge",
-        action_amount="{amount}",
-        action_description="Shop",
-    )
-    amount = UssdScreen.objects.create(
-        menu=menu,
-        key="amount",
-        kind="input",
-        text="Amount?",
-        variable="amount",
-        validation="amount",
-        max_length=6,
-        next_screen=done,
-    )
-    UssdOption.objects.create(screen=main, position=1, label="Info", target=info)
-    UssdOption.objects.create(screen=main, position=2, label="Buy", target=buy)
-    UssdOption.objects.create(screen=buy, position=1, label="Pay", target=amount)
-    menu.start_screen = main
-    menu.save()
-    return menu
+    return shop_menu(hatid.app, name="Shop")
 
 
 def screen(hatid):
@@ -73,15 +31,15 @@ def wait_screen(hatid, text):
 def test_three_levels_with_validation_an_sms_and_a_charge(hatid, live_menu, celery_worker):
     hatid.opt_in(NUMBER)
     hatid.sandbox.dial(NUMBER, "*120*1234#")
-    wait_screen(hatid, "Hatid shop\n1. Info\n2. Buy")
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
     hatid.sandbox.ussd_input(NUMBER, "2")
-    wait_screen(hatid, "Buy\n1. Pay")
+    wait_screen(hatid, "Buy load\n1. Other amount")
     hatid.sandbox.ussd_input(NUMBER, "1")
-    wait_screen(hatid, "Amount?")
+    wait_screen(hatid, "Enter amount:")
     hatid.sandbox.ussd_input(NUMBER, "lots")
-    wait_screen(hatid, "Enter an amount, like 50 or 12.50.\nAmount?")
+    wait_screen(hatid, "Enter an amount, like 50 or 12.50.\nEnter amount:")
     hatid.sandbox.ussd_input(NUMBER, "15")
-    wait_screen(hatid, "Paid 15. Thanks!")
+    wait_screen(hatid, "Thank you! 15 pesos.")
     charge = wait_for(lambda: Charge.objects.filter(status="charged").first(), what="the charge")
     assert str(charge.amount) == "15.00"
     session = UssdSession.objects.get()
@@ -93,9 +51,9 @@ def test_three_levels_with_validation_an_sms_and_a_charge(hatid, live_menu, cele
 def test_preset_inputs_and_the_sms_at_the_end(hatid, live_menu, celery_worker):
     hatid.opt_in(NUMBER)
     hatid.sandbox.dial(NUMBER, "*120*1234*1#")
-    wait_screen(hatid, "Details by SMS.")
+    wait_screen(hatid, "We will text you the details.")
     wait_for(
-        lambda: "Open 9 to 5." in [m["text"] for m in hatid.sandbox.inbox(NUMBER)],
+        lambda: "Details: call 888" in [m["text"] for m in hatid.sandbox.inbox(NUMBER)],
         what="the SMS on the handset",
     )
     assert Message.objects.get(direction="out").source == "flow"
@@ -105,7 +63,7 @@ def test_duplicate_callbacks_are_answered_once(hatid, live_menu, celery_worker):
     hatid.opt_in(NUMBER)
     hatid.sandbox.set_fault("callbacks", duplicate=True)
     hatid.sandbox.dial(NUMBER, "*120*1234#")
-    wait_screen(hatid, "Hatid shop\n1. Info\n2. Buy")
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
     wait_for(lambda: len(hatid.sandbox.callbacks("ussd")) >= 2, what="the duplicated callback")
     assert UssdExchange.objects.count() == 1
     [delivery] = [d for d in hatid.sandbox.deliveries("ussd")]
@@ -115,7 +73,7 @@ def test_duplicate_callbacks_are_answered_once(hatid, live_menu, celery_worker):
 def test_a_session_the_platform_timed_out_is_closed_here(hatid, live_menu, celery_worker):
     hatid.opt_in(NUMBER)
     hatid.sandbox.dial(NUMBER, "*120*1234*2#")
-    wait_screen(hatid, "Buy\n1. Pay")
+    wait_screen(hatid, "Buy load\n1. Other amount")
     UssdSession.objects.update(last_activity_at=timezone.now() - timedelta(minutes=5))
     assert expire_sessions() == 1
     assert UssdSession.objects.get().status == "timed_out"

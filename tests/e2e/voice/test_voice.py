@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from telecom.models import Message
 from tests.support.sandbox import wait_for
-from tests.voiceflows.flows import MENU_FLOW
+from tests.support.voice_flows import MENU_FLOW
 from voiceflows.models import CallSession, CallTrigger, Escalation
 from voiceflows.services.escalations import start_escalation
 from voiceflows.services.outbound import start_call

@@ -18,8 +18,13 @@ from schemathesis.config import SchemathesisConfig
 from telecom.api.scopes import SCOPES
 from telecom.models import ApiKey
 from telecom.models.partner import KEY_PREFIX_BYTES, digest_key, split_key
-from tests.factories import HoiioAppFactory, PartnerFactory, ProviderAppFactory, VoicentAppFactory
 from tests.fuzz.conftest import full_run, fuzz_examples
+from tests.support.factories import (
+    HoiioAppFactory,
+    PartnerFactory,
+    ProviderAppFactory,
+    VoicentAppFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from telecom.callbacks import registry
 from telecom.models import CallbackEvent
-from tests.factories import HoiioAppFactory
 from tests.fuzz.conftest import fuzz_examples
-from tests.voiceflows.flows import MENU_FLOW
+from tests.support.factories import HoiioAppFactory
+from tests.support.voice_flows import MENU_FLOW
 from voiceflows.models import VoiceSettings
 from voiceflows.services.flows import import_flow
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from telecom.api.scopes import SCOPES
 from telecom.models import ApiKey
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from telecom.models import CallbackEvent
 from telecom.redaction import redact_body
-from tests.factories import HoiioAppFactory, PartnerFactory, VoicentAppFactory
 from tests.support.api import api_client_for
+from tests.support.factories import HoiioAppFactory, PartnerFactory, VoicentAppFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from telecom.models import ApiKey, IdempotencyRecord, Partner
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.telecom.api_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.api_urls")]
 
 CREATE = "/api/v1/test/partners/"
 LIST = "/api/v1/test/partners/list/"

@@ -13,7 +13,7 @@ from telecom.models import ProviderApp
 from telecom.roles import OPERATORS, VIEWERS
 from telecom.services.callback_tokens import rotate_callback_token
 from telecom.services.errors import ServiceError
-from tests.factories import HoiioAppFactory, VoicentAppFactory
+from tests.support.factories import HoiioAppFactory, VoicentAppFactory
 
 pytestmark = pytest.mark.django_db
 

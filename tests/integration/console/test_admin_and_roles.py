@@ -211,7 +211,7 @@ def test_callback_log_list_has_a_constant_number_of_queries(
 
 def test_api_key_created_in_the_console_is_shown_once(admin_client):
     from telecom.models import ApiKey
-    from tests.factories import PartnerFactory
+    from tests.support.factories import PartnerFactory
 
     partner = PartnerFactory()
     response = admin_client.post(

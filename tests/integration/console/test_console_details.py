@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import ApiKey, Campaign, Message, WalletSnapshot
-from tests.factories import PartnerFactory, inbound_message
+from tests.support.factories import PartnerFactory, inbound_message
 from voiceflows.models import CallSession
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from telecom.models import (
 )
 from telecom.models.partner import ApiKey
 from telecom.roles import OPERATORS, VIEWERS
-from tests.factories import HoiioAppFactory, PartnerFactory, VoicentAppFactory
+from tests.support.factories import HoiioAppFactory, PartnerFactory, VoicentAppFactory
 
 pytestmark = pytest.mark.django_db
 A, B = "+639171234567", "+639181234567"

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from telecom.models import OutboundCall, ProviderApp, WalletSnapshot
 from telecom.roles import OPERATORS, VIEWERS, operator_permission_names
-from tests.factories import HoiioAppFactory
-from tests.telecom.test_admin_and_roles import staff
+from tests.integration.console.test_admin_and_roles import staff
+from tests.support.factories import HoiioAppFactory
 
 pytestmark = pytest.mark.django_db
 

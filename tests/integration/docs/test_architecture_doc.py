@@ -10,7 +10,7 @@ from django.apps import apps
 
 from telecom.delivery import Delivery
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "architecture.md"
 OURS = ("telecom", "subscribers", "voiceflows", "sandbox")
 

@@ -22,7 +22,7 @@ from telecom.errors import (
     TransientError,
 )
 from telecom.globe import GlobeClient
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "globe"
 API = "https://api.globe.test"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from subscribers.models import Subscriber
 from telecom.models import CallbackEvent, Fax, IvrSession, Message, VoiceCall
-from tests.factories import HoiioAppFactory
+from tests.support.factories import HoiioAppFactory
 
 pytestmark = pytest.mark.django_db
 A = "+639171234567"

@@ -23,7 +23,7 @@ from telecom.errors import (
 )
 from telecom.hoiio import HoiioClient
 from telecom.models import OutboundCall
-from tests.factories import HoiioAppFactory
+from tests.support.factories import HoiioAppFactory
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hoiio"
 API = "https://hoiio.test"

@@ -19,7 +19,7 @@ from telecom.models import (
 )
 from telecom.msisdn import normalize_msisdn
 from telecom.services.inbound import assemble_stale_multiparts
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from telecom.models import ApiKey, Message, OutboundCall
-from tests.factories import PartnerFactory, ProviderAppFactory
+from tests.support.factories import PartnerFactory, ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 

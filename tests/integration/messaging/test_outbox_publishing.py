@@ -15,7 +15,7 @@ from config.celery import app as celery_app
 from telecom import outbox
 from telecom.models import Message
 from telecom.services.messaging import send_sms
-from tests.messaging.test_outbox import _empty_default_queue
+from tests.integration.messaging.test_outbox import _empty_default_queue
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from telecom.services.charging import (
     resolve_unknown,
 )
 from telecom.services.errors import ServiceError
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+639171234567"

@@ -17,7 +17,7 @@ from telecom.services.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_reference_codes_start_at_1000001_after_the_suffix_and_increase(globe_app, subscribe):
@@ -41,7 +41,7 @@ def test_a_rolled_back_charge_gives_its_number_back(globe_app, subscribe):
 
 
 def test_counters_are_per_app(globe_app, subscribe):
-    from tests.factories import ProviderAppFactory
+    from tests.support.factories import ProviderAppFactory
 
     other = ProviderAppFactory()
     with transaction.atomic():

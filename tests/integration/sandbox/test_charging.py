@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.sandbox.conftest import NUMBER, Platform, wallet
+from tests.integration.sandbox.conftest import NUMBER, Platform, wallet
 from tests.support.concurrency import at_once
 
 CHARGE = "/payment/v1/transactions/amount"

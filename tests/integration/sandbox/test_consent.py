@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-from tests.sandbox.conftest import NUMBER, SHORTCODE
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 
 
 def test_info_sends_the_welcome_message_and_nothing_to_the_app(sandbox, app, app_server):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.sandbox.conftest import NUMBER, SHORTCODE
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 from tests.support.sandbox import SandboxControl, SandboxError, SandboxProcess
 
 

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from tests.sandbox.conftest import NUMBER, SHORTCODE
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 from tests.support.sandbox import SandboxError, wait_for
 
 

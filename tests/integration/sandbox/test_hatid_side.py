@@ -16,7 +16,7 @@ from telecom.errors import OutcomeUnknown, TransientError
 from telecom.globe import GlobeClient
 from telecom.http import ProviderClient
 from telecom.models import OutboundCall, ProviderApp
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
 from tests.support.sandbox import SandboxControl, SandboxProcess
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import time
 from decimal import Decimal
 
-from tests.sandbox.conftest import NUMBER, SHORTCODE, wallet
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, wallet
 
 
 def test_price_knobs_set_what_the_wallet_is_debited(sandbox, platform, token, app):

@@ -3,7 +3,7 @@
 import pytest
 
 from telecom.dates import parse_globe_datetime
-from tests.sandbox.conftest import NUMBER, SHORTCODE, wallet
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, wallet
 
 
 def test_sms_mo_posts_the_documented_inbound_message(sandbox, app, app_server):

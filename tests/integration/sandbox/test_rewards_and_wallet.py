@@ -3,7 +3,7 @@
 import pytest
 
 from telecom.dates import parse_globe_datetime
-from tests.sandbox.conftest import wallet
+from tests.integration.sandbox.conftest import wallet
 from tests.support.sandbox import wait_for
 
 SEND = "/rewards/v1/transactions/send"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox.conftest import NUMBER, SHORTCODE
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 from tests.support.globe_sdk import load_sdk
 
 pycurl = pytest.importorskip("pycurl")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.sandbox.conftest import NUMBER, Platform, wallet
+from tests.integration.sandbox.conftest import NUMBER, Platform, wallet
 from tests.support.concurrency import at_once
 
 

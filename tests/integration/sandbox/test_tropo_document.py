@@ -12,11 +12,11 @@ import pytest
 
 from telecom.sandbox import tropo_document
 from telecom.sandbox.tropo_document import DocumentError, read
-from tests.voiceflows.fixtures import example, example_names
-from tests.voiceflows.test_tropo_verbs import TROPO_OPTIONS
+from tests.integration.voice.test_tropo_verbs import TROPO_OPTIONS
+from tests.support.tropo_fixtures import example, example_names
 from voiceflows.tropo.platform import PlatformCall
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_reader_does_not_import_hatids_renderer():

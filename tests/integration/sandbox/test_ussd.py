@@ -5,7 +5,7 @@ import re
 import pytest
 
 from telecom.dates import parse_globe_datetime
-from tests.sandbox.conftest import NUMBER, SHORTCODE, wallet
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, wallet
 from tests.support.sandbox import SandboxError, wait_for
 
 MENU = "Simple USSD Message\nOption - 1\nOption - 2"

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from tests.sandbox.conftest import NUMBER, SHORTCODE, Platform
+from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, Platform
 from tests.support.sandbox import SandboxError, wait_for
-from tests.voiceflows.fixtures import example
+from tests.support.tropo_fixtures import example
 
 VOICE_TOKEN = "voice-token-0123456789abcdef"
 

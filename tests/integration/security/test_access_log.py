@@ -15,7 +15,7 @@ import requests
 
 from tests.support.http_server import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "Zk3v9QyBn2LmXa7Pq0RsTuVwXy1z2A3B4C5D6E7F8G9"
 SUBSCRIBER_TOKEN = "GlobeAccessToken0123456789"
 

@@ -11,7 +11,7 @@ from django.db import connection
 
 from telecom.crypto import MASK, Secret
 from telecom.models import ProviderApp
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from telecom.models import ApiKey
 from telecom.roles import OPERATORS
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

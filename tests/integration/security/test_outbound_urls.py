@@ -15,9 +15,9 @@ from telecom.outbound_urls import OutboundUrlRefused, check_url
 from telecom.partner_webhooks import PartnerWebhookClient
 from telecom.services.fax import FaxFetch
 from telecom.services.webhooks import WebhookDeliveryRunner, queue_webhook
-from tests.config.test_settings_and_health import manage, production_env
-from tests.factories import HoiioAppFactory, PartnerFactory
+from tests.integration.config.test_settings_and_health import manage, production_env
 from tests.support.app_server import AppServer
+from tests.support.factories import HoiioAppFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

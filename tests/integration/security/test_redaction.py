@@ -31,10 +31,10 @@ from telecom.redaction import (
     redact_text,
     restore_path_token,
 )
-from tests.factories import HoiioAppFactory
+from tests.support.factories import HoiioAppFactory
 from voiceflows.models import CallExchange, CallSession
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "Zk3v9QyBn2LmXa7Pq0RsTuVwXy1z2A3B4C5D6E7F8G9"
 CALLBACK = f"https://hatid.example.com/callbacks/hoiio/{TOKEN}/sms/"
 RESOURCE = (

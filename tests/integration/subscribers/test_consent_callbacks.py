@@ -15,12 +15,12 @@ from subscribers.models import AccessToken, CodeExchange, ConsentEvent, Subscrib
 from subscribers.services.charging_consent import charging_consent_gap
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import CallbackEvent
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "1ixLbltjWkzwqLMXT-8UF-UQeKRma0hOOWFA6o91oXw"
-GLOBE_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "globe"
+GLOBE_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "globe"
 
 
 def opt_in(client, app, token=TOKEN, number="9171234567"):

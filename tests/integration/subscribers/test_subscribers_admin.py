@@ -10,7 +10,7 @@ from django.utils import timezone
 from subscribers.models import BalanceQuery, LocationQuery, Subscriber
 from subscribers.services.consent import subscriber_opt_in, subscriber_unsubscribe
 from telecom.roles import OPERATORS, VIEWERS
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 

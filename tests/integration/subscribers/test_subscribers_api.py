@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from subscribers.models import BalanceQuery, LocationQuery, Subscriber
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import ApiKey
-from tests.factories import PartnerFactory, ProviderAppFactory
+from tests.support.factories import PartnerFactory, ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from telecom.models import ApiKey, Charge, UssdScreen, UssdSession
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

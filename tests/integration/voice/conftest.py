@@ -2,10 +2,9 @@
 
 import pytest
 
+from tests.support.voice_flows import MENU_FLOW
 from voiceflows.models import VoiceSettings
 from voiceflows.services.flows import import_flow
-
-from .flows import MENU_FLOW
 
 
 @pytest.fixture

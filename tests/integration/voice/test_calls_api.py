@@ -5,10 +5,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from telecom.models import ApiKey
-from tests.factories import PartnerFactory, VoicentAppFactory
+from tests.support.factories import PartnerFactory, VoicentAppFactory
+from tests.support.voice_flows import session_body
 from voiceflows.models import CallTrigger, Escalation
 
-from .flows import session_body
 from .test_voice_webhook import post, voice_path
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from telecom.services.errors import ServiceError
+from tests.support.voice_flows import answer, launch_body, result_body
 from voiceflows.models import CallTrigger, Escalation, EscalationAttempt
 from voiceflows.services.escalations import (
     cancel_escalation,
@@ -17,7 +18,6 @@ from voiceflows.services.escalations import (
     watch_escalations,
 )
 
-from .flows import answer, launch_body, result_body
 from .test_voice_webhook import post, says, voice_path
 
 pytestmark = pytest.mark.django_db

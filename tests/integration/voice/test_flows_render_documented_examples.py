@@ -16,11 +16,10 @@ import json
 
 import pytest
 
+from tests.support.tropo_fixtures import TROPO_FIXTURES, example, example_names, payload_bytes
 from voiceflows import engine
 from voiceflows.services.flows import export_flow, import_flow
 from voiceflows.tropo import parse_result
-
-from .fixtures import TROPO_FIXTURES, example, example_names, payload_bytes
 
 pytestmark = pytest.mark.django_db
 

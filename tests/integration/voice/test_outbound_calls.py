@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from telecom.models import OutboundCall
 from telecom.services.errors import ServiceError
-from tests.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory
+from tests.support.voice_flows import launch_body, session_body
 from voiceflows.models import CallCampaign, CallSession, CallTrigger, VoiceFlow, VoiceSettings
 from voiceflows.services.calls import expire_sessions
 from voiceflows.services.outbound import (
@@ -20,7 +21,6 @@ from voiceflows.services.outbound import (
     start_call_campaign,
 )
 
-from .flows import launch_body, session_body
 from .test_voice_webhook import post, verbs, voice_path
 
 pytestmark = pytest.mark.django_db

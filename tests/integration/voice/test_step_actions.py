@@ -8,11 +8,11 @@ import pytest
 
 from subscribers.models import Subscriber
 from telecom.models import Charge, Promo, Reward, WebhookDelivery
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
+from tests.support.voice_flows import answer, result_body, session_body
 from voiceflows.models import CallExchange, VoiceSettings
 from voiceflows.services.flows import import_flow
 
-from .flows import answer, result_body, session_body
 from .test_voice_webhook import post, says, voice_path
 
 pytestmark = pytest.mark.django_db

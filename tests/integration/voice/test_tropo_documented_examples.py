@@ -22,6 +22,7 @@ archive's e-mail obfuscation of addresses we cannot recover. They are opaque
 strings to Tropo and to us.
 """
 
+from tests.support.tropo_fixtures import example, payload_bytes
 from voiceflows.tropo import (
     Ask,
     Call,
@@ -40,8 +41,6 @@ from voiceflows.tropo import (
     parse_result,
     render,
 )
-
-from .fixtures import example, payload_bytes
 
 
 def assert_documented(flow, name):

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.tropo_fixtures import payload_bytes
 from voiceflows.tropo import (
     Action,
     Party,
@@ -21,8 +22,6 @@ from voiceflows.tropo import (
     parse_result,
     parse_session,
 )
-
-from .fixtures import payload_bytes
 
 
 def test_parse_session_reads_an_incoming_call():

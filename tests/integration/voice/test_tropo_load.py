@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.tropo_fixtures import example, example_names
 from voiceflows.tropo import (
     Ask,
     Choices,
@@ -22,8 +23,6 @@ from voiceflows.tropo import (
     load,
     render,
 )
-
-from .fixtures import example, example_names
 
 
 @pytest.mark.parametrize("name", example_names())

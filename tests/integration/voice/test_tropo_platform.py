@@ -4,10 +4,9 @@ which handler a result goes to."""
 
 import pytest
 
+from tests.support.tropo_fixtures import example
 from voiceflows.tropo.grammar import match
 from voiceflows.tropo.platform import CallError, PlatformCall
-
-from .fixtures import example
 
 
 @pytest.mark.parametrize(

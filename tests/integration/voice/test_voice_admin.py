@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from telecom.roles import OPERATORS, VIEWERS
-from tests.factories import VoicentAppFactory
+from tests.support.factories import VoicentAppFactory
+from tests.support.voice_flows import answer, result_body, session_body
 from voiceflows.models import (
     CallCampaign,
     CallSession,
@@ -19,7 +20,6 @@ from voiceflows.models import (
     VoiceSettings,
 )
 
-from .flows import answer, result_body, session_body
 from .test_voice_webhook import post, voice_path
 
 pytestmark = pytest.mark.django_db

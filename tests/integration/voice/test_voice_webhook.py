@@ -8,11 +8,10 @@ from django.urls import reverse
 
 from telecom.callbacks.service import rerun_callback
 from telecom.models import CallbackEvent, Message
+from tests.support.tropo_fixtures import payload_bytes
+from tests.support.voice_flows import answer, result_body, session_body
 from voiceflows.models import CallExchange, CallSession
 from voiceflows.tropo import load
-
-from .fixtures import payload_bytes
-from .flows import answer, result_body, session_body
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telecom.models import CallbackEvent
+from tests.support.voice_flows import result_body, session_body
 from voiceflows.models import CallSession
 from voiceflows.tropo import load
 
-from .flows import result_body, session_body
 from .test_voice_webhook import voice_path
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from telecom.errors import OutcomeUnknown, PermanentError, ProviderConfiguration
 from telecom.models import OutboundCall
 from telecom.voicent import CallState, VoicentClient
 from telecom.voicent.client import dial_string
-from tests.factories import VoicentAppFactory
+from tests.support.factories import VoicentAppFactory
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "voicent"
 GATEWAY = "http://gateway.test:8155/ocall"

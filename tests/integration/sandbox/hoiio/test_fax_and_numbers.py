@@ -3,7 +3,7 @@ numbers on offer, subscriptions, forwarding, and what arrives on a number."""
 
 import base64
 
-from tests.sandbox.hoiio.conftest import APP_ID, A, B, form
+from tests.integration.sandbox.hoiio.conftest import APP_ID, A, B, form
 from tests.support.sandbox import wait_for
 
 PDF = (

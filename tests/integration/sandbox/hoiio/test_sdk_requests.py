@@ -35,7 +35,7 @@ from datetime import datetime
 import pytest
 import requests
 
-from tests.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B
+from tests.integration.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B
 from tests.support.sandbox import wait_for
 
 

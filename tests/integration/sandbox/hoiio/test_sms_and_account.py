@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import requests
 
-from tests.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B, C, form
+from tests.integration.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B, C, form
 from tests.support.sandbox import wait_for
 
 

@@ -1,7 +1,7 @@
 """The Hoiio twin over real HTTP: call-backs and conferences whose status
 progresses, hangups, IVR sessions block by block, and their notifications."""
 
-from tests.sandbox.hoiio.conftest import A, B, C, form
+from tests.integration.sandbox.hoiio.conftest import A, B, C, form
 from tests.support.sandbox import wait_for
 
 

@@ -1,4 +1,6 @@
-"""Fixtures for messaging tests: an app with subscribers who consented."""
+"""Fixtures of the integration tests (in-process, through models, services,
+views and the admin, against the suite's database and Redis): `subscribe`, a
+subscriber who consented by SMS."""
 
 import pytest
 
@@ -7,6 +9,9 @@ from subscribers.services.consent import subscriber_opt_in
 
 @pytest.fixture
 def subscribe(globe_app):
+    """`subscribe(number, app=None, token=None)`: the number opted in to the app
+    (default `globe_app`) with a token, as after INFO and YES."""
+
     def make(number, app=None, token=None):
         app = app or globe_app
         token = token or f"token-{number.lstrip('+')}-{app.pk}"
