@@ -29,7 +29,7 @@ from telecom.models import (
     UssdScreen,
     UssdSession,
 )
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.services import checks
 from telecom.services.charging import charge
 from telecom.services.errors import ServiceError
 from telecom.services.messaging import send_sms
@@ -219,10 +219,7 @@ def push_ussd(
     *, app: ProviderApp, to, text: str = "", menu: UssdMenu | None = None, flash: bool = True
 ) -> UssdSession:
     """Network-initiated USSD: a notice (flash), or the start of a menu."""
-    try:
-        number = normalize_msisdn(to)
-    except InvalidMsisdn as exc:
-        raise ServiceError(str(exc), field="to") from None
+    number = checks.number(to, "to")
     subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=number)
     step = None
     if menu is not None:
