@@ -1,7 +1,7 @@
 """Who may run what in the console: every admin action of every ModelAdmin and
 every page added through `get_urls`, for a Viewer, an Operator and a superuser.
 
-Viewers only look (README, Roles): no action is theirs, since each one writes or
+Viewers only look (docs/features.md, Roles): no action is theirs, since each one writes or
 calls a provider (a status, a price or the wallet asked now is an OutboundCall
 row, and what the provider answers is stored). A new action or page must be
 added to the tables here, with who may use it."""

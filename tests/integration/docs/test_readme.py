@@ -1,8 +1,9 @@
-"""The README's commands work as printed, for a newcomer on a fresh clone.
+"""The documented commands work as printed, for a newcomer on a fresh clone.
 
 A copy of the working tree (what a clone holds, with this checkout's .venv)
-gets its `.env` from `make install`, then the README's `manage.py` commands
-and curl examples run in a plain shell: no DJANGO_DEBUG, no secrets.
+gets its `.env` from `make install`, then the `manage.py` commands and curl
+examples of the README and docs/*.md (docs/api.md) run in a plain shell:
+no DJANGO_DEBUG, no secrets.
 """
 
 import os
@@ -38,7 +39,7 @@ def test_readme_api_key_example_has_every_scope_its_examples_use():
             else required.get(example.method)
         )
         assert scope is None or scope in scopes, (
-            f"{example.line!r} needs {scope!r}, the README's key has {sorted(scopes)}"
+            f"{example.line!r} needs {scope!r}, the documented key has {sorted(scopes)}"
         )
 
 
@@ -103,7 +104,7 @@ def test_readme_commands_work_as_printed_without_django_debug(tmp_path):
     _sh(".venv/bin/python manage.py bootstrap_demo", cwd=clone, env=env)
 
     commands = manage_commands()
-    assert commands, "the README has no manage.py example"
+    assert commands, "no document has a manage.py example"
     key = None
     for command in commands:
         output = _sh(command, cwd=clone, env=env)

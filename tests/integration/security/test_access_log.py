@@ -1,4 +1,4 @@
-"""gunicorn run as the README's Production section says writes no query
+"""gunicorn run as the Production section of docs/operations.md says writes no query
 string, no callback token and no full number in its access log, nor in the
 error Django logs for a failed request."""
 
@@ -21,10 +21,11 @@ SUBSCRIBER_TOKEN = "GlobeAccessToken0123456789"
 
 
 def readme_gunicorn_command() -> list[str]:
-    """The gunicorn command of README's Production section, continuation lines joined."""
-    section = (ROOT / "README.md").read_text().split("## Production", 1)[1]
+    """The gunicorn command of docs/operations.md's Production section, continuation
+    lines joined."""
+    section = (ROOT / "docs" / "operations.md").read_text().split("## Production", 1)[1]
     found = re.search(r"^gunicorn .*?(?<!\\)$", section, re.MULTILINE | re.DOTALL)
-    assert found, "README's Production section has a gunicorn command"
+    assert found, "docs/operations.md's Production section has a gunicorn command"
     return shlex.split(found.group(0).replace("\\\n", " "))
 
 

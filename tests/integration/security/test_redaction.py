@@ -1,6 +1,6 @@
 """Redaction where Hatid keeps a provider exchange, and masking in every log line.
 
-What the whole system shows is proven by tests/e2e/test_no_tokens_shown.py;
+What the whole system shows is proven by tests/e2e/security/test_no_tokens_shown.py;
 these pin the pieces: the redaction of strings inside JSON and form values,
 the fields that redact on every write, the migrations that scrub what was
 kept before, and the one logging filter (Celery's processes included).
