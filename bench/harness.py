@@ -118,17 +118,6 @@ def _file_lock(name: str):
         yield
 
 
-def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
 class BenchEnv:
     def __init__(self, name: str):
         self.name = name
@@ -294,7 +283,9 @@ class BenchEnv:
             except requests.RequestException:
                 return False
 
-        wait_until(up, 30, f"gunicorn ({log})")
+        from tests.support.sandbox import wait_for
+
+        wait_for(up, timeout=30, what=f"gunicorn ({log})", interval=0.1)
         return url
 
     def start_workers(self, processes: int, threads: int = 8, queues: str = "default,ussd"):

@@ -11,7 +11,7 @@ nobody else's), waits for `/_sandbox/health` with a deadline, and stops it::
 `SandboxControl` wraps every route of the control API (`/_sandbox/...`), one
 method each, returning the decoded JSON and raising `SandboxError` (with
 the status and body) on anything but 2xx. `wait_for` polls a condition with
-a deadline, for what the sandbox does in the background.
+a deadline, for what the sandbox does in the background (the benchmarks use it too).
 
 The suite's fixtures (tests/conftest.py): `sandbox_process`, one per test
 process, and `sandbox`, a `SandboxControl` on a freshly reset sandbox with
@@ -47,15 +47,20 @@ class SandboxError(Exception):
         self.body = body
 
 
+class WaitTimeout(AssertionError, TimeoutError):
+    """`wait_for` gave up: a failed assertion to a test, a TimeoutError to the benchmarks."""
+
+
 def wait_for(condition: Callable, *, timeout: float = 10.0, interval: float = 0.05, what=""):
-    """Poll `condition()` until it returns something truthy, and return it; fail at the deadline."""
+    """Poll `condition()` until it returns something truthy, and return it; fail at the
+    deadline. The one polling helper of the tests and the benchmarks (bench/)."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+            raise WaitTimeout(f"timed out after {timeout}s waiting for {what or condition}")
         time.sleep(interval)
 
 
