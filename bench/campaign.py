@@ -39,8 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sandbox.client import wait_for
+
 from bench.counting import MemoryWatch, counted_queries, start_counted_workers
-from bench.harness import BenchEnv, wait_until
+from bench.harness import BenchEnv
 from bench.results import table, write
 
 BUILD_QUEUE = "bench-build"
@@ -133,9 +135,13 @@ def build_phase(env, app, count: int, threads: int, watch: MemoryWatch) -> tuple
         )
     created = time.perf_counter()
     rows = Campaign.objects.filter(pk=campaign.pk)
-    wait_until(lambda: rows.exclude(status=Campaign.Status.BUILDING).exists(), 1800, "built", 0.05)
+    wait_for(
+        lambda: rows.exclude(status=Campaign.Status.BUILDING).exists(),
+        timeout=1800,
+        what="built",
+    )
     built = time.perf_counter()
-    wait_until(lambda: broker.llen("default") >= expected_tasks, 600, "all published", 0.05)
+    wait_for(lambda: broker.llen("default") >= expected_tasks, timeout=600, what="all published")
     enqueued = time.perf_counter()
     time.sleep(1)  # the build task's last statements, and the counter's next write
     watch.sample()
@@ -164,7 +170,12 @@ def delivery_phase(env, campaign, count: int, workers: int, threads: int, watch)
     watch.watch("delivery workers", [p.pid for p in delivery])
     wait_for_workers(workers)
     unfinished = ["queued", "sending"]
-    wait_until(lambda: not rows.filter(status__in=unfinished).exists(), 3600, "all delivered", 1.0)
+    wait_for(
+        lambda: not rows.filter(status__in=unfinished).exists(),
+        timeout=3600,
+        what="all delivered",
+        interval=1.0,
+    )
     last = rows.aggregate(last=Max("finished_at"))["last"].timestamp()
     time.sleep(1)  # the counter's next write
     watch.sample()

@@ -118,13 +118,6 @@ def _file_lock(name: str):
         yield
 
 
-def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
-    """The sandbox client's `wait_for`, positionally; a TimeoutError at the deadline."""
-    from sandbox.client import wait_for
-
-    return wait_for(condition, timeout=timeout, what=what, interval=interval)
-
-
 class BenchEnv:
     def __init__(self, name: str):
         self.name = name
@@ -290,7 +283,9 @@ class BenchEnv:
             except requests.RequestException:
                 return False
 
-        wait_until(up, 30, f"gunicorn ({log})")
+        from sandbox.client import wait_for
+
+        wait_for(up, timeout=30, what=f"gunicorn ({log})", interval=0.1)
         return url
 
     def start_workers(self, processes: int, threads: int = 8, queues: str = "default,ussd"):

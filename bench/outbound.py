@@ -27,7 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import BenchEnv, wait_until
+from sandbox.client import wait_for
+
+from bench.harness import BenchEnv
 from bench.results import summary_ms, table, write
 
 
@@ -51,7 +53,12 @@ def hatid_phase(env, app, subscribers, messages: int, workers: int, threads: int
     started_at = time.time()
     started = env.start_workers(workers, threads=threads, queues="default")
     wait_for_workers(workers)
-    wait_until(lambda: not rows.exclude(status="sent").exists(), 3600, "all sent", interval=0.25)
+    wait_for(
+        lambda: not rows.exclude(status="sent").exists(),
+        timeout=3600,
+        what="all sent",
+        interval=0.25,
+    )
     last = rows.aggregate(last=Max("finished_at"))["last"].timestamp()
     seconds = last - started_at
     env.stop(started)

@@ -40,7 +40,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import BenchEnv, wait_until
+from sandbox.client import wait_for
+
+from bench.harness import BenchEnv
 from bench.results import summary_ms, table, write
 
 POLL = 0.005  # per handset: the handsets together poll the sandbox 200 times a second
@@ -129,7 +131,7 @@ def ussd_run(numbers: list[str], code: str, sessions: int) -> tuple[list, list, 
                     return ussd.get("session_id") == session_id and len(ussd["transcript"]) >= want
 
                 try:
-                    wait_until(shown, 30, f"the reply on {number}", interval=poll)
+                    wait_for(shown, timeout=30, what=f"the reply on {number}", interval=poll)
                 except TimeoutError:
                     state = control.handset(number)["ussd"]
                     raise TimeoutError(

@@ -60,11 +60,13 @@ def app_with_subscribers(
 
 
 def wait_for_workers(expected: int, timeout: float = 60) -> None:
-    from bench.harness import wait_until
+    from sandbox.client import wait_for
+
     from config.celery import app
 
-    wait_until(
+    wait_for(
         lambda: len(app.control.ping(timeout=0.5) or []) >= expected,
-        timeout,
-        f"{expected} Celery worker(s) to answer",
+        timeout=timeout,
+        what=f"{expected} Celery worker(s) to answer",
+        interval=0.1,
     )

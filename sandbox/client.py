@@ -15,7 +15,7 @@ nobody else's), waits for `/_sandbox/health` with a deadline, and stops it::
 `SandboxControl` wraps every route of the control API (`/_sandbox/...`), one
 method each, returning the decoded JSON and raising `SandboxError` (with
 the status and body) on anything but 2xx. `wait_for` polls a condition with
-a deadline, for what the sandbox does in the background.
+a deadline, for what the sandbox does in the background (the benchmarks use it too).
 
 The suite's fixtures (tests/conftest.py): `sandbox_process`, one per test
 process, and `sandbox`, a `SandboxControl` on a freshly reset sandbox with
@@ -62,7 +62,8 @@ class WaitTimeout(AssertionError, TimeoutError):
 
 
 def wait_for(condition: Callable, *, timeout: float = 10.0, interval: float = 0.05, what=""):
-    """Poll `condition()` until it returns something truthy, and return it; fail at the deadline."""
+    """Poll `condition()` until it returns something truthy, and return it; fail at the
+    deadline. The one polling helper of the tests and the benchmarks (bench/)."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()

@@ -8,7 +8,7 @@ from subscribers.models import CodeExchange
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.models.provider_app import ProviderApp
-from telecom.money import parse_amount
+from telecom.money import format_amount, parse_amount
 
 PENDING = {CodeExchange.Status.QUEUED, CodeExchange.Status.SENDING}
 
@@ -46,7 +46,7 @@ def consent_result(request, public_id):
         "pending": pending,
         "app": exchange.app.name,
         "number": masked_number(exchange.subscriber.msisdn) if exchange.subscriber else "",
-        "amount": f"{exchange.amount:.2f}" if exchange.amount is not None else None,
+        "amount": format_amount(exchange.amount) if exchange.amount is not None else None,
         "reason": exchange.last_error if exchange.status == CodeExchange.Status.FAILED else "",
     }
     if request.GET.get("format") == "json":

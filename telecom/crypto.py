@@ -58,11 +58,6 @@ def is_encrypted_with_primary_key(ciphertext: str) -> bool:
     return True
 
 
-def reencrypt(ciphertext: str) -> str:
-    """The same plaintext, encrypted with the newest key."""
-    return keyring().rotate(ciphertext.encode()).decode()
-
-
 class Secret:
     """A secret string that never prints itself.
 

@@ -29,4 +29,5 @@ def parse_amount(value, field: str = "amount", *, allow_zero: bool = False) -> D
 
 
 def format_amount(amount: Decimal) -> str:
+    """The wire form of an amount: `Decimal("1.5")` -> `"1.50"` (every client sends this)."""
     return f"{amount.quantize(CENT):.2f}"

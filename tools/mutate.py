@@ -53,42 +53,42 @@ ENV_VAR = "HATID_MUTANT"  # "<path>:<index>": the mutant this test process runs
 # (`-x` stops at the first failure).
 MODULES: dict[str, list[str]] = {
     "telecom/globe/errors.py": [
-        "tests/telecom/globe/test_errors.py",
-        "tests/telecom/globe/test_client_wire_format.py",
+        "tests/integration/globe/test_errors.py",
+        "tests/integration/globe/test_client_wire_format.py",
     ],
     "telecom/outbox.py": [
-        "tests/messaging/test_outbox.py",
-        "tests/messaging/test_outbox_publishing.py",
+        "tests/integration/messaging/test_outbox.py",
+        "tests/integration/messaging/test_outbox_publishing.py",
     ],
     "telecom/services/charging.py": [
-        "tests/money/test_charging.py",
-        "tests/money/test_charge_delivery.py",
+        "tests/integration/money/test_charging.py",
+        "tests/integration/money/test_charge_delivery.py",
     ],
     "voiceflows/engine.py": [
-        "tests/voiceflows/test_engine.py",
-        "tests/voiceflows/test_flows_render_documented_examples.py",
-        "tests/voiceflows/test_voice_webhook.py",
+        "tests/integration/voice/test_engine.py",
+        "tests/integration/voice/test_flows_render_documented_examples.py",
+        "tests/integration/voice/test_voice_webhook.py",
     ],
     "telecom/ussd/engine.py": [
-        "tests/ussd/test_engine_edges.py",
-        "tests/ussd/test_engine_and_payloads.py",
+        "tests/integration/ussd/test_engine_edges.py",
+        "tests/integration/ussd/test_engine_and_payloads.py",
     ],
     "telecom/sms_length.py": [
-        "tests/messaging/test_sms_length.py",
-        "tests/messaging/test_send_sms.py",
+        "tests/integration/messaging/test_sms_length.py",
+        "tests/integration/messaging/test_send_sms.py",
     ],
     "telecom/msisdn.py": [
-        "tests/telecom/test_msisdn_and_dates.py",
+        "tests/integration/providers/test_msisdn_and_dates.py",
     ],
 }
 # Slow tests that prove something else (concurrency at scale): left out of every run.
 DESELECT = [
-    "tests/money/test_charging.py::"
+    "tests/integration/money/test_charging.py::"
     "test_twenty_processes_allocating_at_once_make_no_duplicate_and_no_gap",
     # The rate limiter's timing (another module), which a busy machine upsets.
-    "tests/messaging/test_outbox.py::test_rate_limiter_spaces_tokens_at_the_rate",
-    "tests/messaging/test_outbox.py::test_rate_limiter_burst_is_free_then_paced",
-    "tests/messaging/test_outbox.py::test_rate_limiter_reserves_a_chunk_of_tokens_in_order",
+    "tests/integration/messaging/test_outbox.py::test_rate_limiter_spaces_tokens_at_the_rate",
+    "tests/integration/messaging/test_outbox.py::test_rate_limiter_burst_is_free_then_paced",
+    "tests/integration/messaging/test_outbox.py::test_rate_limiter_reserves_a_chunk_of_tokens_in_order",
 ]
 
 # Functions that run while other modules are imported (a model's Meta): only a

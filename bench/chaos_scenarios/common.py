@@ -146,9 +146,9 @@ def _alive(pid: int) -> bool:
 
 
 def wait(condition, timeout: float, what: str, interval: float = 0.1):
-    from bench.harness import wait_until
+    from sandbox.client import wait_for
 
-    return wait_until(condition, timeout, what, interval=interval)
+    return wait_for(condition, timeout=timeout, what=what, interval=interval)
 
 
 # --- Celery processes -------------------------------------------------------------

@@ -35,9 +35,6 @@ class SubscriberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Subscriber.Status.ACTIVE)
 
-    def with_live_token(self):
-        return self.filter(tokens__revoked_at__isnull=True)
-
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):

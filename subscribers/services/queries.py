@@ -10,7 +10,7 @@ from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.models.provider_app import ProviderApp
 from telecom.money import parse_amount
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.services import checks
 
 MAX_ACCURACY_METRES = 10_000
 
@@ -50,10 +50,7 @@ def request_charging_optin(
     *, app: ProviderApp, msisdn: str, amount, duration_days: int = 0
 ) -> ChargingOptInRequest:
     """Ask the platform to text the subscriber a charging opt-in offer."""
-    try:
-        number = normalize_msisdn(msisdn)
-    except InvalidMsisdn as exc:
-        raise ServiceError(str(exc), field="to") from None
+    number = checks.number(msisdn, "to")
     amount = parse_amount(amount)
     if not isinstance(duration_days, int) or not 0 <= duration_days <= 366:
         raise ServiceError("duration must be 0 to 366 days", field="duration_days")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from telecom.crypto import reveal
 from telecom.globe.api import GlobeApi
 from telecom.globe.sms import tel
+from telecom.money import format_amount
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class ChargingApi(GlobeApi):
             self.api("/payment/v1/transactions/amount"),
             params={"access_token": reveal(token)},
             data={
-                "amount": f"{amount:.2f}",
+                "amount": format_amount(amount),
                 "description": description,
                 "endUserId": tel(address),
                 "referenceCode": reference_code,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from telecom.globe.api import GlobeApi
+from telecom.money import format_amount
 from telecom.msisdn import national_number
 
 
@@ -22,7 +23,7 @@ class OAuthApi(GlobeApi):
         with an amount, the charging variant (`?amount=1.00`)."""
         url = self.oauth(f"/dialog/oauth/{self.app_id}")
         if amount is not None:
-            url += "?" + urlencode({"amount": f"{amount:.2f}"})
+            url += "?" + urlencode({"amount": format_amount(amount)})
         return url
 
     def exchange_code(self, code: str) -> TokenGrant:
@@ -55,6 +56,6 @@ class OAuthApi(GlobeApi):
                 "app_secret": self.app_secret,
                 "subscriber_number": national_number(to),
                 "duration": str(duration_days),
-                "amount": f"{amount:.2f}",
+                "amount": format_amount(amount),
             },
         )

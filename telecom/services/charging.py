@@ -18,7 +18,8 @@ from telecom.models import Charge, ProviderApp, ReconciliationReport, ReferenceC
 from telecom.models.charging import LAST_REFERENCE
 from telecom.money import parse_amount
 from telecom.outbox_sender import OutboxSender
-from telecom.services.messaging import resolve_subscriber, unreachable_reason
+from telecom.services.messaging import resolve_subscriber
+from telecom.services.sms_channels import GlobeSms
 
 CONFIRMED_BY_REFCODE = "confirmed by getLastRefCode after a lost answer"
 
@@ -71,7 +72,8 @@ def charge(
     if not isinstance(duration_days, int) or not 0 <= duration_days <= 366:
         raise ServiceError("duration must be 0 to 366 days", field="duration_days")
     subscriber = resolve_subscriber(app, to)
-    reason = unreachable_reason(subscriber)
+    # Charging is Globe's: who Globe Labs cannot reach (no consent) cannot be charged.
+    reason = GlobeSms().unreachable_reason(subscriber)
     if not reason and app.charging_requires_optin:
         reason = charging_consent_gap(subscriber, amount)
     row = Charge.objects.create(

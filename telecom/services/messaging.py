@@ -20,7 +20,7 @@ from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.models import Message, ProviderApp
 from telecom.models.message import new_client_correlator
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.services import checks
 from telecom.services.sms_channels import sms_channel
 from telecom.sms_length import measure
 
@@ -46,10 +46,7 @@ def resolve_subscriber(app: ProviderApp, to) -> Subscriber:
         if to.app_id != app.pk:
             raise ServiceError("this subscriber belongs to another app", field="to")
         return to
-    try:
-        number = normalize_msisdn(to)
-    except InvalidMsisdn as exc:
-        raise ServiceError(str(exc), field="to") from None
+    number = checks.number(to, "to")
     subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=number)
     return subscriber
 
@@ -86,15 +83,6 @@ def validate_binary(binary: BinaryPayload) -> None:
         raise ServiceError("the binary message is empty", field="message")
     if len(binary.message) > 1000:
         raise ServiceError("the binary message is too long", field="message")
-
-
-def unreachable_reason(subscriber: Subscriber) -> str:
-    """Why Globe Labs cannot reach the subscriber (charging asks this too)."""
-    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-        return "the subscriber has unsubscribed"
-    if subscriber.live_token() is None:
-        return "the subscriber has no live access token (no consent)"
-    return ""
 
 
 @transaction.atomic

@@ -29,8 +29,8 @@ from telecom.models import (
     UssdScreen,
     UssdSession,
 )
-from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.outbox_sender import OutboxSender
+from telecom.services import checks
 from telecom.steps.runner import PartnerEvent, StepContext
 from telecom.steps.runner import run_action as run_step_action
 from telecom.steps.statistics import count_by_status, where_left
@@ -154,10 +154,7 @@ def push_ussd(
     *, app: ProviderApp, to, text: str = "", menu: UssdMenu | None = None, flash: bool = True
 ) -> UssdSession:
     """Network-initiated USSD: a notice (flash), or the start of a menu."""
-    try:
-        number = normalize_msisdn(to)
-    except InvalidMsisdn as exc:
-        raise ServiceError(str(exc), field="to") from None
+    number = checks.number(to, "to")
     subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=number)
     step = None
     if menu is not None:

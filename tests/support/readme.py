@@ -1,4 +1,5 @@
-"""The README's shell examples, read from its fenced code blocks, for tests that run them."""
+"""The shell examples of the README and of docs/*.md, read from their fenced
+code blocks, for tests that run them (the partner API's are in docs/api.md)."""
 
 import re
 import shlex
@@ -7,13 +8,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
+DOCUMENTS = [README, *sorted((ROOT / "docs").glob("*.md"))]
 
 _FENCE = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def shell_lines(text: str | None = None) -> list[str]:
-    """Every command of the README's ```sh blocks, continuation lines joined."""
-    text = README.read_text() if text is None else text
+    """Every command of the documents' ```sh blocks, continuation lines joined."""
+    if text is None:
+        text = "\n".join(document.read_text() for document in DOCUMENTS)
     lines = []
     for block in _FENCE.findall(text):
         for line in block.replace("\\\n", " ").splitlines():
@@ -51,9 +54,9 @@ def curl_examples() -> list[CurlExample]:
 
 
 def example_key_scopes() -> set[str]:
-    """The scopes of the README's `create_api_key` example."""
+    """The scopes of the documented `create_api_key` example."""
     for command in manage_commands():
         words = shlex.split(command)
         if words[2] == "create_api_key":
             return set(words[words.index("--scopes") + 1].split(","))
-    raise AssertionError("the README has no create_api_key example")
+    raise AssertionError("no document has a create_api_key example")

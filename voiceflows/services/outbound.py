@@ -20,6 +20,7 @@ from telecom.globe import GlobeClient
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
 from telecom.send_once import SendOnceSender
+from telecom.services import checks
 from voiceflows.models import CallCampaign, CallTrigger, VoiceFlow, VoiceSettings
 
 
@@ -62,10 +63,7 @@ def start_call(
         raise ServiceError("this flow belongs to another app", field="flow")
     if not flow.is_active:
         raise ServiceError(f"the flow {flow.slug} is inactive", field="flow")
-    try:
-        number = normalize_msisdn(to)
-    except InvalidMsisdn as exc:
-        raise ServiceError(str(exc), field="to") from None
+    number = checks.number(to, "to")
     trigger = CallTrigger.objects.create(
         app=app,
         flow=flow,

@@ -1,0 +1,88 @@
+"""USSD end to end: the sandbox handset dials Hatid's live menu; replies go
+out on the ussd queue through a real worker."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sandbox.client import wait_for
+from telecom.models import (
+    Charge,
+    Message,
+    UssdExchange,
+    UssdMenu,
+    UssdOption,
+    UssdScreen,
+    UssdSession,
+)
+from telecom.services.ussd import expire_sessions
+from telecom.models import Charge, Message, UssdExchange, UssdSession
+from tests.support.ussd_menus import shop_menu
+
+pytestmark = pytest.mark.e2e
+NUMBER = "+639171234567"
+
+
+@pytest.fixture
+def live_menu(hatid):
+    return shop_menu(hatid.app, name="Shop")
+
+
+def screen(hatid):
+    return (hatid.sandbox.handset(NUMBER).get("ussd") or {}).get("screen")
+
+
+def wait_screen(hatid, text):
+    return wait_for(lambda: screen(hatid) == text, what=f"the screen {text!r}")
+
+
+def test_three_levels_with_validation_an_sms_and_a_charge(hatid, live_menu, celery_worker):
+    hatid.opt_in(NUMBER)
+    hatid.sandbox.dial(NUMBER, "*120*1234#")
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
+    hatid.sandbox.ussd_input(NUMBER, "2")
+    wait_screen(hatid, "Buy load\n1. Other amount")
+    hatid.sandbox.ussd_input(NUMBER, "1")
+    wait_screen(hatid, "Enter amount:")
+    hatid.sandbox.ussd_input(NUMBER, "lots")
+    wait_screen(hatid, "Enter an amount, like 50 or 12.50.\nEnter amount:")
+    hatid.sandbox.ussd_input(NUMBER, "15")
+    wait_screen(hatid, "Thank you! 15 pesos.")
+    charge = wait_for(lambda: Charge.objects.filter(status="charged").first(), what="the charge")
+    assert str(charge.amount) == "15.00"
+    session = UssdSession.objects.get()
+    assert session.status == "completed"
+    latencies = list(UssdExchange.objects.values_list("latency_ms", flat=True))
+    assert len(latencies) == 5 and all(ms is not None for ms in latencies)
+
+
+def test_preset_inputs_and_the_sms_at_the_end(hatid, live_menu, celery_worker):
+    hatid.opt_in(NUMBER)
+    hatid.sandbox.dial(NUMBER, "*120*1234*1#")
+    wait_screen(hatid, "We will text you the details.")
+    wait_for(
+        lambda: "Details: call 888" in [m["text"] for m in hatid.sandbox.inbox(NUMBER)],
+        what="the SMS on the handset",
+    )
+    assert Message.objects.get(direction="out").source == "flow"
+
+
+def test_duplicate_callbacks_are_answered_once(hatid, live_menu, celery_worker):
+    hatid.opt_in(NUMBER)
+    hatid.sandbox.set_fault("callbacks", duplicate=True)
+    hatid.sandbox.dial(NUMBER, "*120*1234#")
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
+    wait_for(lambda: len(hatid.sandbox.callbacks("ussd")) >= 2, what="the duplicated callback")
+    assert UssdExchange.objects.count() == 1
+    [delivery] = [d for d in hatid.sandbox.deliveries("ussd")]
+    assert delivery["status_code"] in (200, 201)
+
+
+def test_a_session_the_platform_timed_out_is_closed_here(hatid, live_menu, celery_worker):
+    hatid.opt_in(NUMBER)
+    hatid.sandbox.dial(NUMBER, "*120*1234*2#")
+    wait_screen(hatid, "Buy load\n1. Other amount")
+    UssdSession.objects.update(last_activity_at=timezone.now() - timedelta(minutes=5))
+    assert expire_sessions() == 1
+    assert UssdSession.objects.get().status == "timed_out"
