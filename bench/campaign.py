@@ -39,11 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox.client import wait_for
-
 from bench.counting import MemoryWatch, counted_queries, start_counted_workers
 from bench.harness import BenchEnv
 from bench.results import table, write
+from sandbox.client import wait_for
 
 BUILD_QUEUE = "bench-build"
 SEED_BATCH = 5000

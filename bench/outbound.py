@@ -27,10 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox.client import wait_for
-
 from bench.harness import BenchEnv
 from bench.results import summary_ms, table, write
+from sandbox.client import wait_for
 
 
 def hatid_phase(env, app, subscribers, messages: int, workers: int, threads: int) -> dict:

@@ -40,10 +40,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox.client import wait_for
-
 from bench.harness import BenchEnv
 from bench.results import summary_ms, table, write
+from sandbox.client import wait_for
 
 POLL = 0.005  # per handset: the handsets together poll the sandbox 200 times a second
 

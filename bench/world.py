@@ -60,9 +60,8 @@ def app_with_subscribers(
 
 
 def wait_for_workers(expected: int, timeout: float = 60) -> None:
-    from sandbox.client import wait_for
-
     from config.celery import app
+    from sandbox.client import wait_for
 
     wait_for(
         lambda: len(app.control.ping(timeout=0.5) or []) >= expected,

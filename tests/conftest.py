@@ -17,7 +17,6 @@ from django.conf import settings
 
 from config.embedded_redis import server_command
 from sandbox.client import SandboxControl, SandboxProcess
-from tests.support.factories import ProviderAppFactory
 from tests.support.browser import chromium_page
 from tests.support.factories import ProviderAppFactory
 

@@ -8,6 +8,7 @@ from telecom.api.bases import OwnedRows, ServiceCreate
 from telecom.api.filters import SinceFilter
 from telecom.models import UssdExchange, UssdMenu, UssdSession
 from telecom.services.ussd import push_ussd
+from telecom.steps.serializers import StepSessionOut, session_fields
 
 
 class PushIn(serializers.Serializer):
@@ -32,28 +33,15 @@ class ExchangeOut(serializers.ModelSerializer):
         ]
 
 
-class SessionOut(serializers.ModelSerializer):
-    number = serializers.CharField(source="msisdn")
+class SessionOut(StepSessionOut):
     screen = serializers.CharField(source="screen.key", default=None)
     exchanges = ExchangeOut(many=True, read_only=True)
 
     class Meta:
         model = UssdSession
-        fields = [
-            "id",
-            "session_id",
-            "app",
-            "number",
-            "menu",
-            "screen",
-            "variables",
-            "status",
-            "network_initiated",
-            "started_at",
-            "ended_at",
-            "end_reason",
-            "exchanges",
-        ]
+        fields = session_fields(
+            "number", "menu", "screen", "variables", "status", "network_initiated"
+        )
 
 
 class SessionFilter(django_filters.FilterSet):

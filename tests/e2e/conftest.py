@@ -17,8 +17,6 @@ from django.db import connections
 from sandbox.client import SandboxControl, wait_for
 from subscribers.models import Subscriber
 from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
-from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
-from sandbox.client import SandboxControl, wait_for
 from tests.support.worker import running_worker
 
 pytestmark = pytest.mark.e2e

@@ -3,6 +3,7 @@ given back (they stay among a call's variables in Hatid)."""
 
 from rest_framework import serializers
 
+from telecom.steps.serializers import StepSessionOut, session_fields
 from voiceflows.models import CallExchange, CallSession, CallTrigger, Escalation, EscalationAttempt
 
 HIDDEN_VARIABLES = ("confirmation_code",)
@@ -43,18 +44,14 @@ class CallExchangeOut(serializers.ModelSerializer):
         ]
 
 
-class CallSessionOut(serializers.ModelSerializer):
-    number = serializers.CharField(source="msisdn")
+class CallSessionOut(StepSessionOut):
     flow = serializers.CharField(source="flow.slug", default=None)
     variables = serializers.SerializerMethodField()
     exchanges = CallExchangeOut(many=True, read_only=True)
 
     class Meta:
         model = CallSession
-        fields = [
-            "id",
-            "session_id",
-            "app",
+        fields = session_fields(
             "direction",
             "number",
             "caller",
@@ -63,11 +60,7 @@ class CallSessionOut(serializers.ModelSerializer):
             "status",
             "current_step",
             "variables",
-            "started_at",
-            "ended_at",
-            "end_reason",
-            "exchanges",
-        ]
+        )
 
     def get_variables(self, session) -> dict:
         return shown(session.variables)

@@ -41,8 +41,6 @@ from telecom.services.messaging import send_sms
 from telecom.services.rewards import send_reward
 from telecom.services.ussd import push_ussd
 from tests.support.voice_flows import MENU_FLOW
-from sandbox.client import wait_for
-from tests.support.voice_flows import MENU_FLOW
 from voiceflows.models import CallSession, CallTrigger
 from voiceflows.services.outbound import start_call
 

@@ -11,13 +11,9 @@ from telecom.models import (
     Charge,
     Message,
     UssdExchange,
-    UssdMenu,
-    UssdOption,
-    UssdScreen,
     UssdSession,
 )
 from telecom.services.ussd import expire_sessions
-from telecom.models import Charge, Message, UssdExchange, UssdSession
 from tests.support.ussd_menus import shop_menu
 
 pytestmark = pytest.mark.e2e

@@ -17,8 +17,6 @@ from django.core.management import call_command
 from sandbox.client import wait_for
 from telecom.models import Message
 from tests.support.voice_flows import MENU_FLOW
-from sandbox.client import wait_for
-from tests.support.voice_flows import MENU_FLOW
 from voiceflows.models import CallSession, CallTrigger, Escalation
 from voiceflows.services.escalations import start_escalation
 from voiceflows.services.outbound import start_call

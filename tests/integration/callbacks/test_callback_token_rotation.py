@@ -14,8 +14,6 @@ from telecom.models import ProviderApp
 from telecom.roles import OPERATORS, VIEWERS
 from telecom.services.callback_tokens import rotate_callback_token
 from tests.support.factories import HoiioAppFactory, VoicentAppFactory
-from telecom.errors import ServiceError
-from tests.support.factories import HoiioAppFactory, VoicentAppFactory
 
 pytestmark = pytest.mark.django_db
 

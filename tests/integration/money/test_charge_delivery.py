@@ -25,8 +25,6 @@ from telecom.services.charging import (
 )
 from telecom.services.operator_decisions import settle_unknown
 from tests.support.factories import ProviderAppFactory
-from telecom.errors import ServiceError
-from tests.support.factories import ProviderAppFactory
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+639171234567"

@@ -6,7 +6,6 @@ import pytest
 
 from sandbox.client import SandboxControl, SandboxError, SandboxProcess
 from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
-from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 
 
 def test_health(sandbox):

@@ -8,7 +8,6 @@ import requests
 
 from sandbox.client import SandboxError, wait_for
 from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
-from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 
 
 def sms(correlator="c-1", message="Hello"):

@@ -18,8 +18,6 @@ from telecom.globe import GlobeClient
 from telecom.http import ProviderClient
 from telecom.models import OutboundCall, ProviderApp
 from tests.support.factories import ProviderAppFactory
-from tests.support.factories import ProviderAppFactory
-from sandbox.client import SandboxControl, SandboxProcess
 
 pytestmark = pytest.mark.django_db
 

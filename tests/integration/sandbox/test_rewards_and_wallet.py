@@ -5,8 +5,6 @@ import pytest
 from sandbox.client import wait_for
 from telecom.dates import parse_globe_datetime
 from tests.integration.sandbox.conftest import wallet
-from tests.integration.sandbox.conftest import wallet
-from sandbox.client import wait_for
 
 SEND = "/rewards/v1/transactions/send"
 NUMBER = "9271051129"

@@ -31,7 +31,6 @@ import pytest
 
 from sandbox.globe_sdk import load_sdk
 from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
-from tests.integration.sandbox.conftest import NUMBER, SHORTCODE
 
 pycurl = pytest.importorskip("pycurl")
 globe_package = pytest.importorskip("globe")

@@ -12,10 +12,6 @@ import pytest
 
 from sandbox import tropo_document
 from sandbox.tropo_document import DocumentError, read
-from tests.support.tropo_fixtures import example, example_names
-from tests.integration.voice.test_tropo_verbs import TROPO_OPTIONS
-from sandbox import tropo_document
-from sandbox.tropo_document import DocumentError, read
 from tests.integration.voice.test_tropo_verbs import TROPO_OPTIONS
 from tests.support.tropo_fixtures import example, example_names
 from voiceflows.tropo.platform import PlatformCall

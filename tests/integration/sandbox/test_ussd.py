@@ -7,8 +7,6 @@ import pytest
 from sandbox.client import SandboxError, wait_for
 from telecom.dates import parse_globe_datetime
 from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, wallet
-from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, wallet
-from sandbox.client import SandboxError, wait_for
 
 MENU = "Simple USSD Message\nOption - 1\nOption - 2"
 

@@ -14,8 +14,6 @@ import pytest
 from sandbox.client import SandboxError, wait_for
 from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, Platform
 from tests.support.tropo_fixtures import example
-from tests.integration.sandbox.conftest import NUMBER, SHORTCODE, Platform
-from tests.support.tropo_fixtures import example
 
 VOICE_TOKEN = "voice-token-0123456789abcdef"
 

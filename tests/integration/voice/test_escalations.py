@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from telecom.errors import ServiceError
-from telecom.errors import ServiceError
 from tests.support.voice_flows import answer, launch_body, result_body
 from voiceflows.models import CallTrigger, Escalation, EscalationAttempt
 from voiceflows.services.escalations import (

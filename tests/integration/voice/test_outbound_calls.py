@@ -12,8 +12,6 @@ from telecom.errors import ServiceError
 from telecom.models import OutboundCall
 from telecom.services.operator_decisions import settle_unknown
 from tests.support.factories import ProviderAppFactory
-from telecom.errors import ServiceError
-from tests.support.factories import ProviderAppFactory
 from tests.support.voice_flows import launch_body, session_body
 from voiceflows.models import CallCampaign, CallSession, CallTrigger, VoiceFlow, VoiceSettings
 from voiceflows.services.calls import expire_sessions

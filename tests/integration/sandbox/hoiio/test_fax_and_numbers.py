@@ -5,7 +5,6 @@ import base64
 
 from sandbox.client import wait_for
 from tests.integration.sandbox.hoiio.conftest import APP_ID, A, B, form
-from tests.integration.sandbox.hoiio.conftest import APP_ID, A, B, form
 
 PDF = (
     b"%PDF-1.4\n1 0 obj <</Type /Pages /Count 2>> endobj\n2 0 obj <</Type /Page>> endobj\n"

@@ -37,7 +37,6 @@ import requests
 
 from sandbox.client import wait_for
 from tests.integration.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B
-from tests.integration.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B
 
 
 class Sdk:

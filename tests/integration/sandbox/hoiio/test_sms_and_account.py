@@ -8,7 +8,6 @@ import requests
 
 from sandbox.client import wait_for
 from tests.integration.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B, C, form
-from tests.integration.sandbox.hoiio.conftest import APP_ID, TOKEN, A, B, C, form
 
 
 def test_sms_send_is_charged_delivered_and_notified(sandbox, hoiio, app_server):

@@ -3,7 +3,6 @@ progresses, hangups, IVR sessions block by block, and their notifications."""
 
 from sandbox.client import wait_for
 from tests.integration.sandbox.hoiio.conftest import A, B, C, form
-from tests.integration.sandbox.hoiio.conftest import A, B, C, form
 
 
 def status(hoiio, txn_ref):
