@@ -13,6 +13,8 @@ import json
 import subprocess
 import sys
 
+from django.conf import settings
+
 from tests.integration.config.test_settings_and_health import ROOT, manage, production_env
 
 # Prints what the settings installed and every path Hatid's URLconf routes.
@@ -79,8 +81,10 @@ def test_development_settings_install_the_sandbox(tmp_path):
 
 
 def test_hatid_migrates_and_serves_without_the_sandbox(tmp_path):
-    env = production_env(tmp_path)
-    env.pop("DATABASE_URL", None)  # a fresh SQLite file under tmp_path
+    # A fresh SQLite file under tmp_path; the suite's own Redis (the embedded
+    # one under the suite's HATID_HOME when REDIS_URL is unset), which /healthz pings.
+    env = production_env(tmp_path, REDIS_URL=settings.REDIS_URL)
+    env.pop("DATABASE_URL", None)
     migrated = manage("migrate", "--no-input", env=env)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert "sandbox" not in migrated.stdout
