@@ -120,6 +120,19 @@ def _record(report: Report, lock: threading.Lock, status: int, latency: float) -
             report.latencies.append(latency)
 
 
+def _finish(report: Report, sender, threads: int, zero: float, cpu0: float) -> Report:
+    """Run `sender` on `threads` threads to the end; the report, timed from `zero`
+    (a `perf_counter` reading) and from `cpu0` (a `_cpu` reading)."""
+    workers = [threading.Thread(target=sender) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    report.wall_seconds = time.perf_counter() - zero
+    report.cpu_seconds = _cpu() - cpu0
+    return report
+
+
 def _closed(target: Target, units, concurrency: int, seconds: float, start_at: float) -> Report:
     address = target.address
     report, lock = Report(), threading.Lock()
@@ -142,14 +155,7 @@ def _closed(target: Target, units, concurrency: int, seconds: float, start_at: f
                 status = _exchange(address, target.request(body), 30)
                 _record(report, lock, status, time.perf_counter() - t0)
 
-    threads = [threading.Thread(target=sender) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    report.wall_seconds = time.perf_counter() - began
-    report.cpu_seconds = _cpu() - cpu0
-    return report
+    return _finish(report, sender, concurrency, began, cpu0)
 
 
 def _open(target: Target, schedule, start_at: float, threads: int) -> Report:
@@ -179,14 +185,7 @@ def _open(target: Target, schedule, start_at: float, threads: int) -> Report:
             status = _exchange(address, data, 30)
             _record(report, lock, status, time.perf_counter() - when)
 
-    workers = [threading.Thread(target=sender) for _ in range(threads)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    report.wall_seconds = time.perf_counter() - zero
-    report.cpu_seconds = _cpu() - cpu0
-    return report
+    return _finish(report, sender, threads, zero, cpu0)
 
 
 def _child(conn, fn, args):

@@ -214,6 +214,21 @@ def voice_run(numbers: list[str], shortcode: str, steps: int) -> tuple[list, lis
     return pick("step"), pick("handset"), pick("call"), wall
 
 
+def _measured(flow: str, level: int, load: str, wall: float, latencies: dict) -> list[dict]:
+    """One table row per measurement: `latencies` maps what was measured to its samples."""
+    return [
+        {
+            "flow": flow,
+            "handsets": level,
+            "measured": measured,
+            **summary_ms(samples),
+            "per_second": round(len(samples) / wall, 1),
+            "load": load,
+        }
+        for measured, samples in latencies.items()
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="25 sessions and 25 steps")
@@ -257,49 +272,19 @@ def main() -> None:
             count = args.single_sessions if level == 1 else args.sessions
             sessions, handset, wall = ussd_run(numbers[:level], code, count)
             platform = ussd_platform_latencies(sandbox, app.app_id, sessions)
-            rows.append(
-                {
-                    "flow": "ussd",
-                    "handsets": level,
-                    "measured": "sandbox: callback out -> reply in",
-                    **summary_ms(platform),
-                    "per_second": round(len(platform) / wall, 1),
-                    "load": load,
-                }
-            )
-            rows.append(
-                {
-                    "flow": "ussd",
-                    "handsets": level,
-                    "measured": "handset: input -> reply on screen",
-                    **summary_ms(handset),
-                    "per_second": round(len(handset) / wall, 1),
-                    "load": load,
-                }
-            )
+            measured = {
+                "sandbox: callback out -> reply in": platform,
+                "handset: input -> reply on screen": handset,
+            }
+            rows += _measured("ussd", level, load, wall, measured)
             print(table(rows[-2:], list(rows[-1])), flush=True)
             load = " ".join(f"{x:.2f}" for x in os.getloadavg())
             steps, handset, _calls, wall = voice_run(numbers[:level], app.shortcode, args.steps)
-            rows.append(
-                {
-                    "flow": "voice",
-                    "handsets": level,
-                    "measured": "sandbox: Tropo request out -> answer in",
-                    **summary_ms(steps),
-                    "per_second": round(len(steps) / wall, 1),
-                    "load": load,
-                }
-            )
-            rows.append(
-                {
-                    "flow": "voice",
-                    "handsets": level,
-                    "measured": "handset: place call / press -> call state back",
-                    **summary_ms(handset),
-                    "per_second": round(len(handset) / wall, 1),
-                    "load": load,
-                }
-            )
+            measured = {
+                "sandbox: Tropo request out -> answer in": steps,
+                "handset: place call / press -> call state back": handset,
+            }
+            rows += _measured("voice", level, load, wall, measured)
             print(table(rows[-2:], list(rows[-1])), flush=True)
     comparisons = []
     if len(levels) > 1:

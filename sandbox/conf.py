@@ -105,10 +105,10 @@ def _merge(target: dict, changes: dict) -> None:
         if key == "prices":
             if not isinstance(value, dict):
                 raise ValueError("prices must be an object of name: amount")
-            for name, amount in value.items():
+            for name, given in value.items():
                 if name not in target["prices"]:
                     raise ValueError(f"unknown price {name!r}")
-                target["prices"][name] = str(_decimal(amount, name))
+                target["prices"][name] = str(_decimal(given, name))
         elif key == "mo_part_order":
             if value not in PART_ORDERS:
                 raise ValueError(f"mo_part_order must be one of {', '.join(PART_ORDERS)}")
@@ -121,14 +121,20 @@ def _merge(target: dict, changes: dict) -> None:
             target[key] = str(_decimal(value, key))
 
 
-def _decimal(value, name: str) -> Decimal:
+def amount(value, name: str) -> Decimal:
+    """`value` (a number or its text) as a Decimal, finite and not negative;
+    ValueError naming `name` otherwise. The twins' settings and accounts use it."""
     try:
-        amount = Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError(f"{name} must be an amount like 1.00, not {value!r}") from None
-    if not amount.is_finite() or amount < 0:
+        number = None
+    if number is None or not number.is_finite() or number < 0:
         raise ValueError(f"{name} must be an amount like 1.00, not {value!r}")
-    return amount.quantize(Decimal("0.01"))
+    return number
+
+
+def _decimal(value, name: str) -> Decimal:
+    return amount(value, name).quantize(Decimal("0.01"))
 
 
 def options() -> dict:

@@ -95,33 +95,47 @@ DESELECT = [
 # fresh import shows what their mutants do.
 AT_IMPORT = {("telecom/outbox.py", "OutboxRow.outbox_indexes")}
 
-# (path, line, label): why the mutant changes no behaviour the run can see.
-EQUIVALENT: dict[tuple[str, int, str], str] = {
-    ("telecom/globe/errors.py", 94, "return None"): (
-        "None is as false as False where _is_token_problem is used (`and`)"
-    ),
-    ("telecom/services/charging.py", 209, "delete continue"): (
-        "the `continue` ends the loop's body anyway (`pass` does the same)"
-    ),
-    ("telecom/ussd/engine.py", 161, "delete break"): (
-        "advancing an end screen shows it again unchanged, so the presets after it do nothing"
-    ),
-    ("telecom/outbox.py", 328, "> -> >="): (
-        "the time since creation equals the deadline to the microsecond only by chance"
-    ),
-    ("telecom/outbox.py", 232, "!= -> =="): (
-        "bulk_update writes the same values as the VALUES statement, only slower"
-    ),
-    ("telecom/outbox.py", 233, "delete expr"): (
-        "the SQLite fallback: never run on PostgreSQL (the SQLite `make test` runs it)"
-    ),
-    ("telecom/outbox.py", 367, "True -> False"): (
-        "on Redis a declaring queue_declare answers the same count (0 for an empty queue)"
-    ),
-    ("telecom/outbox.py", 372, "500 -> 501"): (
-        "a tuning default: how many ids one re-published task carries, not which"
-    ),
-}
+# Why a mutant changes no behaviour the run can see: `path:line | label`, then the
+# reason on the next line, one blank line between mutants.
+_EQUIVALENT_TABLE = """
+telecom/globe/errors.py:94 | return None
+None is as false as False where _is_token_problem is used (`and`)
+
+telecom/services/charging.py:209 | delete continue
+the `continue` ends the loop's body anyway (`pass` does the same)
+
+telecom/ussd/engine.py:161 | delete break
+advancing an end screen shows it again unchanged, so the presets after it do nothing
+
+telecom/outbox.py:328 | > -> >=
+the time since creation equals the deadline to the microsecond only by chance
+
+telecom/outbox.py:232 | != -> ==
+bulk_update writes the same values as the VALUES statement, only slower
+
+telecom/outbox.py:233 | delete expr
+the SQLite fallback: never run on PostgreSQL (the SQLite `make test` runs it)
+
+telecom/outbox.py:367 | True -> False
+on Redis a declaring queue_declare answers the same count (0 for an empty queue)
+
+telecom/outbox.py:372 | 500 -> 501
+a tuning default: how many ids one re-published task carries, not which
+"""
+
+
+def _equivalent(table: str) -> dict[tuple[str, int, str], str]:
+    """(path, line, label): reason, from `_EQUIVALENT_TABLE`."""
+    found = {}
+    for entry in table.strip().split("\n\n"):
+        where, reason = entry.split("\n")
+        place, label = where.split(" | ")
+        path, line = place.split(":")
+        found[path, int(line), label] = reason
+    return found
+
+
+EQUIVALENT = _equivalent(_EQUIVALENT_TABLE)
 
 
 # --- the mutants ---------------------------------------------------------------

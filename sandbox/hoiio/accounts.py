@@ -2,7 +2,7 @@
 `--seed` file both use this). Fields given replace the stored ones; a new
 account needs its `access_token` and gets `default_hoiio_credit`."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sandbox import conf
 from sandbox.hoiio.models import HoiioAccount
@@ -14,12 +14,9 @@ FIELDS = {"app_id", "points", "bonus", *TEXT}
 
 def _amount(value, name: str) -> Decimal:
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise RegistrationError(f"{name} must be an amount like 10.00") from None
-    if not amount.is_finite() or amount < 0:
-        raise RegistrationError(f"{name} must be an amount like 10.00")
-    return amount
+        return conf.amount(value, name)
+    except ValueError as error:
+        raise RegistrationError(str(error)) from None
 
 
 def upsert_account(data: dict) -> tuple[HoiioAccount, bool]:

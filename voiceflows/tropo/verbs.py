@@ -339,23 +339,17 @@ class Transfer(Verb):
                 )
 
 
-# Every verb that may stand in a document, by its Tropo key.
+# Every verb that may stand in a document, by its Tropo key: every Verb
+# subclass (`Say` included, from prompts), the three flows are mostly made of
+# first, then the others alphabetically (error messages list them so).
+_FIRST = ("say", "ask", "on")
+
+
+def _listing_order(cls: type[Verb]) -> tuple[int, str]:
+    name = cls.tropo_name
+    return (_FIRST.index(name) if name in _FIRST else len(_FIRST), name.lower())
+
+
 VERBS: dict[str, type[Verb]] = {
-    cls.tropo_name: cls
-    for cls in (
-        Say,
-        Ask,
-        On,
-        Call,
-        Conference,
-        Hangup,
-        Message,
-        Record,
-        Redirect,
-        Reject,
-        StartRecording,
-        StopRecording,
-        Transfer,
-        Wait,
-    )
+    cls.tropo_name: cls for cls in sorted(Verb.__subclasses__(), key=_listing_order)
 }
