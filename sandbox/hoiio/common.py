@@ -129,6 +129,34 @@ class Call:
         kept = {name: self.optional(name) for name in (*names, "tag", "notify_url")}
         return {**kept, "request": self.logged()}
 
+    # What the endpoints do with the account and its transactions.
+
+    def affordable(self, amount: Decimal) -> None:
+        """error_insufficient_credit unless the balance covers `amount`."""
+        if self.account.balance < amount:
+            raise HoiioError("error_insufficient_credit")
+
+    def charge(self, amount: Decimal) -> None:
+        debit(self.account, amount)
+
+    def record(self, kind: str, **fields) -> HoiioTransaction:
+        """A new transaction of the account; its `debit`, when it has one, is
+        taken from the credit first (error_insufficient_credit, nothing recorded)."""
+        if "debit" in fields:
+            debit(self.account, fields["debit"])
+        return new_transaction(self.account, kind, **fields)
+
+    def by_ref(self, transactions) -> HoiioTransaction:
+        """The one of `transactions` the `txn_ref` parameter names."""
+        txn = transactions.filter(txn_ref=self.required("txn_ref")).first()
+        if txn is None:
+            raise HoiioError("error_invalid_txn_ref_param")
+        return txn
+
+    def history(self, transactions, entry) -> dict:
+        """A page of `transactions` between the `from` and `to` dates, newest first."""
+        return page_of(filter_dates(transactions, self).order_by("-id"), self, entry)
+
 
 def authenticate(params: QueryDict) -> HoiioAccount:
     app_id, token = (params.get("app_id") or "").strip(), (params.get("access_token") or "")
@@ -178,6 +206,11 @@ def step() -> float:
     return conf.option("hoiio_progress_delay")
 
 
+def later(fn, *args) -> None:
+    """Run `fn` one progress step (`hoiio_progress_delay`) after this request commits."""
+    after_commit(step(), fn, *args)
+
+
 # Injected faults answer in Hoiio's words where it has them.
 _FAULT_CODES = {429: "error_rate_limit_exceeded"}
 
@@ -187,8 +220,15 @@ def _fault(decision, status: int) -> JsonResponse:
     return JsonResponse({"status": code}, status=status)
 
 
-def hoiio_endpoint(fault: str):
-    """Wrap a Hoiio view `view(call, **kwargs) -> dict`: the answer's fields."""
+# The API's endpoints by path below `/hoiio/open/` (the URLconf serves them all).
+ENDPOINTS: dict = {}
+
+
+def hoiio_endpoint(path: str, *, fault: str = ""):
+    """Serve a Hoiio view `view(call, **kwargs) -> dict` (the answer's fields) at
+    `/hoiio/open/<path>`. Its fault is `fault`, else `hoiio_` and the path's
+    service (`sms/send`: `hoiio_sms`)."""
+    fault = fault or f"hoiio_{path.split('/')[0]}"
 
     def decorate(view):
         @functools.wraps(view)
@@ -217,6 +257,7 @@ def hoiio_endpoint(fault: str):
                 request.META[AFTER_APPLY_KEY] = (decision.after_apply, decision.hold_seconds)
             return response
 
+        ENDPOINTS[path] = wrapper
         return wrapper
 
     return decorate

@@ -17,19 +17,7 @@ from django.http import Http404, HttpResponse
 
 from sandbox import conf
 from sandbox.hoiio import progress
-from sandbox.hoiio.common import (
-    Call,
-    HoiioError,
-    after_commit,
-    debit,
-    filter_dates,
-    hoiio_endpoint,
-    invalid,
-    money,
-    new_transaction,
-    page_of,
-    step,
-)
+from sandbox.hoiio.common import Call, hoiio_endpoint, invalid, later, money
 from sandbox.hoiio.models import HoiioTransaction
 
 _PAGE = re.compile(rb"/Type\s*/Page(?!s)")
@@ -58,15 +46,13 @@ def base_url(call: Call) -> str:
     return call.url("").removesuffix("/hoiio/")
 
 
-@hoiio_endpoint("hoiio_fax")
+@hoiio_endpoint("fax/send")
 def send(call: Call) -> dict:
     dest = call.number("dest")
     document = pdf(call.required("file"))
     pages = pages_of(document)
     rate = conf.price("hoiio_fax")
-    debit(call.account, rate * pages)
-    txn = new_transaction(
-        call.account,
+    txn = call.record(
         HoiioTransaction.Kind.FAX,
         dest=dest,
         src=call.optional("caller_id") or call.account.mobile_number,
@@ -79,7 +65,7 @@ def send(call: Call) -> dict:
         debit=rate * pages,
         **call.kept("caller_id"),
     )
-    after_commit(step(), progress.transmit_fax, txn.pk, base_url(call))
+    later(progress.transmit_fax, txn.pk, base_url(call))
     return {"txn_ref": txn.txn_ref}
 
 
@@ -89,25 +75,21 @@ def _faxes(call: Call, kinds):
     )
 
 
-@hoiio_endpoint("hoiio_fax")
+@hoiio_endpoint("fax/get_history")
 def history(call: Call) -> dict:
     kind = call.optional("type") or "all"
     if kind not in FAX_KINDS:
         raise invalid("type")
-    found = filter_dates(_faxes(call, FAX_KINDS[kind]), call).order_by("-id")
     root = base_url(call)
-    return page_of(found, call, lambda txn: progress.fax_entry(txn, root))
+    return call.history(_faxes(call, FAX_KINDS[kind]), lambda txn: progress.fax_entry(txn, root))
 
 
-@hoiio_endpoint("hoiio_fax")
+@hoiio_endpoint("fax/query_status")
 def status(call: Call) -> dict:
-    txn = _faxes(call, FAX_KINDS["all"]).filter(txn_ref=call.required("txn_ref")).first()
-    if txn is None:
-        raise HoiioError("error_invalid_txn_ref_param")
-    return progress.fax_entry(txn, base_url(call))
+    return progress.fax_entry(call.by_ref(_faxes(call, FAX_KINDS["all"])), base_url(call))
 
 
-@hoiio_endpoint("hoiio_fax")
+@hoiio_endpoint("fax/get_rate")
 def rate(call: Call) -> dict:
     if call.optional("incoming"):
         call.number("incoming")

@@ -15,24 +15,15 @@ answered.
 
 from sandbox import conf
 from sandbox.hoiio import progress
-from sandbox.hoiio.common import (
-    Call,
-    HoiioError,
-    after_commit,
-    hoiio_endpoint,
-    new_transaction,
-    step,
-)
+from sandbox.hoiio.common import Call, HoiioError, hoiio_endpoint, later
 from sandbox.hoiio.models import HoiioSession, HoiioTransaction
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/start/dial")
 def dial(call: Call) -> dict:
     dest = call.number("dest")
-    if call.account.balance < conf.price("hoiio_call"):
-        raise HoiioError("error_insufficient_credit")
-    txn = new_transaction(
-        call.account,
+    call.affordable(conf.price("hoiio_call"))
+    txn = call.record(
         HoiioTransaction.Kind.IVR,
         dest=dest,
         max_duration=call.integer("max_duration", low=1),
@@ -42,7 +33,7 @@ def dial(call: Call) -> dict:
     session = HoiioSession.objects.create(
         session=f"S{txn.pk}", account=call.account, transaction=txn
     )
-    after_commit(step(), progress.answer_ivr, session.pk)
+    later(progress.answer_ivr, session.pk)
     return {"txn_ref": txn.txn_ref, "session": session.session}
 
 
@@ -62,17 +53,17 @@ def _block(call: Call, block: str, **params) -> dict:
             "base_url": call.url("").removesuffix("/hoiio/"),
         }
     )
-    after_commit(step(), progress.run_block, session.pk, block, params)
+    later(progress.run_block, session.pk, block, params)
     return {}
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/middle/play")
 def play(call: Call) -> dict:
     call.required("msg")
     return _block(call, "play")
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/middle/gather")
 def gather(call: Call) -> dict:
     return _block(
         call,
@@ -83,17 +74,17 @@ def gather(call: Call) -> dict:
     )
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/middle/record")
 def record(call: Call) -> dict:
     return _block(call, "record", max_duration=call.integer("max_duration", low=1))
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/middle/monitor")
 def monitor(call: Call) -> dict:
     return _block(call, "monitor")
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/end/transfer")
 def transfer(call: Call) -> dict:
     dest = call.required("dest")
     if not dest.startswith("room:"):
@@ -106,6 +97,6 @@ def transfer(call: Call) -> dict:
     )
 
 
-@hoiio_endpoint("hoiio_ivr")
+@hoiio_endpoint("ivr/end/hangup")
 def hangup(call: Call) -> dict:
     return _block(call, "hangup")

@@ -16,16 +16,7 @@ from datetime import date
 from django.utils import timezone
 
 from sandbox import conf
-from sandbox.hoiio.common import (
-    Call,
-    HoiioError,
-    debit,
-    hoiio_endpoint,
-    invalid,
-    money,
-    new_transaction,
-    page_of,
-)
+from sandbox.hoiio.common import Call, HoiioError, hoiio_endpoint, invalid, money, page_of
 from sandbox.hoiio.models import HoiioNumber, HoiioTransaction
 from sandbox.rows import attributes
 
@@ -71,7 +62,7 @@ def number_entry(number: HoiioNumber) -> dict:
     }
 
 
-@hoiio_endpoint("hoiio_number")
+@hoiio_endpoint("number/get_countries")
 def countries(call: Call) -> dict:
     entries = []
     for code, (name, prefix, states) in COUNTRIES.items():
@@ -89,7 +80,7 @@ def _country(call: Call) -> str:
     return country
 
 
-@hoiio_endpoint("hoiio_number")
+@hoiio_endpoint("number/get_choices")
 def choices(call: Call) -> dict:
     ensure_catalogue()
     country = _country(call)
@@ -104,7 +95,7 @@ def choices(call: Call) -> dict:
     )
 
 
-@hoiio_endpoint("hoiio_number")
+@hoiio_endpoint("number/get_rates")
 def rates(call: Call) -> dict:
     _country(call)
     return {
@@ -120,7 +111,7 @@ def _owned(call: Call) -> HoiioNumber:
     return number
 
 
-@hoiio_endpoint("hoiio_number")
+@hoiio_endpoint("number/subscribe")
 def subscribe(call: Call) -> dict:
     ensure_catalogue()
     wanted = call.number("number")
@@ -132,13 +123,11 @@ def subscribe(call: Call) -> dict:
         raise HoiioError("error_number_not_available")
     months = MONTHS[duration]
     cost = price_for(months)
-    debit(call.account, cost)
     number.account = call.account
     number.auto_extend = duration == "auto_extend"
     number.expiry = add_months(timezone.now().date(), months)
     number.save()
-    new_transaction(
-        call.account,
+    call.record(
         HoiioTransaction.Kind.NUMBER,
         dest=wanted,
         debit=cost,
@@ -148,7 +137,7 @@ def subscribe(call: Call) -> dict:
     return {"currency": call.account.currency, "debit": money(cost), "expiry": number.expiry}
 
 
-@hoiio_endpoint("hoiio_number")
+@hoiio_endpoint("number/update_forwarding")
 def update_forwarding(call: Call) -> dict:
     number = _owned(call)
     mode = call.optional("mode") or "voice"
@@ -161,13 +150,13 @@ def update_forwarding(call: Call) -> dict:
     return {}
 
 
-@hoiio_endpoint("hoiio_number")
+@hoiio_endpoint("number/get_active")
 def active(call: Call) -> dict:
     found = HoiioNumber.objects.filter(account=call.account).order_by("number")
     return page_of(found, call, number_entry)
 
 
-@hoiio_endpoint("hoiio_account")
+@hoiio_endpoint("user/get_balance", fault="hoiio_account")
 def balance(call: Call) -> dict:
     account = call.account
     return {
@@ -178,7 +167,7 @@ def balance(call: Call) -> dict:
     }
 
 
-@hoiio_endpoint("hoiio_account")
+@hoiio_endpoint("user/get_info", fault="hoiio_account")
 def info(call: Call) -> dict:
     account = call.account
     prefix = {"SG": "65", "US": "1", "HK": "852", "PH": "63"}.get(account.country, "")

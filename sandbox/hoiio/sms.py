@@ -16,19 +16,7 @@ from django.db.models.functions import Cast, Concat
 
 from sandbox import conf
 from sandbox.hoiio import progress
-from sandbox.hoiio.common import (
-    Call,
-    HoiioError,
-    after_commit,
-    debit,
-    filter_dates,
-    hoiio_endpoint,
-    invalid,
-    money,
-    new_transaction,
-    page_of,
-    step,
-)
+from sandbox.hoiio.common import Call, hoiio_endpoint, invalid, later, money
 from sandbox.hoiio.models import HoiioTransaction
 
 BULK_LIMIT = 1000
@@ -64,18 +52,16 @@ def _fields(call: Call, dest: str, msg: str) -> dict:
     )
 
 
-@hoiio_endpoint("hoiio_sms")
+@hoiio_endpoint("sms/send")
 def send(call: Call) -> dict:
     dest = call.number("dest")
     msg = call.required("msg")
-    rate, parts = _price(msg)
-    debit(call.account, rate * parts)
-    txn = new_transaction(call.account, HoiioTransaction.Kind.SMS, **_fields(call, dest, msg))
-    after_commit(step(), progress.deliver_sms, [txn.pk])
+    txn = call.record(HoiioTransaction.Kind.SMS, **_fields(call, dest, msg))
+    later(progress.deliver_sms, [txn.pk])
     return {"txn_ref": txn.txn_ref}
 
 
-@hoiio_endpoint("hoiio_sms")
+@hoiio_endpoint("sms/bulk_send")
 def bulk_send(call: Call) -> dict:
     raw = [part.strip() for part in call.required("dest").split(",") if part.strip()]
     if not 0 < len(raw) <= BULK_LIMIT:
@@ -83,7 +69,7 @@ def bulk_send(call: Call) -> dict:
     dests = [call.number("dest", value=value) for value in raw]
     msg = call.required("msg")
     rate, parts = _price(msg)
-    debit(call.account, rate * parts * len(dests))
+    call.charge(rate * parts * len(dests))
     created = HoiioTransaction.objects.bulk_create(
         [
             HoiioTransaction(
@@ -97,7 +83,7 @@ def bulk_send(call: Call) -> dict:
         bulk_txn_ref=f"AA-B-{ids[0]}",
         txn_ref=Concat(Value("AA-S-"), Cast("id", output_field=CharField())),
     )
-    after_commit(step(), progress.deliver_sms, ids)
+    later(progress.deliver_sms, ids)
     return {"bulk_txn_ref": f"AA-B-{ids[0]}"}
 
 
@@ -107,13 +93,12 @@ def _sms():
     ).select_related("account")
 
 
-@hoiio_endpoint("hoiio_sms")
+@hoiio_endpoint("sms/get_history")
 def history(call: Call) -> dict:
-    found = filter_dates(_sms().filter(account=call.account), call).order_by("-id")
-    return page_of(found, call, progress.sms_entry)
+    return call.history(_sms().filter(account=call.account), progress.sms_entry)
 
 
-@hoiio_endpoint("hoiio_sms")
+@hoiio_endpoint("sms/get_rate")
 def rate(call: Call) -> dict:
     if call.optional("incoming"):
         call.number("incoming")
@@ -131,9 +116,6 @@ def rate(call: Call) -> dict:
     }
 
 
-@hoiio_endpoint("hoiio_sms")
+@hoiio_endpoint("sms/query_status")
 def status(call: Call) -> dict:
-    txn = _sms().filter(account=call.account, txn_ref=call.required("txn_ref")).first()
-    if txn is None:
-        raise HoiioError("error_invalid_txn_ref_param")
-    return progress.sms_entry(txn)
+    return progress.sms_entry(call.by_ref(_sms().filter(account=call.account)))

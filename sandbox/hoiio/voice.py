@@ -20,13 +20,10 @@ from sandbox.hoiio.common import (
     Call,
     HoiioError,
     after_commit,
-    filter_dates,
     hoiio_endpoint,
     invalid,
+    later,
     money,
-    new_transaction,
-    page_of,
-    step,
 )
 from sandbox.hoiio.models import HoiioRoom, HoiioTransaction
 
@@ -40,18 +37,16 @@ VOICE_KINDS = [
 
 def _affordable(call: Call, legs: int) -> None:
     """A call needs credit for its first minute on every leg."""
-    if call.account.balance < conf.price("hoiio_call") * legs:
-        raise HoiioError("error_insufficient_credit")
+    call.affordable(conf.price("hoiio_call") * legs)
 
 
-@hoiio_endpoint("hoiio_voice")
+@hoiio_endpoint("voice/call")
 def call_back(call: Call) -> dict:
     own = call.account.mobile_number
     dest1 = call.number("dest1") if call.optional("dest1") or not own else own
     dest2 = call.number("dest2")
     _affordable(call, 2)
-    txn = new_transaction(
-        call.account,
+    txn = call.record(
         HoiioTransaction.Kind.CALL,
         dest=dest1,
         dest2=dest2,
@@ -59,11 +54,11 @@ def call_back(call: Call) -> dict:
         rate=conf.price("hoiio_call"),
         **call.kept("caller_id"),
     )
-    after_commit(step(), progress.connect, txn.pk)
+    later(progress.connect, txn.pk)
     return {"txn_ref": txn.txn_ref}
 
 
-@hoiio_endpoint("hoiio_voice")
+@hoiio_endpoint("voice/conference")
 def conference(call: Call) -> dict:
     raw = [part.strip() for part in call.required("dest").split(",") if part.strip()]
     dests = [call.number("dest", value=value) for value in raw]
@@ -86,15 +81,14 @@ def conference(call: Call) -> dict:
     _affordable(call, len(dests))
     refs = []
     for dest in dests:
-        txn = new_transaction(
-            call.account,
+        txn = call.record(
             HoiioTransaction.Kind.CONFERENCE,
             dest=dest,
             room=room,
             rate=conf.price("hoiio_call"),
             **call.kept("caller_id"),
         )
-        after_commit(step(), progress.connect, txn.pk)
+        later(progress.connect, txn.pk)
         refs.append(txn.txn_ref)
     return {"room": room.room, "txn_refs": ",".join(refs)}
 
@@ -104,18 +98,10 @@ def _voice(call: Call):
 
 
 def _one(call: Call) -> HoiioTransaction:
-    txn = (
-        _voice(call)
-        .select_related("account", "room")
-        .filter(txn_ref=call.required("txn_ref"))
-        .first()
-    )
-    if txn is None:
-        raise HoiioError("error_invalid_txn_ref_param")
-    return txn
+    return call.by_ref(_voice(call).select_related("account", "room"))
 
 
-@hoiio_endpoint("hoiio_voice")
+@hoiio_endpoint("voice/hangup")
 def hangup(call: Call) -> dict:
     """End the call now (a call that already ended stays as it was)."""
     txn = _one(call)
@@ -124,18 +110,17 @@ def hangup(call: Call) -> dict:
     return {}
 
 
-@hoiio_endpoint("hoiio_voice")
+@hoiio_endpoint("voice/query_status")
 def status(call: Call) -> dict:
     return progress.call_entry(_one(call))
 
 
-@hoiio_endpoint("hoiio_voice")
+@hoiio_endpoint("voice/get_history")
 def history(call: Call) -> dict:
-    found = filter_dates(_voice(call).select_related("account", "room"), call).order_by("-id")
-    return page_of(found, call, progress.call_entry)
+    return call.history(_voice(call).select_related("account", "room"), progress.call_entry)
 
 
-@hoiio_endpoint("hoiio_voice")
+@hoiio_endpoint("voice/get_rate")
 def rate(call: Call) -> dict:
     call.number("dest1")
     call.number("dest2")
