@@ -12,8 +12,8 @@ The platform expects "an HTTP Status Code 200 response from your URIs for
 every HTTP request sent" (Getting Started) and documents no retries, so a
 callback the app does not accept is recorded, not retried.
 
-The Hoiio twin sends its notifications through here too (`form=True`: Hoiio
-posts form bodies, not JSON), several at once for a bulk SMS (`send_all`).
+The Hoiio twin sends its notifications through here too (to a Hoiio account:
+Hoiio posts form bodies, not JSON), several at once for a bulk SMS (`send_all`).
 """
 
 import logging
@@ -63,34 +63,33 @@ def with_query(url: str, params: dict | None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
-def send(
-    app: App,
-    kind: str,
-    url: str,
-    *,
-    method: str = "POST",
-    body: dict | None = None,
-    params: dict | None = None,
-    later: float | None = None,
-    form: bool = False,
-    account=None,
-) -> Callback:
-    """Record and deliver one callback; returns its row as it stands afterwards."""
-    owner = {"app": app, "hoiio_account": account, "form": form}
+def _row(owner, kind: str, url: str, *, method: str = "POST", body=None, params=None) -> Callback:
+    """A callback not yet saved, from the platform to an `App` (a JSON body) or
+    from the Hoiio twin to a `HoiioAccount`'s notify_url (a form body, as Hoiio posts)."""
+    hoiio = not isinstance(owner, App)
+    return Callback(
+        app=None if hoiio else owner,
+        hoiio_account=owner if hoiio else None,
+        form=hoiio,
+        kind=kind,
+        method=method,
+        url=with_query(url, params) if url else "",
+        body=body,
+    )
+
+
+def send(owner, kind: str, url: str, *, later: float | None = None, **request) -> Callback:
+    """Record and deliver one callback to `owner` (see `_row`; `request`: its
+    `method`, `body`, `params`); returns its row as it stands afterwards."""
+    callback = _row(owner, kind, url, **request)
     if not url:
-        return Callback.objects.create(
-            **owner,
-            kind=kind,
-            method=method,
-            body=body,
-            status=Callback.Status.SKIPPED,
-            error=f"the app has no URI for {Callback.Kind(kind).label}",
-        )
+        callback.status = Callback.Status.SKIPPED
+        callback.error = f"the app has no URI for {Callback.Kind(kind).label}"
+        callback.save()
+        return callback
     decision = faults.take(faults.CALLBACKS)
     latency = decision.latency if decision else 0.0
-    callback = Callback.objects.create(
-        **owner, kind=kind, method=method, url=with_query(url, params), body=body
-    )
+    callback.save()
     if decision and decision.out_of_order and kind not in SYNCHRONOUS_KINDS:
         _hold(callback.pk, decision.window)
     elif later is not None:
@@ -98,14 +97,9 @@ def send(
     else:
         deliver(callback.pk, latency)
     if decision and decision.duplicate:
-        copy = Callback.objects.create(
-            **owner,
-            kind=kind,
-            method=method,
-            url=callback.url,
-            body=body,
-            duplicate_of=callback,
-        )
+        copy = _row(owner, kind, url, **request)
+        copy.duplicate_of = callback
+        copy.save()
         worker.schedule((later or 0.0) + DUPLICATE_DELAY, deliver, copy.pk, 0.0)
     callback.refresh_from_db()
     return callback
@@ -153,7 +147,7 @@ def deliver(callback_id: int, latency: float = 0.0) -> None:
 
 
 def send_all(callbacks: list[dict], workers: int = 8) -> None:
-    """Many callbacks (a bulk SMS's notifications), several at a time.
+    """Many callbacks (a bulk SMS's notifications; each `send`'s arguments), several at a time.
 
     With a `callbacks` fault set, each goes through `send` (duplicates,
     out-of-order, latency). Otherwise the rows are written in one
@@ -165,20 +159,7 @@ def send_all(callbacks: list[dict], workers: int = 8) -> None:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(_send_and_close, callbacks))
         return
-    rows = Callback.objects.bulk_create(
-        [
-            Callback(
-                app=each.get("app"),
-                hoiio_account=each.get("account"),
-                form=each.get("form", False),
-                kind=each["kind"],
-                method=each.get("method", "POST"),
-                url=with_query(each["url"], each.get("params")),
-                body=each.get("body"),
-            )
-            for each in callbacks
-        ]
-    )
+    rows = Callback.objects.bulk_create([_row(**each) for each in callbacks])
     with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes = list(pool.map(_post, rows))
     for row, outcome in zip(rows, outcomes, strict=True):

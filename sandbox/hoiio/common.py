@@ -131,6 +131,18 @@ class Call:
 
     # What the endpoints do with the account and its transactions.
 
+    def rate(self, amount: Decimal, **more) -> dict:
+        """A `get_rate` answer: `amount` in the account's currency, and `more`."""
+        return {"currency": self.account.currency, "rate": money(amount), **more}
+
+    def incoming_rate(self, service: str) -> dict | None:
+        """With `incoming` (one of the account's numbers), `get_rate` asks what
+        receiving costs: the `hoiio_<service>_in` price. None otherwise."""
+        if not self.optional("incoming"):
+            return None
+        self.number("incoming")
+        return self.rate(conf.price(f"hoiio_{service}_in"))
+
     def affordable(self, amount: Decimal) -> None:
         """error_insufficient_credit unless the balance covers `amount`."""
         if self.account.balance < amount:

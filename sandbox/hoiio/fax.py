@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 
 from sandbox import conf
 from sandbox.hoiio import progress
-from sandbox.hoiio.common import Call, hoiio_endpoint, invalid, later, money
+from sandbox.hoiio.common import Call, hoiio_endpoint, invalid, later
 from sandbox.hoiio.models import HoiioTransaction
 
 _PAGE = re.compile(rb"/Type\s*/Page(?!s)")
@@ -91,11 +91,10 @@ def status(call: Call) -> dict:
 
 @hoiio_endpoint("fax/get_rate")
 def rate(call: Call) -> dict:
-    if call.optional("incoming"):
-        call.number("incoming")
-        return {"currency": call.account.currency, "rate": money(conf.price("hoiio_fax_in"))}
+    if incoming := call.incoming_rate("fax"):
+        return incoming
     call.number("dest")
-    return {"currency": call.account.currency, "rate": money(conf.price("hoiio_fax"))}
+    return call.rate(conf.price("hoiio_fax"))
 
 
 # A recording's stand-in: a valid, short, silent WAV (8 kHz, 16-bit, mono).

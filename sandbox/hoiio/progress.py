@@ -79,7 +79,7 @@ def notify(txn: HoiioTransaction, kind: str, url: str, body: dict) -> None:
     if not url:
         return
     fields = {k: str(v) for k, v in body.items() if v is not None}
-    callbacks.send(None, kind, url, body=fields, form=True, account=txn.account)
+    callbacks.send(txn.account, kind, url, body=fields)
 
 
 def _locked(txn_id: int) -> HoiioTransaction | None:
@@ -104,12 +104,10 @@ def deliver_sms(txn_ids: list[int]) -> None:
         if txn.notify_url:
             notifications.append(
                 {
-                    "app": None,
+                    "owner": txn.account,
                     "kind": Callback.Kind.HOIIO_SMS,
                     "url": txn.notify_url,
                     "body": {k: str(v) for k, v in sms_entry(txn).items()},
-                    "form": True,
-                    "account": txn.account,
                 }
             )
     if len(notifications) > 1:

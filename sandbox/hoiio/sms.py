@@ -100,20 +100,18 @@ def history(call: Call) -> dict:
 
 @hoiio_endpoint("sms/get_rate")
 def rate(call: Call) -> dict:
-    if call.optional("incoming"):
-        call.number("incoming")
-        return {"currency": call.account.currency, "rate": money(conf.price("hoiio_sms_in"))}
+    if incoming := call.incoming_rate("sms"):
+        return incoming
     call.number("dest")
     msg = call.required("msg")
     parts, unicode = measure(msg)
     price = conf.price("hoiio_sms")
-    return {
-        "currency": call.account.currency,
-        "rate": money(price),
-        "split_count": parts,
-        "total_cost": money(price * parts),
-        "is_unicode": "true" if unicode else "false",
-    }
+    return call.rate(
+        price,
+        split_count=parts,
+        total_cost=money(price * parts),
+        is_unicode="true" if unicode else "false",
+    )
 
 
 @hoiio_endpoint("sms/query_status")

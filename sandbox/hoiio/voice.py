@@ -23,7 +23,6 @@ from sandbox.hoiio.common import (
     hoiio_endpoint,
     invalid,
     later,
-    money,
 )
 from sandbox.hoiio.models import HoiioRoom, HoiioTransaction
 
@@ -127,4 +126,4 @@ def rate(call: Call) -> dict:
     price = conf.price("hoiio_call")
     # "with the account credit balance, the call can last 2352 minutes"
     talktime = int(call.account.balance // (price * 2)) if price else 0
-    return {"currency": call.account.currency, "rate": money(price * 2), "talktime": talktime}
+    return call.rate(price * 2, talktime=talktime)

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, connections, transaction
 from django.db.models import F
@@ -29,7 +30,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from sandbox import faults, sql, tokens
-from sandbox.models import App, Delivery, Grant
+from sandbox.models import App, Delivery, Grant, Subscriber
 from sandbox.router import SANDBOX_DB
 from sandbox.services import wallet
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
@@ -190,9 +191,22 @@ def authenticate(token, *, status: int = 401, message: str = INVALID_TOKEN) -> G
     return grant
 
 
+def same_subscriber(grant: Grant, number: str, app: App | None = None) -> None:
+    """401 Invalid access token unless the token's grant is `number`'s (and `app`'s)."""
+    if grant.subscriber.number != number or (app is not None and grant.app_id != app.pk):
+        raise PlatformError(401, INVALID_TOKEN)
+
+
 def base_url(request: HttpRequest) -> str:
     """Where this platform is reached, as the response bodies' resourceURLs say it."""
     return f"{request.scheme}://{request.get_host()}"
+
+
+def resource_url(request: HttpRequest, api: str, path: str, grant: Grant) -> str:
+    """An outbound request's `resourceURL`: `<api>/v1/outbound/<path>/requests`, with the token."""
+    return (
+        f"{base_url(request)}/{api}/v1/outbound/{path}/requests?access_token={grant.access_token}"
+    )
 
 
 def matches_shortcode(app: App, value) -> bool:
@@ -243,32 +257,43 @@ class Applied:
 
 
 def apply_once(
-    *,
     kind: str,
     app: App,
-    key: str | None,
-    fields: dict,
+    subscriber: Subscriber,
+    *,
+    key: str | None = None,
+    request: dict,
+    answer: tuple[int, dict],
+    charged: Decimal | int = 0,
     effects: Callable[[int], None] | None = None,
+    **columns,
 ) -> Applied:
-    """Apply a request once per (app, kind, key).
+    """Apply `subscriber`'s `request` to `app` once per (app, kind, key).
 
-    In one transaction: the Delivery row is inserted first, then `effects`
-    (debits, the handset's inbox...) run with its id. The database's unique
-    constraint on (app, kind, key) decides between concurrent repeats: the
-    loser's transaction rolls back whole, and it answers with the winner's
-    result. A `PlatformError` from `effects` rolls everything back (nothing
-    delivered, nothing charged, nothing recorded).
+    In one transaction: the Delivery row is inserted first (with `answer`,
+    the status and body this request and its repeats answer, and the other
+    `columns`: `amount`, `parts`), then `charged` is taken from the app's
+    wallet (403 Insufficient Wallet Balance), then `effects` (the handset's
+    inbox...) run with the delivery's id. The database's unique constraint
+    on (app, kind, key) decides between concurrent repeats: the loser's
+    transaction rolls back whole, and it answers with the winner's result. A
+    `PlatformError` rolls everything back (nothing delivered, nothing
+    charged, nothing recorded). A request without a `key` is never a repeat.
     """
-    values = {"duplicate_submissions": 0, "parts": [], "amount": None, "charged": 0, **fields}
-    values["response"] = body = json.dumps(fields["response"])
+    status_code, response = answer
+    body = json.dumps(response)
+    values = {"duplicate_submissions": 0, "parts": [], "amount": None, **columns}
+    # Which delivery it is, then what it answered and cost.
+    values.update(kind=kind, app_id=app.pk, subscriber_id=subscriber.pk, key=key)
+    values.update(request=request, status_code=status_code, response=body, charged=charged)
     try:
         with one_writer(), transaction.atomic(using=SANDBOX_DB):
-            delivery_id = sql.insert(
-                Delivery, kind=kind, app_id=app.pk, key=key, created_at=timezone.now(), **values
-            )
+            delivery_id = sql.insert(Delivery, **values, created_at=timezone.now())
+            if not wallet.debit(app, charged, kind, ledger=False):
+                raise PlatformError(403, INSUFFICIENT_WALLET)
             if effects is not None:
                 effects(delivery_id)
-        return Applied(delivery_id, fields["status_code"], body, repeat=False)
+        return Applied(delivery_id, status_code, body, repeat=False)
     except IntegrityError:
         if key is None:
             raise

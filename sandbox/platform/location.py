@@ -21,13 +21,13 @@ from sandbox import conf
 from sandbox.models import Grant, Subscriber
 from sandbox.platform.common import (
     INSUFFICIENT_WALLET,
-    INVALID_TOKEN,
     MISSING_PARAMETERS,
     PlatformError,
     authenticate,
     national,
     parse_address,
     platform_endpoint,
+    same_subscriber,
 )
 from sandbox.services import wallet
 from telecom.dates import format_globe_datetime
@@ -42,8 +42,7 @@ def _grant(request) -> Grant:
 def _subscriber(request, grant: Grant, price_name: str) -> Subscriber:
     """The queried subscriber, once the address matched the token and the query was paid."""
     number = parse_address(request.GET.get("address"))
-    if number != grant.subscriber.number:
-        raise PlatformError(401, INVALID_TOKEN)
+    same_subscriber(grant, number)
     if not wallet.debit(grant.app, conf.price(price_name), price_name):
         raise PlatformError(403, INSUFFICIENT_WALLET)
     return Subscriber.objects.get(pk=grant.subscriber_id)

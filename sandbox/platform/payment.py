@@ -146,19 +146,18 @@ def charge(request):
         if not paid:
             _fail(412 if tm else 411)
 
-    return apply_once(
-        kind=Delivery.Kind.CHARGE,
-        app=app,
+    answer = (201, response)
+    applied = apply_once(
+        Delivery.Kind.CHARGE,
+        app,
+        subscriber,
         key=reference,
-        fields={
-            "subscriber_id": subscriber.pk,
-            "request": form.dict(),
-            "status_code": 201,
-            "response": response,
-            "amount": amount,
-        },
+        request=form.dict(),
+        answer=answer,
+        amount=amount,
         effects=take_payment,
-    ).response_json()
+    )
+    return applied.response_json()
 
 
 @platform_endpoint("refcode", methods=("GET",), penalty="refcode_error", chargeable=_not_2xx_or_5xx)

@@ -24,7 +24,6 @@ from django.utils import timezone
 from sandbox import callbacks, conf
 from sandbox.models import App, Callback, Delivery, Subscriber
 from sandbox.platform.common import (
-    INSUFFICIENT_WALLET,
     MISSING_PARAMETERS,
     PlatformError,
     app_by_credentials,
@@ -101,27 +100,22 @@ def send_reward(request):
             }
         }
 
-    def pay(delivery_id: int) -> None:
+    def answered(delivery_id: int) -> None:
         # The transaction id is the delivery's, known once it is inserted.
-        if not wallet.debit(app, price, "reward", ledger=False):
-            raise PlatformError(403, INSUFFICIENT_WALLET)
         Delivery.objects.filter(pk=delivery_id).update(
             response=json.dumps(answer(delivery_id, ACCEPTED))
         )
 
+    kept = {**body, "app_secret": "", "rewards_token": ""}
     applied = apply_once(
-        kind=Delivery.Kind.REWARD,
-        app=app,
-        key=None,
-        fields={
-            "subscriber_id": subscriber.pk,
-            "request": {**body, "app_secret": "", "rewards_token": ""},
-            "status_code": 200,
-            "response": {},
-            "amount": price,
-            "charged": price,
-        },
-        effects=pay,
+        Delivery.Kind.REWARD,
+        app,
+        subscriber,
+        request=kept,
+        answer=(200, {}),
+        charged=price,
+        amount=price,
+        effects=answered,
     )
     settle(app, subscriber, promo, price, outcome)
     callbacks.send(

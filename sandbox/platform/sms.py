@@ -23,20 +23,19 @@ import re
 from sandbox import conf
 from sandbox.models import Delivery, Grant
 from sandbox.platform.common import (
-    INSUFFICIENT_WALLET,
-    INVALID_TOKEN,
     MISSING_PARAMETERS,
     PlatformError,
     apply_once,
     authenticate,
-    base_url,
     json_object,
     matches_shortcode,
     national,
     parse_address,
     platform_endpoint,
+    resource_url,
+    same_subscriber,
 )
-from sandbox.services import handsets, wallet
+from sandbox.services import handsets
 from sandbox.services.accounts import app_for_shortcode
 
 PART_SIZE = 160
@@ -69,42 +68,29 @@ def _recipient(request, sender_address: str, body: dict, token) -> tuple[Grant, 
         if not matches_shortcode(app, sender):
             raise PlatformError(400, INVALID_SENDER)
     number = parse_address(body.get("address"))
-    if number != grant.subscriber.number:
-        raise PlatformError(401, INVALID_TOKEN)
+    same_subscriber(grant, number)
     return grant, number
 
 
-def _resource(request, api: str, sender_address: str, grant: Grant) -> str:
-    return (
-        f"{base_url(request)}/{api}/v1/outbound/{sender_address}/requests"
-        f"?access_token={grant.access_token}"
-    )
-
-
-def _deliver(*, kind, grant, key, body, response, parts, inbox_text, price_name):
+def _deliver(kind: str, grant: Grant, body: dict, response: dict, parts: list, inbox_text: str):
+    """Deliver the message once per `clientCorrelator`, each part billed at the kind's price."""
     app, subscriber = grant.app, grant.subscriber
-    price = conf.price(price_name) * len(parts)
 
     def effects(delivery_id: int) -> None:
-        if not wallet.debit(app, price, kind, ledger=False):
-            raise PlatformError(403, INSUFFICIENT_WALLET)
         handsets.receive(
             subscriber, app.shortcode, inbox_text, parts=len(parts), delivery_id=delivery_id
         )
 
     return apply_once(
-        kind=kind,
-        app=app,
-        key=key,
-        fields={
-            "subscriber_id": subscriber.pk,
-            "request": body,
-            "status_code": 201,
-            "response": response,
-            "parts": parts,
-            "charged": price,
-        },
+        kind,
+        app,
+        subscriber,
+        key=_correlator(body.get("clientCorrelator")),
+        request=body,
+        answer=(201, response),
+        charged=conf.price(kind) * len(parts),
         effects=effects,
+        parts=parts,
     ).response_json()
 
 
@@ -128,8 +114,7 @@ def send_sms(request, sender_address: str):
     grant, number = _recipient(request, sender_address, body, request.GET.get("access_token"))
     app = grant.app
     message = _message(body.get("outboundSMSTextMessage"))
-    key = _correlator(body.get("clientCorrelator"))
-    resource = _resource(request, "smsmessaging", sender_address, grant)
+    resource = resource_url(request, "smsmessaging", sender_address, grant)
     response = {
         "outboundSMSMessageRequest": {
             "address": f"tel:{number}",
@@ -139,16 +124,8 @@ def send_sms(request, sender_address: str):
             "receiptRequest": _receipt_request(app, resourceURL=resource),
         }
     }
-    return _deliver(
-        kind=Delivery.Kind.SMS,
-        grant=grant,
-        key=key,
-        body=body,
-        response=response,
-        parts=handsets.split(message, PART_SIZE),
-        inbox_text=message,
-        price_name="sms",
-    )
+    parts = handsets.split(message, PART_SIZE)
+    return _deliver(Delivery.Kind.SMS, grant, body, response, parts, message)
 
 
 @platform_endpoint("binary", methods=("POST",), penalty="binary_error", identify=_sender_app)
@@ -168,8 +145,7 @@ def send_binary(request, sender_address: str):
     if isinstance(scheme, bool) or scheme not in DATA_CODING_SCHEMES:
         raise PlatformError(400, MISSING_PARAMETERS)
     message = _message(body.get("outboundBinaryMessage"))
-    key = _correlator(body.get("clientCorrelator"))
-    resource = _resource(request, "binarymessaging", sender_address, grant)
+    resource = resource_url(request, "binarymessaging", sender_address, grant)
     # The doc's sample response is not valid JSON (deliveryInfoList is never
     # closed); it is read here as these fields side by side.
     response = {
@@ -184,13 +160,5 @@ def send_binary(request, sender_address: str):
             "resourceURL": resource,
         }
     }
-    return _deliver(
-        kind=Delivery.Kind.BINARY,
-        grant=grant,
-        key=key,
-        body=body,
-        response=response,
-        parts=[message],
-        inbox_text=f"[binary, data coding {scheme}, UDH {header.upper()}] {message}",
-        price_name="binary",
-    )
+    inbox_text = f"[binary, data coding {scheme}, UDH {header.upper()}] {message}"
+    return _deliver(Delivery.Kind.BINARY, grant, body, response, [message], inbox_text)

@@ -12,19 +12,18 @@ so the sandbox answers 400 "Invalid sessionID".
 from sandbox import conf
 from sandbox.models import App, Delivery, UssdSession
 from sandbox.platform.common import (
-    INSUFFICIENT_WALLET,
-    INVALID_TOKEN,
     MISSING_PARAMETERS,
     PlatformError,
     apply_once,
     authenticate,
-    base_url,
     json_object,
     new_id,
     parse_address,
     platform_endpoint,
+    resource_url,
+    same_subscriber,
 )
-from sandbox.services import ussd, wallet
+from sandbox.services import ussd
 from sandbox.services.accounts import app_for_shortcode
 
 EXCESS_PARAMETERS = "Excess parameters"
@@ -61,8 +60,7 @@ def _outbound(request, shortcode: str, *, reply: bool):
     app = request.sandbox_app = _app(shortcode)
     number = parse_address(body["address"])
     grant = authenticate(request.GET.get("access_token"))
-    if grant.app_id != app.pk or grant.subscriber.number != number:
-        raise PlatformError(401, INVALID_TOKEN)
+    same_subscriber(grant, number, app)
     if not app.ussd_provisioned:
         raise PlatformError(401, NOT_PROVISIONED)
     if app.blocked:
@@ -84,10 +82,7 @@ def _outbound(request, shortcode: str, *, reply: bool):
     else:
         session, session_id = None, ussd.new_session_id()
 
-    resource = (
-        f"{base_url(request)}/ussd/v1/outbound/{app.shortcode}/reply/requests"
-        f"?access_token={grant.access_token}"
-    )
+    resource = resource_url(request, "ussd", f"{app.shortcode}/reply", grant)
     receipt = {"ussdNotifyURL": app.ussd_notify_uri or None, "sessionID": session_id}
     if reply:
         receipt["referenceID"] = new_id(16)
@@ -102,27 +97,21 @@ def _outbound(request, shortcode: str, *, reply: bool):
         }
     }
 
-    price = conf.price("ussd")
-
     def show(delivery_id: int) -> None:
-        if not wallet.debit(app, price, "ussd", ledger=False):
-            raise PlatformError(403, INSUFFICIENT_WALLET)
         target = session or ussd.start_from_app(app, subscriber, session_id)
         ussd.show(target, message, flash=flash)
 
-    return apply_once(
-        kind=Delivery.Kind.USSD,
-        app=app,
-        key=None,
-        fields={
-            "subscriber_id": subscriber.pk,
-            "request": body,
-            "status_code": 200,
-            "response": response,
-            "charged": price,
-        },
+    price = conf.price("ussd")
+    applied = apply_once(
+        Delivery.Kind.USSD,
+        app,
+        subscriber,
+        request=body,
+        answer=(200, response),
+        charged=price,
         effects=show,
-    ).response_json()
+    )
+    return applied.response_json()
 
 
 @platform_endpoint("ussd", methods=("POST",))
