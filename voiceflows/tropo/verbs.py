@@ -15,7 +15,9 @@ required; the Globe Connect SDK (globe 1.0.52, `voiceLib/`) for the options
 the Globe Labs docs' examples leave out.
 """
 
+import inspect
 from dataclasses import dataclass
+from typing import Any
 
 from .options import (
     DTMF_KEY,
@@ -23,6 +25,7 @@ from .options import (
     FlagOr,
     Headers,
     Integer,
+    Kind,
     Nested,
     Number,
     OneOrMany,
@@ -54,6 +57,71 @@ CHANNELS = ("VOICE", "TEXT")
 
 PROMPTS = OneOrMany(Say)
 
+# Options several verbs take alike, by Python name: (type, Tropo key, kind).
+Options = dict[str, tuple[Any, str, Kind]]
+NAMED: Options = {"name": (str, "name", Text()), "required": (bool, "required", Flag())}
+INTERRUPTIBLE: Options = {"allow_signals": (str | tuple[str, ...], "allowSignals", SIGNALS)}
+# What the caller hears and how long an outbound leg may ring (call, message, transfer).
+CALLER: Options = {
+    "answer_on_media": (bool, "answerOnMedia", Flag()),
+    "from_": (str, "from", Text()),
+    "timeout": (float, "timeout", Number()),
+    "voice": (str, "voice", Text()),
+}
+NETWORK: Options = {
+    "channel": (str, "channel", Text(allowed=CHANNELS)),
+    "network": (str, "network", Text()),
+}
+# A leg Hatid connects: SIP headers and answering-machine detection (call, transfer).
+CONNECTING: Options = {
+    "headers": (dict[str, str], "headers", Headers()),
+    "machine_detection": (
+        bool | MachineDetection,
+        "machineDetection",
+        FlagOr(MachineDetection),
+    ),
+}
+# Collecting the caller's input (ask, record).
+PROMPTING: Options = {
+    "attempts": (int, "attempts", Integer(minimum=1)),
+    "bargein": (bool, "bargein", Flag()),
+    "interdigit_timeout": (float, "interdigitTimeout", Number()),
+    "min_confidence": (int, "minConfidence", Integer()),
+    "timeout": (float, "timeout", Number()),
+    "voice": (str, "voice", Text()),
+}
+# Uploading a recording (record, startRecording).
+UPLOAD: Options = {
+    "async_upload": (bool, "asyncUpload", Flag()),
+    "format": (str, "format", Text(allowed=AUDIO_FORMATS)),
+    "method": (str, "method", Text()),
+    "password": (str, "password", Text()),
+    "username": (str, "username", Text()),
+}
+
+
+def verb(*groups: Options):
+    """Make a verb class: the frozen dataclass of the options it declares with
+    `option()` and of the option `groups` it shares with other verbs. After the
+    positional options, in the order declared, come the others in the order
+    of their Tropo keys (as Tropo's reference lists them, and as they render)."""
+
+    def build(cls: type) -> type:
+        annotations = inspect.get_annotations(cls)
+        for group in groups:
+            for name, (annotation, key, kind) in group.items():
+                annotations[name] = annotation
+                setattr(cls, name, option(key, kind))
+
+        def place(name: str) -> tuple[bool, str]:
+            declared = cls.__dict__[name]
+            return (declared.kw_only, declared.metadata["tropo"].key if declared.kw_only else "")
+
+        cls.__annotations__ = {name: annotations[name] for name in sorted(annotations, key=place)}
+        return dataclass(frozen=True)(cls)
+
+    return build
+
 
 def _listed(value: TropoObject | tuple[TropoObject, ...] | None) -> tuple[TropoObject, ...]:
     """An option that takes one object or a list of them, always as a tuple."""
@@ -76,7 +144,7 @@ def _require_question(verb: TropoObject, prompts: Say | tuple[Say, ...] | None) 
         )
 
 
-@dataclass(frozen=True)
+@verb(INTERRUPTIBLE, NAMED, PROMPTING)
 class Ask(Verb):
     """Prompt the caller and collect an answer (DTMF or speech). The answer
     comes back in the next result: `actions.interpretation`, `actions.value`."""
@@ -85,25 +153,16 @@ class Ask(Verb):
 
     choices: Choices = option("choices", Nested(Choices), required=True, positional=True)
     say: Say | tuple[Say, ...] = option("say", PROMPTS, required=True, positional=True)
-    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
-    attempts: int = option("attempts", Integer(minimum=1))
-    bargein: bool = option("bargein", Flag())
-    interdigit_timeout: float = option("interdigitTimeout", Number())
-    min_confidence: int = option("minConfidence", Integer())
-    name: str = option("name", Text())
     recognizer: str = option("recognizer", Text())
-    required: bool = option("required", Flag())
     sensitivity: float = option("sensitivity", Number())
     speech_complete_timeout: float = option("speechCompleteTimeout", Number())
     speech_incomplete_timeout: float = option("speechIncompleteTimeout", Number())
-    timeout: float = option("timeout", Number())
-    voice: str = option("voice", Text())
 
     def check(self) -> None:
         _require_question(self, self.say)
 
 
-@dataclass(frozen=True)
+@verb(CALLER, NAMED, NETWORK)
 class Message(Verb):
     """Start a new session that delivers `say` to `to` (a call or an SMS) and
     ends, while the current call goes on."""
@@ -112,27 +171,18 @@ class Message(Verb):
 
     say: Say | tuple[Say, ...] = option("say", PROMPTS, required=True, positional=True)
     to: str | tuple[str, ...] = option("to", DESTINATIONS, required=True, positional=True)
-    answer_on_media: bool = option("answerOnMedia", Flag())
-    channel: str = option("channel", Text(allowed=CHANNELS))
-    from_: str = option("from", Text())
-    name: str = option("name", Text())
-    network: str = option("network", Text())
-    required: bool = option("required", Flag())
-    timeout: float = option("timeout", Number())
-    voice: str = option("voice", Text())
 
 
-@dataclass(frozen=True)
+@verb(INTERRUPTIBLE)
 class Wait(Verb):
     """Pause the call (hold) for `milliseconds`, or until a signal interrupts it."""
 
     tropo_name = "wait"
 
     milliseconds: int = option("milliseconds", Integer(), required=True, positional=True)
-    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
 
 
-@dataclass(frozen=True)
+@verb(NAMED)
 class On(Verb):
     """What to do on an event. In a document: `continue`, `incomplete`,
     `error`, `hangup` or a signal's name, usually with `next` (the URL Tropo
@@ -145,15 +195,13 @@ class On(Verb):
     event: str = option("event", Text(), required=True, positional=True)
     ask: Ask = option("ask", Nested(Ask))
     message: Message = option("message", Nested(Message))
-    name: str = option("name", Text())
     next: str = option("next", Text())
     post: str = option("post", Text())
-    required: bool = option("required", Flag())
     say: Say | tuple[Say, ...] = option("say", PROMPTS)
     wait: Wait = option("wait", Nested(Wait))
 
 
-@dataclass(frozen=True)
+@verb(UPLOAD)
 class StartRecording(Verb):
     """Record the rest of the call (both parties) and upload it to `url`.
     Also the shape of `Call.recording`."""
@@ -161,24 +209,19 @@ class StartRecording(Verb):
     tropo_name = "startRecording"
 
     url: str = option("url", Text(), required=True, positional=True)
-    async_upload: bool = option("asyncUpload", Flag())
-    format: str = option("format", Text(allowed=AUDIO_FORMATS))
-    method: str = option("method", Text())
-    password: str = option("password", Text())
     transcription_email_format: str = option("transcriptionEmailFormat", Text())
     transcription_id: str = option("transcriptionID", Text())
     transcription_out_uri: str = option("transcriptionOutURI", Text())
-    username: str = option("username", Text())
 
 
-@dataclass(frozen=True)
+@verb()
 class StopRecording(Verb):
     """Stop what `startRecording` started."""
 
     tropo_name = "stopRecording"
 
 
-@dataclass(frozen=True)
+@verb(CALLER, CONNECTING, INTERRUPTIBLE, NAMED, NETWORK)
 class Call(Verb):
     """Place an outbound call (only when the session has no call yet: a
     session started with the token), then run the verbs after it."""
@@ -186,43 +229,27 @@ class Call(Verb):
     tropo_name = "call"
 
     to: str | tuple[str, ...] = option("to", DESTINATIONS, required=True, positional=True)
-    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
-    answer_on_media: bool = option("answerOnMedia", Flag())
-    channel: str = option("channel", Text(allowed=CHANNELS))
-    from_: str = option("from", Text())
-    headers: dict[str, str] = option("headers", Headers())
-    machine_detection: bool | MachineDetection = option(
-        "machineDetection", FlagOr(MachineDetection)
-    )
-    name: str = option("name", Text())
-    network: str = option("network", Text())
     recording: StartRecording | tuple[StartRecording, ...] = option(
         "recording", OneOrMany(StartRecording)
     )
-    required: bool = option("required", Flag())
-    timeout: float = option("timeout", Number())
-    voice: str = option("voice", Text())
 
 
-@dataclass(frozen=True)
+@verb(INTERRUPTIBLE, NAMED)
 class Conference(Verb):
     """Put the caller in conference room `id`."""
 
     tropo_name = "conference"
 
     id: str = option("id", Text(), required=True, positional=True)
-    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
     interdigit_timeout: float = option("interdigitTimeout", Number())
     join_prompt: bool | ConferencePrompt = option("joinPrompt", FlagOr(ConferencePrompt))
     leave_prompt: bool | ConferencePrompt = option("leavePrompt", FlagOr(ConferencePrompt))
     mute: bool = option("mute", Flag())
-    name: str = option("name", Text())
     play_tones: bool = option("playTones", Flag())
-    required: bool = option("required", Flag())
     terminator: str = option("terminator", DTMF_KEY)
 
 
-@dataclass(frozen=True)
+@verb()
 class Hangup(Verb):
     """End the call."""
 
@@ -231,25 +258,23 @@ class Hangup(Verb):
     headers: dict[str, str] = option("headers", Headers())
 
 
-@dataclass(frozen=True)
+@verb()
 class Reject(Verb):
     """Refuse an incoming call without answering it."""
 
     tropo_name = "reject"
 
 
-@dataclass(frozen=True)
+@verb(NAMED)
 class Redirect(Verb):
     """Send an incoming call, before it is answered, to another destination."""
 
     tropo_name = "redirect"
 
     to: str = option("to", Text(), required=True, positional=True)
-    name: str = option("name", Text())
-    required: bool = option("required", Flag())
 
 
-@dataclass(frozen=True)
+@verb(INTERRUPTIBLE, NAMED, PROMPTING, UPLOAD)
 class Record(Verb):
     """Play a prompt, record the caller, upload the recording to `url`; the
     key in `terminator` ends the recording."""
@@ -257,34 +282,20 @@ class Record(Verb):
     tropo_name = "record"
 
     url: str = option("url", Text(), required=True, positional=True)
-    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
-    async_upload: bool = option("asyncUpload", Flag())
-    attempts: int = option("attempts", Integer(minimum=1))
-    bargein: bool = option("bargein", Flag())
     beep: bool = option("beep", Flag())
     terminator: str = option("choices", Terminator())
-    format: str = option("format", Text(allowed=AUDIO_FORMATS))
-    interdigit_timeout: float = option("interdigitTimeout", Number())
     max_silence: float = option("maxSilence", Number())
     max_time: float = option("maxTime", Number())
-    method: str = option("method", Text())
-    min_confidence: int = option("minConfidence", Integer())
-    name: str = option("name", Text())
-    password: str = option("password", Text())
-    required: bool = option("required", Flag())
     say: Say | tuple[Say, ...] = option("say", PROMPTS)
-    timeout: float = option("timeout", Number())
     transcription: Transcription | tuple[Transcription, ...] = option(
         "transcription", OneOrMany(Transcription)
     )
-    username: str = option("username", Text())
-    voice: str = option("voice", Text())
 
     def check(self) -> None:
         _require_question(self, self.say)
 
 
-@dataclass(frozen=True)
+@verb(CALLER, CONNECTING, INTERRUPTIBLE, NAMED)
 class Transfer(Verb):
     """Connect the caller to `to`. `on` holds the `ring` and `connect`
     handlers (see `On`); the key in `terminator` lets the caller cancel."""
@@ -292,19 +303,10 @@ class Transfer(Verb):
     tropo_name = "transfer"
 
     to: str | tuple[str, ...] = option("to", DESTINATIONS, required=True, positional=True)
-    allow_signals: str | tuple[str, ...] = option("allowSignals", SIGNALS)
-    answer_on_media: bool = option("answerOnMedia", Flag())
     terminator: str = option("choices", Terminator())
-    from_: str = option("from", Text())
-    headers: dict[str, str] = option("headers", Headers())
     interdigit_timeout: float = option("interdigitTimeout", Number())
-    machine_detection: bool | MachineDetection = option(
-        "machineDetection", FlagOr(MachineDetection)
-    )
-    name: str = option("name", Text())
     on: On | tuple[On, ...] = option("on", OneOrMany(On))
     play_tones: bool = option("playTones", Flag())
-    required: bool = option("required", Flag())
     ring_repeat: int = option("ringRepeat", Integer(minimum=1))
     # The Globe Connect SDK doc's whisper example (`transfer.terminator("*")`)
     # prints `"terminator": "*"` on the transfer itself, where Tropo's reference
@@ -313,8 +315,6 @@ class Transfer(Verb):
     # and the players read it as the `choices` terminator (the caller's key to
     # cancel the transfer). One form per transfer.
     sdk_terminator: str = option("terminator", DTMF_KEY)
-    timeout: float = option("timeout", Number())
-    voice: str = option("voice", Text())
 
     def check(self) -> None:
         if self.terminator is not None and self.sdk_terminator is not None:
