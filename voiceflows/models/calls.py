@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from telecom.fields import RedactedJSONField, RedactedTextField
 from telecom.models import CallbackEvent, ProviderApp
+from telecom.models.bases import number_field, optional_link
 from telecom.steps.models import StepSession, session_indexes
 
 
@@ -39,9 +40,7 @@ class CallSession(StepSession):
     )
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="call_sessions")
-    flow = models.ForeignKey(
-        "VoiceFlow", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
-    )
+    flow = optional_link("VoiceFlow", related_name="sessions")
     session_id = models.CharField(max_length=64, help_text="The platform's session id.")
     call_id = models.CharField(max_length=64, blank=True)
     direction = models.CharField(max_length=8, choices=Direction.choices)
@@ -51,23 +50,12 @@ class CallSession(StepSession):
     callee = models.CharField(
         max_length=100, blank=True, help_text="`to`, as the platform gave it."
     )
-    msisdn = models.CharField(
-        "number", max_length=16, blank=True, help_text="The subscriber on the call (E.164)."
+    msisdn = number_field("The subscriber on the call (E.164).", blank=True)
+    subscriber = optional_link(
+        "subscribers.Subscriber", on_delete=models.PROTECT, related_name="call_sessions"
     )
-    subscriber = models.ForeignKey(
-        "subscribers.Subscriber",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="call_sessions",
-    )
-    trigger = models.ForeignKey(
-        "CallTrigger",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sessions",
-        help_text="The outbound call request that started it.",
+    trigger = optional_link(
+        "CallTrigger", "The outbound call request that started it.", related_name="sessions"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     current_step = models.CharField(
@@ -130,9 +118,7 @@ class CallExchange(models.Model):
         blank=True, help_text="The Tropo JSON Hatid answered, the callback token redacted."
     )
     note = models.CharField(max_length=300, blank=True, help_text="What the steps' actions did.")
-    callback_event = models.ForeignKey(
-        CallbackEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    callback_event = optional_link(CallbackEvent)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
