@@ -31,13 +31,8 @@ class CallSession(StepSession):
         ERROR = "error", "Ended by an error"
         EXPIRED = "expired", "No news from the platform"
 
-    ENDED = (
-        Status.COMPLETED,
-        Status.HUNG_UP,
-        Status.NO_ANSWER,
-        Status.ERROR,
-        Status.EXPIRED,
-    )
+    # A call is open while dialing or in progress; every other status ends it.
+    OPEN = (Status.DIALING, Status.ACTIVE)
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="call_sessions")
     flow = optional_link("VoiceFlow", related_name="sessions")
@@ -74,7 +69,7 @@ class CallSession(StepSession):
         indexes = session_indexes(
             "callsession",
             by="flow",
-            open_when=Q(status__in=["dialing", "active"]),
+            open_when=Q(status__in=["dialing", "active"]),  # CallSession.OPEN
             open_name="callsession_open",
         )
         verbose_name = "call session"
@@ -84,7 +79,7 @@ class CallSession(StepSession):
 
     @property
     def is_over(self) -> bool:
-        return self.status in self.ENDED
+        return self.status not in self.OPEN
 
     @property
     def duration(self):
