@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from subscribers.models.subscriber import Subscriber
 from telecom.fields import EncryptedTextField
+from telecom.models.bases import amount_field, optional_link
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
@@ -74,25 +75,12 @@ class ConsentEvent(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField()
-    amount = models.DecimalField(
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="For a charging opt-in: the amount consented to.",
-    )
+    amount = amount_field("For a charging opt-in: the amount consented to.", optional=True)
     duration_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="For a charging opt-in: for how many days (0: once)."
     )
     detail = models.CharField(max_length=300, blank=True)
-    callback_event = models.ForeignKey(
-        CallbackEvent,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The platform callback this came from.",
-    )
+    callback_event = optional_link(CallbackEvent, "The platform callback this came from.")
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -121,14 +109,10 @@ class CodeExchange(OutboxRow):
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="+")
     code = EncryptedTextField()
     code_digest = models.CharField(max_length=64, editable=False)
-    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    amount = amount_field(optional=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    subscriber = models.ForeignKey(
-        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    callback_event = models.ForeignKey(
-        CallbackEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    subscriber = optional_link(Subscriber)
+    callback_event = optional_link(CallbackEvent)
 
     class Meta:
         constraints = [
@@ -156,7 +140,7 @@ class ChargingOptInRequest(OutboxRow):
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="charging_optin_requests"
     )
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = amount_field()
     duration_days = models.PositiveIntegerField(
         default=0, help_text="How many days the consent lasts (0: a one-time charge)."
     )

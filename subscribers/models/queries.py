@@ -1,10 +1,12 @@
 """Questions Hatid asks the platform about a subscriber: where they are
-(LBS) and their prepaid balance or reload amount. Each is an outbox row, sent
-by a worker like every outbound call, and keeps the answer with its time."""
+(LBS) and their prepaid balance or reload amount. Each is an outbox row (a
+`SubscriberQuery`), sent by a worker like every outbound call, and keeps the
+answer with its time."""
 
 from django.db import models
 
 from subscribers.models.subscriber import Subscriber
+from telecom.models.bases import amount_field
 from telecom.outbox import OutboxRow
 
 
@@ -15,15 +17,35 @@ class QueryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class LocationQuery(OutboxRow):
+class SubscriberQuery(OutboxRow):
+    """One question about one subscriber, asked once and answered by the
+    platform. A subclass declares its `subscriber` link (with its own reverse
+    name, `subscriber.locations`...), its answer's fields, and takes its
+    indexes from `query_indexes`."""
+
     claim_related = ("subscriber__app",)
 
+    status = models.CharField(
+        max_length=16, choices=QueryStatus.choices, default=QueryStatus.QUEUED
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @classmethod
+    def query_indexes(cls, prefix: str) -> list[models.Index]:
+        """A subscriber's questions, newest first (their page), and the outbox's."""
+        return [
+            models.Index(fields=["subscriber", "-created_at"]),
+            *OutboxRow.outbox_indexes(prefix),
+        ]
+
+
+class LocationQuery(SubscriberQuery):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="locations")
     requested_accuracy = models.PositiveIntegerField(
         default=100, help_text="Metres; finer takes the platform longer."
-    )
-    status = models.CharField(
-        max_length=16, choices=QueryStatus.choices, default=QueryStatus.QUEUED
     )
     latitude = models.DecimalField(max_digits=10, decimal_places=7, null=True, blank=True)
     longitude = models.DecimalField(max_digits=10, decimal_places=7, null=True, blank=True)
@@ -32,13 +54,9 @@ class LocationQuery(OutboxRow):
     retrieval_status = models.CharField(max_length=40, blank=True)
     map_url = models.URLField(max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SubscriberQuery.Meta):
         verbose_name_plural = "location queries"
-        indexes = [
-            models.Index(fields=["subscriber", "-created_at"]),
-            *OutboxRow.outbox_indexes("locationquery"),
-        ]
+        indexes = SubscriberQuery.query_indexes("locationquery")
 
     def __str__(self) -> str:
         return f"location of {self.subscriber.msisdn} ({self.status})"
@@ -53,33 +71,20 @@ class LocationQuery(OutboxRow):
         )
 
 
-class BalanceQuery(OutboxRow):
-    claim_related = ("subscriber__app",)
-
+class BalanceQuery(SubscriberQuery):
     class Kind(models.TextChoices):
         BALANCE = "balance", "Prepaid balance"
         RELOAD_AMOUNT = "reload_amount", "Last reload amount"
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="balances")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BALANCE)
-    status = models.CharField(
-        max_length=16, choices=QueryStatus.choices, default=QueryStatus.QUEUED
-    )
-    amount = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="In pesos (the platform answers in centavos).",
+    amount = amount_field(
+        "In pesos (the platform answers in centavos).", max_digits=14, optional=True
     )
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SubscriberQuery.Meta):
         verbose_name_plural = "balance queries"
-        indexes = [
-            models.Index(fields=["subscriber", "-created_at"]),
-            *OutboxRow.outbox_indexes("balancequery"),
-        ]
+        indexes = SubscriberQuery.query_indexes("balancequery")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.subscriber.msisdn} ({self.status})"

@@ -7,6 +7,7 @@ MSISDN is stored in E.164 and unique per app.
 from django.db import models
 from django.db.models import Prefetch, Q
 
+from telecom.models.bases import number_field
 from telecom.models.provider_app import ProviderApp
 
 LIVE_TOKENS = "prefetched_live_tokens"
@@ -49,9 +50,7 @@ class Subscriber(models.Model):
         NONE = "", "—"
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="subscribers")
-    msisdn = models.CharField(
-        "number", max_length=16, db_index=True, help_text="E.164, e.g. +639171234567."
-    )
+    msisdn = number_field("E.164, e.g. +639171234567.", db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     opt_in_channel = models.CharField(
         max_length=16, choices=Channel.choices, blank=True, help_text="How they last opted in."

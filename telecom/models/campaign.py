@@ -7,10 +7,11 @@ messages to each task; pausing holds the queued ones, cancelling ends them.
 from django.conf import settings
 from django.db import models
 
+from telecom.models.bases import Timestamped, optional_link
 from telecom.models.provider_app import ProviderApp
 
 
-class Campaign(models.Model):
+class Campaign(Timestamped):
     class Status(models.TextChoices):
         BUILDING = "building", "Creating messages"
         RUNNING = "running", "Sending"
@@ -30,14 +31,8 @@ class Campaign(models.Model):
         default=0, help_text="Numbers in the segment that could not receive it (no consent)."
     )
     parts_per_message = models.PositiveSmallIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = optional_link(settings.AUTH_USER_MODEL)
+    partner = optional_link("telecom.Partner")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,6 +10,7 @@ rolled-back charge rolls back its increment, without gaps.
 from django.db import models
 from django.db.models import Q
 
+from telecom.models.bases import Requested, amount_field
 from telecom.models.provider_app import ProviderApp
 from telecom.models.to_subscriber import ToSubscriber
 from telecom.outbox import OutboxRow
@@ -29,7 +30,7 @@ class ReferenceCounter(models.Model):
         return f"next referenceCode of {self.app_id}: {self.next_value}"
 
 
-class Charge(OutboxRow, ToSubscriber):
+class Charge(OutboxRow, ToSubscriber, Requested):
     claim_related = ("app", "subscriber")
 
     class Status(models.TextChoices):
@@ -40,7 +41,7 @@ class Charge(OutboxRow, ToSubscriber):
         UNKNOWN = "unknown", "Outcome unknown (needs an operator)"
         CANCELLED = "cancelled", "Cancelled"
 
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = amount_field()
     description = models.CharField(max_length=100, help_text="Shown on the subscriber's bill.")
     duration_days = models.PositiveIntegerField(
         default=0, help_text="Days of the subscription this buys (0: a one-time charge)."
@@ -54,20 +55,15 @@ class Charge(OutboxRow, ToSubscriber):
         "getLastRefCode whether the platform saw this referenceCode.",
     )
     server_reference_code = models.CharField(max_length=64, blank=True)
-    amount_charged = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    amount_charged = amount_field(optional=True)
     platform_status = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The platform's answer code (201, 402, 701...)."
-    )
-    source = models.CharField(max_length=16, default="api")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["-created_at"], name="charge_created_desc"),
-            models.Index(fields=["subscriber", "-created_at"]),
+            *ToSubscriber.subscriber_indexes("charge"),
             models.Index(fields=["app", "status"]),
             models.Index(
                 fields=["unknown_since"],

@@ -10,13 +10,14 @@ worker on every host reads the same bytes.
 from django.db import models
 
 from telecom.fields import OutboundURLField
+from telecom.models.bases import HoiioTransaction, Requested, optional_link
 from telecom.models.provider_app import ProviderApp
 from telecom.send_once import SentOnceRow
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-class Fax(SentOnceRow):
+class Fax(SentOnceRow, HoiioTransaction, Requested):
     claim_related = ("app",)
 
     class Direction(models.TextChoices):
@@ -44,18 +45,8 @@ class Fax(SentOnceRow):
     document = models.BinaryField(blank=True, default=b"", help_text="The PDF.")
     pages = models.PositiveIntegerField(null=True, blank=True)
     caller_id = models.CharField(max_length=20, blank=True)
-    tag = models.CharField(max_length=32, unique=True, help_text="Sent as Hoiio's tag.")
-    txn_ref = models.CharField("txn_ref", max_length=64, blank=True, db_index=True)
     fax_url = OutboundURLField(max_length=500, blank=True, help_text="Where Hoiio serves it.")
-    currency = models.CharField(max_length=3, blank=True)
-    debit = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
-    source = models.CharField(max_length=16, default="api")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    callback_event = models.ForeignKey(
-        "telecom.CallbackEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    callback_event = optional_link("telecom.CallbackEvent")
 
     class Meta:
         verbose_name = "fax"

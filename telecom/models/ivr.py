@@ -11,11 +11,12 @@ never sent twice.
 
 from django.db import models
 
+from telecom.models.bases import Requested
 from telecom.models.provider_app import ProviderApp
 from telecom.send_once import SentOnceRow
 
 
-class IvrSession(SentOnceRow):
+class IvrSession(SentOnceRow, Requested):
     claim_related = ("app",)
 
     class Status(models.TextChoices):
@@ -49,10 +50,6 @@ class IvrSession(SentOnceRow):
         default=dict, help_text="What the caller did, by step name: digits, recordings."
     )
     last_event_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=16, default="api")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = "IVR session"

@@ -11,6 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from telecom.models.bases import optional_link
 from telecom.models.provider_app import ProviderApp
 
 PLATFORM_KEYWORDS = frozenset({"INFO", "YES", "STOP", "STOPSVC"})
@@ -33,21 +34,9 @@ class KeywordRule(models.Model):
     reply_text = models.TextField(
         blank=True, help_text="Auto-reply. {text} is the message, {number} the sender."
     )
-    tag = models.ForeignKey(
-        "subscribers.Tag",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Tag the sender with this.",
-    )
-    webhook_partner = models.ForeignKey(
-        "telecom.Partner",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Send the message to this partner's webhook.",
+    tag = optional_link("subscribers.Tag", "Tag the sender with this.")
+    webhook_partner = optional_link(
+        "telecom.Partner", "Send the message to this partner's webhook."
     )
     is_active = models.BooleanField(default=True)
 

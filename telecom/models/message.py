@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 
 from telecom.fields import RedactedURLField
+from telecom.models.bases import Requested, number_field, optional_link
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
@@ -28,7 +29,7 @@ def new_client_correlator() -> str:
     return secrets.token_hex(10)
 
 
-class Message(OutboxRow):
+class Message(OutboxRow, Requested):
     claim_related = ("app", "subscriber")
 
     class Direction(models.TextChoices):
@@ -58,7 +59,7 @@ class Message(OutboxRow):
     subscriber = models.ForeignKey(
         "subscribers.Subscriber", on_delete=models.PROTECT, related_name="messages"
     )
-    msisdn = models.CharField("number", max_length=16, help_text="E.164.")
+    msisdn = number_field("E.164.")
     direction = models.CharField(max_length=3, choices=Direction.choices)
     status = models.CharField(max_length=16, choices=Status.choices)
     source = models.CharField(max_length=16, choices=Source.choices)
@@ -75,12 +76,7 @@ class Message(OutboxRow):
         blank=True,
         help_text="The platform's resourceURL, its access token redacted.",
     )
-    campaign = models.ForeignKey(
-        "telecom.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
-    )
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    campaign = optional_link("telecom.Campaign", on_delete=models.CASCADE, related_name="messages")
     # Hoiio
     txn_ref = models.CharField(
         "txn_ref", max_length=64, blank=True, help_text="Hoiio's reference for this SMS."
@@ -91,9 +87,7 @@ class Message(OutboxRow):
         help_text="The provider's delivery report (Hoiio: queued, delivered, failed, error).",
     )
     delivered_at = models.DateTimeField(null=True, blank=True)
-    bulk = models.ForeignKey(
-        "telecom.SmsBulk", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
-    )
+    bulk = optional_link("telecom.SmsBulk", related_name="messages")
     submitted_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -107,12 +101,8 @@ class Message(OutboxRow):
     incomplete = models.BooleanField(
         default=False, help_text="Multipart message handled with parts missing."
     )
-    keyword_rule = models.ForeignKey(
-        "telecom.KeywordRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    callback_event = models.ForeignKey(
-        CallbackEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    keyword_rule = optional_link("telecom.KeywordRule")
+    callback_event = optional_link(CallbackEvent)
 
     class Meta:
         ordering = ["-created_at"]
@@ -176,9 +166,7 @@ class InboundMultipart(models.Model):
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     parts = models.JSONField(default=dict, help_text="Sequence number -> text.")
     first_seen_at = models.DateTimeField(auto_now_add=True)
-    message = models.OneToOneField(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    message = optional_link(Message, field=models.OneToOneField)
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ the number; setting the same forwarding again is harmless, so it is retried).
 from django.db import models
 
 from telecom.fields import RedactedURLField
+from telecom.models.bases import HoiioDebit
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
 from telecom.send_once import SentOnceRow
@@ -15,7 +16,7 @@ from telecom.send_once import SentOnceRow
 CALLBACK_URI_HELP = "Hatid's callback URI, its token redacted."
 
 
-class HoiioNumber(SentOnceRow):
+class HoiioNumber(SentOnceRow, HoiioDebit):
     claim_related = ("app",)
 
     class Status(models.TextChoices):
@@ -47,8 +48,6 @@ class HoiioNumber(SentOnceRow):
     mode = models.CharField(max_length=5, choices=Mode.choices, blank=True)
     forward_to = RedactedURLField(max_length=500, blank=True, help_text=CALLBACK_URI_HELP)
     forward_sms_to = RedactedURLField(max_length=500, blank=True, help_text=CALLBACK_URI_HELP)
-    currency = models.CharField(max_length=3, blank=True)
-    debit = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = "Hoiio number"

@@ -10,6 +10,7 @@ attempt of one message or charge can be listed together.
 from django.db import models
 
 from telecom.fields import RedactedCharField, RedactedTextField
+from telecom.models.bases import optional_link
 from telecom.models.provider_app import ProviderApp
 
 
@@ -22,9 +23,7 @@ class OutboundCall(models.Model):
         PERMANENT = "permanent", "Refused"
         REVOKED = "revoked", "Token revoked"
 
-    app = models.ForeignKey(
-        ProviderApp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    app = optional_link(ProviderApp)
     provider = models.CharField(max_length=16)
     operation = models.CharField(max_length=48, help_text="e.g. sms.send, charge, reward.send")
     method = models.CharField(max_length=8)

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from telecom.fields import EncryptedTextField
+from telecom.models.bases import Timestamped, amount_field
 
 logger = logging.getLogger("telecom.callbacks")
 
@@ -56,7 +57,7 @@ def validate_ip_allow_list(value: str) -> None:
             raise ValidationError(f"{line!r} is not an IP address or network") from None
 
 
-class ProviderApp(models.Model):
+class ProviderApp(Timestamped):
     class Provider(models.TextChoices):
         GLOBE = "globe", "Globe Labs"
         HOIIO = "hoiio", "Hoiio"
@@ -149,20 +150,14 @@ class ProviderApp(models.Model):
         default=False,
         help_text="Charge only subscribers whose charging opt-in covers the amount.",
     )
-    wallet_alert_below = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="Alert operators when the wallet balance falls below this.",
+    wallet_alert_below = amount_field(
+        "Alert operators when the wallet balance falls below this.", max_digits=12, optional=True
     )
     sms_per_second = models.PositiveIntegerField(
         "SMS per second",
         default=20,
         help_text="The most SMS this app sends per second, shared by all workers.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

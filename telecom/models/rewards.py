@@ -9,6 +9,7 @@ operator's decision.
 
 from django.db import models
 
+from telecom.models.bases import Requested, amount_field, optional_link
 from telecom.models.provider_app import ProviderApp
 from telecom.models.to_subscriber import ToSubscriber
 from telecom.send_once import SentOnceRow
@@ -18,9 +19,7 @@ class Promo(models.Model):
     app = models.ForeignKey(ProviderApp, on_delete=models.CASCADE, related_name="promos")
     code = models.CharField(max_length=50, help_text='The platform\'s promo code, e.g. "LOAD 50".')
     description = models.CharField(max_length=200, blank=True)
-    wallet_cost = models.DecimalField(
-        max_digits=10, decimal_places=2, default=0, help_text="What one costs the wallet."
-    )
+    wallet_cost = amount_field("What one costs the wallet.", default=0)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -33,7 +32,7 @@ class Promo(models.Model):
         return self.code
 
 
-class Reward(SentOnceRow, ToSubscriber):
+class Reward(SentOnceRow, ToSubscriber, Requested):
     claim_related = ("app", "subscriber", "promo")
 
     class Status(models.TextChoices):
@@ -50,19 +49,12 @@ class Reward(SentOnceRow, ToSubscriber):
     platform_status = models.CharField(
         max_length=200, blank=True, help_text="The status the platform's callback reported."
     )
-    callback_event = models.ForeignKey(
-        "telecom.CallbackEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    source = models.CharField(max_length=16, default="api")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    callback_event = optional_link("telecom.CallbackEvent")
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["-created_at"], name="reward_created_desc"),
-            models.Index(fields=["subscriber", "-created_at"]),
+            *ToSubscriber.subscriber_indexes("reward"),
             models.Index(fields=["app", "msisdn", "status"]),
             *SentOnceRow.outbox_indexes("reward"),
         ]

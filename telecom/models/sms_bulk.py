@@ -9,6 +9,7 @@ of it listed with that tag) instead of being sent twice.
 
 from django.db import models
 
+from telecom.models.bases import optional_link
 from telecom.models.provider_app import ProviderApp
 from telecom.send_once import SentOnceRow
 
@@ -26,9 +27,7 @@ class SmsBulk(SentOnceRow):
         UNKNOWN = "unknown", "Outcome unknown (being looked up in Hoiio's history)"
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="sms_bulks")
-    campaign = models.ForeignKey(
-        "telecom.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="bulks"
-    )
+    campaign = optional_link("telecom.Campaign", on_delete=models.CASCADE, related_name="bulks")
     text = models.TextField()
     size = models.PositiveIntegerField(help_text="How many numbers (at most 1,000).")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

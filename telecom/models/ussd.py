@@ -13,16 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from telecom.models.bases import number_field, optional_link
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
-from telecom.steps.models import (
-    StepAction,
-    StepGraph,
-    StepSession,
-    optional_link,
-    session_indexes,
-)
+from telecom.steps.models import StepAction, StepGraph, StepSession, session_indexes
 
 
 class UssdMenu(StepGraph):
@@ -131,10 +126,8 @@ class UssdSession(StepSession):
     subscriber = models.ForeignKey(
         "subscribers.Subscriber", on_delete=models.PROTECT, related_name="ussd_sessions"
     )
-    msisdn = models.CharField("number", max_length=16)
-    menu = models.ForeignKey(
-        UssdMenu, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
-    )
+    msisdn = number_field()
+    menu = optional_link(UssdMenu, related_name="sessions")
     screen = optional_link(UssdScreen, "The screen being shown.")
     network_initiated = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
@@ -183,9 +176,7 @@ class UssdExchange(OutboxRow):
         null=True, blank=True, help_text="Callback received to reply accepted."
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    callback_event = models.ForeignKey(
-        CallbackEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    callback_event = optional_link(CallbackEvent)
 
     class Meta:
         verbose_name = "USSD exchange"

@@ -10,6 +10,7 @@ notifications (and status queries) move the call through its states.
 
 from django.db import models
 
+from telecom.models.bases import HoiioTransaction, Requested, optional_link
 from telecom.models.provider_app import ProviderApp
 from telecom.send_once import SentOnceRow
 
@@ -35,7 +36,7 @@ class ConferenceRoom(models.Model):
         return self.name or self.room
 
 
-class VoiceCall(SentOnceRow):
+class VoiceCall(SentOnceRow, HoiioTransaction, Requested):
     claim_related = ("app", "room")
 
     class Kind(models.TextChoices):
@@ -68,26 +69,16 @@ class VoiceCall(SentOnceRow):
     dest2 = models.CharField(
         max_length=20, blank=True, help_text="Call-back: the number connected to the first."
     )
-    room = models.ForeignKey(
-        ConferenceRoom, null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
-    )
+    room = optional_link(ConferenceRoom, on_delete=models.PROTECT, related_name="calls")
     caller_id = models.CharField(max_length=20, blank=True)
     max_duration = models.PositiveIntegerField(
         null=True, blank=True, help_text="Seconds after which Hoiio hangs up."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
-    tag = models.CharField(max_length=32, unique=True, help_text="Sent as Hoiio's tag.")
-    txn_ref = models.CharField("txn_ref", max_length=64, blank=True, db_index=True)
     call_status_dest1 = models.CharField(max_length=16, blank=True)
     call_status_dest2 = models.CharField(max_length=16, blank=True)
     duration = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds.")
-    currency = models.CharField(max_length=3, blank=True)
-    debit = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     hangup_requested_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=16, default="api")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -19,6 +19,7 @@ confirmed, not who.
 from django.conf import settings
 from django.db import models
 
+from telecom.models.bases import Requested, optional_link
 from telecom.models.provider_app import ProviderApp
 from telecom.send_once import SentOnceRow
 
@@ -55,12 +56,8 @@ class VoicentEscalation(models.Model):
     attempts_made = models.PositiveIntegerField(default=0)
     confirmed_by = models.CharField(max_length=20, blank=True, help_text="Who entered the code.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
+    partner = optional_link("telecom.Partner")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -84,7 +81,7 @@ class VoicentEscalation(models.Model):
         return [number for _ in range(self.rounds) for number in self.contacts]
 
 
-class VoicentCall(SentOnceRow):
+class VoicentCall(SentOnceRow, Requested):
     claim_related = ("app", "escalation")
 
     class Kind(models.TextChoices):
@@ -126,13 +123,7 @@ class VoicentCall(SentOnceRow):
     polls = models.PositiveIntegerField(default=0)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-    escalation = models.ForeignKey(
-        VoicentEscalation, null=True, blank=True, on_delete=models.CASCADE, related_name="calls"
-    )
-    source = models.CharField(max_length=16, default="api")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    escalation = optional_link(VoicentEscalation, on_delete=models.CASCADE, related_name="calls")
 
     class Meta:
         verbose_name = "Voicent call"

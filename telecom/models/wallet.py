@@ -4,13 +4,14 @@ docs say it pays for."""
 
 from django.db import models
 
+from telecom.models.bases import amount_field
 from telecom.models.provider_app import ProviderApp
 from telecom.timefmt import console_time
 
 
 class WalletSnapshot(models.Model):
     app = models.ForeignKey(ProviderApp, on_delete=models.CASCADE, related_name="wallet_snapshots")
-    balance = models.DecimalField(max_digits=14, decimal_places=2)
+    balance = amount_field(max_digits=14)
     currency = models.CharField(
         max_length=3, default="PHP", help_text="Globe Labs: PHP; Hoiio: the account's currency."
     )

@@ -8,6 +8,7 @@ Retried with backoff; each attempt is logged like every outbound call.
 
 from django.db import models
 
+from telecom.models.bases import optional_link
 from telecom.models.message import Message
 from telecom.models.partner import Partner
 from telecom.outbox import OutboxRow
@@ -30,9 +31,7 @@ class WebhookDelivery(OutboxRow):
         max_length=64, help_text="The same event about the same thing is delivered once."
     )
     body = models.JSONField(default=dict, help_text="What is posted (delivery_id is added).")
-    message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_deliveries"
-    )
+    message = optional_link(Message, on_delete=models.CASCADE, related_name="webhook_deliveries")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
 

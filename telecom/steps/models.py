@@ -5,8 +5,9 @@ their validation. `telecom.steps.runner` takes the action.
 
 Also what the two kinds of walk through steps share: the steps' graph (a
 USSD menu, a voice flow: `StepGraph`), the session walking it (a USSD
-session, a call: `StepSession`, with its indexes, `session_indexes`), and
-the optional link to a screen, step or flow (`optional_link`).
+session, a call: `StepSession`, with its indexes, `session_indexes`). Their
+optional links (to a start screen, the next step...) are
+`telecom.models.bases.optional_link`.
 """
 
 from typing import ClassVar
@@ -15,20 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-
-def optional_link(to: str, help_text: str = "", **options) -> models.ForeignKey:
-    """A link that may be empty and empties itself when its target is deleted,
-    with no way back from the target (a start screen, the next step, the
-    screen being shown...)."""
-    return models.ForeignKey(
-        to,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=help_text,
-        **options,
-    )
+from telecom.models.bases import Timestamped, optional_link
 
 
 def session_indexes(prefix: str, *, by: str, open_when: Q, open_name: str) -> list:
@@ -42,14 +30,12 @@ def session_indexes(prefix: str, *, by: str, open_when: Q, open_name: str) -> li
     ]
 
 
-class StepGraph(models.Model):
+class StepGraph(Timestamped):
     """Steps an operator builds as data for one app: a USSD menu, a voice flow.
     A subclass declares its `app` (with its own reverse name) and the link to
     its start."""
 
     name = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True

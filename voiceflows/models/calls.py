@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from telecom.fields import RedactedJSONField, RedactedTextField
 from telecom.models import CallbackEvent, ProviderApp
+from telecom.models.bases import number_field, optional_link
 from telecom.steps.models import StepSession, session_indexes
 
 
@@ -30,18 +31,11 @@ class CallSession(StepSession):
         ERROR = "error", "Ended by an error"
         EXPIRED = "expired", "No news from the platform"
 
-    ENDED = (
-        Status.COMPLETED,
-        Status.HUNG_UP,
-        Status.NO_ANSWER,
-        Status.ERROR,
-        Status.EXPIRED,
-    )
+    # A call is open while dialing or in progress; every other status ends it.
+    OPEN = (Status.DIALING, Status.ACTIVE)
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="call_sessions")
-    flow = models.ForeignKey(
-        "VoiceFlow", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
-    )
+    flow = optional_link("VoiceFlow", related_name="sessions")
     session_id = models.CharField(max_length=64, help_text="The platform's session id.")
     call_id = models.CharField(max_length=64, blank=True)
     direction = models.CharField(max_length=8, choices=Direction.choices)
@@ -51,23 +45,12 @@ class CallSession(StepSession):
     callee = models.CharField(
         max_length=100, blank=True, help_text="`to`, as the platform gave it."
     )
-    msisdn = models.CharField(
-        "number", max_length=16, blank=True, help_text="The subscriber on the call (E.164)."
+    msisdn = number_field("The subscriber on the call (E.164).", blank=True)
+    subscriber = optional_link(
+        "subscribers.Subscriber", on_delete=models.PROTECT, related_name="call_sessions"
     )
-    subscriber = models.ForeignKey(
-        "subscribers.Subscriber",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="call_sessions",
-    )
-    trigger = models.ForeignKey(
-        "CallTrigger",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sessions",
-        help_text="The outbound call request that started it.",
+    trigger = optional_link(
+        "CallTrigger", "The outbound call request that started it.", related_name="sessions"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     current_step = models.CharField(
@@ -86,7 +69,7 @@ class CallSession(StepSession):
         indexes = session_indexes(
             "callsession",
             by="flow",
-            open_when=Q(status__in=["dialing", "active"]),
+            open_when=Q(status__in=["dialing", "active"]),  # CallSession.OPEN
             open_name="callsession_open",
         )
         verbose_name = "call session"
@@ -96,7 +79,7 @@ class CallSession(StepSession):
 
     @property
     def is_over(self) -> bool:
-        return self.status in self.ENDED
+        return self.status not in self.OPEN
 
     @property
     def duration(self):
@@ -130,9 +113,7 @@ class CallExchange(models.Model):
         blank=True, help_text="The Tropo JSON Hatid answered, the callback token redacted."
     )
     note = models.CharField(max_length=300, blank=True, help_text="What the steps' actions did.")
-    callback_event = models.ForeignKey(
-        CallbackEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    callback_event = optional_link(CallbackEvent)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -14,9 +14,10 @@ from django.db import models
 from django.utils import timezone
 
 from telecom.models import ProviderApp
+from telecom.models.bases import Requested, number_field, optional_link
 
 
-class Escalation(models.Model):
+class Escalation(Requested):
     class Provider(models.TextChoices):
         GLOBE = "globe", "Globe Labs voice (Tropo)"
         VOICENT = "voicent", "Voicent gateway (call till confirm)"
@@ -30,21 +31,18 @@ class Escalation(models.Model):
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="escalations")
     provider = models.CharField(max_length=8, choices=Provider.choices, default=Provider.GLOBE)
-    flow = models.ForeignKey(
+    flow = optional_link(
         "VoiceFlow",
-        null=True,
-        blank=True,
+        "The flow each call plays; it must ask for the code and confirm.",
         on_delete=models.PROTECT,
         related_name="escalations",
-        help_text="The flow each call plays; it must ask for the code and confirm.",
     )
-    voicent = models.OneToOneField(
+    voicent = optional_link(
         "telecom.VoicentEscalation",
-        null=True,
-        blank=True,
+        "The gateway's escalation doing the calling (Voicent only).",
         on_delete=models.PROTECT,
         related_name="escalation",
-        help_text="The gateway's escalation doing the calling (Voicent only).",
+        field=models.OneToOneField,
     )
     name = models.CharField(max_length=100, blank=True)
     message = models.TextField(help_text="What each call says first (the flow's {message}).")
@@ -61,9 +59,6 @@ class Escalation(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=8, default="admin")
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -87,13 +82,9 @@ class EscalationAttempt(models.Model):
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="attempts")
     round = models.PositiveSmallIntegerField()
     position = models.PositiveSmallIntegerField(help_text="Index of the number in the list.")
-    msisdn = models.CharField("number", max_length=16)
-    trigger = models.OneToOneField(
-        "CallTrigger",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="escalation_attempt",
+    msisdn = number_field()
+    trigger = optional_link(
+        "CallTrigger", related_name="escalation_attempt", field=models.OneToOneField
     )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.CALLING)
     started_at = models.DateTimeField(default=timezone.now)

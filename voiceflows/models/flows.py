@@ -20,7 +20,8 @@ from django.db import models
 
 from telecom.fields import EncryptedTextField
 from telecom.models import ProviderApp
-from telecom.steps.models import StepAction, StepGraph, optional_link
+from telecom.models.bases import optional_link
+from telecom.steps.models import StepAction, StepGraph
 
 DEFAULT_ERROR_MESSAGE = "Sorry, something went wrong. Please call again later. Goodbye."
 
@@ -162,14 +163,8 @@ class Route(models.Model):
         help_text="For 'the answer is…': the choice (compared with the platform's "
         "interpretation, ignoring case); variables allowed, e.g. {confirmation_code}.",
     )
-    goto = models.ForeignKey(
-        Step,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="go to",
-        help_text="The step that comes next.",
+    goto = optional_link(
+        Step, "The step that comes next.", on_delete=models.CASCADE, verbose_name="go to"
     )
     url = models.CharField(
         "or URL",

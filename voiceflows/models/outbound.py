@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from telecom.models import ProviderApp
+from telecom.models.bases import Requested, number_field, optional_link
 from telecom.send_once import SentOnceRow
 
 
@@ -33,9 +34,7 @@ class CallCampaign(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     calls = models.PositiveIntegerField(default=0, help_text="Calls queued.")
     skipped = models.TextField(blank=True, help_text="Lines that are not mobile numbers.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
 
@@ -47,7 +46,7 @@ class CallCampaign(models.Model):
         return self.name
 
 
-class CallTrigger(SentOnceRow):
+class CallTrigger(SentOnceRow, Requested):
     claim_related = ("app", "flow")
 
     class Status(models.TextChoices):
@@ -65,7 +64,7 @@ class CallTrigger(SentOnceRow):
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="call_triggers")
     flow = models.ForeignKey("VoiceFlow", on_delete=models.PROTECT, related_name="triggers")
-    msisdn = models.CharField("number", max_length=16, help_text="Who is called (E.164).")
+    msisdn = number_field("Who is called (E.164).")
     reference = models.CharField(
         max_length=32,
         unique=True,
@@ -80,12 +79,7 @@ class CallTrigger(SentOnceRow):
         max_length=64, blank=True, help_text="The session id the platform answered with."
     )
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.API)
-    partner = models.ForeignKey(
-        "telecom.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    campaign = models.ForeignKey(
-        CallCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="triggers"
-    )
+    campaign = optional_link(CallCampaign, related_name="triggers")
 
     class Meta:
         ordering = ["-created_at"]
