@@ -7,7 +7,7 @@ import secrets
 
 from telecom.models import ProviderApp
 from voiceflows.models import VoiceFlow, VoiceSettings
-from voiceflows.services.flows import import_flow, say_step
+from voiceflows.services.flows import ask_step, import_flow, say_step
 
 DEMO_FLOW = {
     "slug": "demo",
@@ -15,26 +15,23 @@ DEMO_FLOW = {
     "start": "greeting",
     "steps": [
         say_step("greeting", "Welcome to Hatid's demo line.", "menu"),
-        {
-            "key": "menu",
-            "verb": "ask",
-            "options": {
-                "choices": {"value": "1, 2", "mode": "dtmf"},
-                "say": [
-                    {"value": "Press 1 to hear today's promo. Press 2 to hear our hours."},
-                    {"value": "Sorry, that is not one of the choices.", "event": "nomatch"},
-                    {"value": "Sorry, I did not hear anything.", "event": "timeout"},
-                ],
-                "attempts": 3,
-                "timeout": 10,
-                "name": "choice",
-            },
-            "routes": [
+        ask_step(
+            "menu",
+            choices={"value": "1, 2", "mode": "dtmf"},
+            say=[
+                {"value": "Press 1 to hear today's promo. Press 2 to hear our hours."},
+                {"value": "Sorry, that is not one of the choices.", "event": "nomatch"},
+                {"value": "Sorry, I did not hear anything.", "event": "timeout"},
+            ],
+            attempts=3,
+            timeout=10,
+            name="choice",
+            routes=[
                 {"on": "answer", "value": "1", "goto": "promo"},
                 {"on": "answer", "value": "2", "goto": "hours"},
                 {"on": "incomplete", "goto": "goodbye"},
             ],
-        },
+        ),
         say_step("promo", "Today, LOAD 50 gets you 10 megabytes free.", "goodbye"),
         say_step("hours", "We are open from 8 in the morning to 8 in the evening.", "goodbye"),
         say_step("goodbye", "Thank you for calling. Goodbye.", "hangup"),

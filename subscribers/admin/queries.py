@@ -10,9 +10,6 @@ class OutboxRowAdmin(ReadOnlyAdmin):
     list_select_related = ["subscriber__app"]
     date_hierarchy = "created_at"
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
 
 @admin.register(LocationQuery)
 class LocationQueryAdmin(OutboxRowAdmin):
@@ -47,5 +44,4 @@ class CodeExchangeAdmin(OutboxRowAdmin):
     list_select_related = ["app", "subscriber"]
     exclude = ["code"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "code"]
+    hidden_fields = ("code",)

@@ -19,14 +19,12 @@ from telecom.timefmt import console_time
 class ConsentEventInline(ReadOnlyInline):
     model = ConsentEvent
     fields = ["occurred_at", "kind", "amount", "duration_days", "detail", "callback_event"]
-    readonly_fields = fields
     show_change_link = False
 
 
 class AccessTokenInline(ReadOnlyInline):
     model = AccessToken
     fields = ["masked", "channel", "granted_at", "revoked_at", "revoke_reason", "revoke_detail"]
-    readonly_fields = fields
     verbose_name_plural = "access tokens (stored encrypted)"
 
     @admin.display(description="token")

@@ -16,11 +16,11 @@ from django.utils import timezone
 from subscribers.models import AccessToken, CodeExchange, ConsentEvent, Subscriber
 from subscribers.models.consent import token_digest
 from subscribers.signals import consent_ended
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.msisdn import normalize_msisdn
+from telecom.services.queueing import queue_once
 
 Channel = Subscriber.Channel
 
@@ -205,16 +205,14 @@ def start_code_exchange(
     exchange = CodeExchange.objects.filter(app=app, code_digest=digest).first()
     if exchange is not None:
         return exchange
-    try:
-        with transaction.atomic():
-            exchange = CodeExchange.objects.create(
-                app=app,
-                code=code,
-                code_digest=digest,
-                amount=amount,
-                callback_event=callback_event,
-            )
-    except IntegrityError:
+    exchange = queue_once(
+        CodeExchange,
+        app=app,
+        code=code,
+        code_digest=digest,
+        amount=amount,
+        callback_event=callback_event,
+    )
+    if exchange is None:
         return CodeExchange.objects.get(app=app, code_digest=digest)
-    outbox.enqueue_on_commit(CodeExchange, [exchange.pk])
     return exchange

@@ -11,6 +11,7 @@ from telecom.errors import ServiceError
 from telecom.models.provider_app import ProviderApp
 from telecom.money import parse_amount
 from telecom.services import checks
+from telecom.services.queueing import queue
 
 MAX_ACCURACY_METRES = 10_000
 
@@ -26,11 +27,7 @@ def locate_subscriber(*, subscriber: Subscriber, requested_accuracy: int = 100) 
             field="requested_accuracy",
         )
     live_token_for(subscriber)
-    query = LocationQuery.objects.create(
-        subscriber=subscriber, requested_accuracy=requested_accuracy
-    )
-    outbox.enqueue_on_commit(LocationQuery, [query.pk])
-    return query
+    return queue(LocationQuery, subscriber=subscriber, requested_accuracy=requested_accuracy)
 
 
 @transaction.atomic
@@ -55,8 +52,6 @@ def request_charging_optin(
     if not isinstance(duration_days, int) or not 0 <= duration_days <= 366:
         raise ServiceError("duration must be 0 to 366 days", field="duration_days")
     subscriber = subscriber_for_update(app, number)
-    request = ChargingOptInRequest.objects.create(
-        subscriber=subscriber, amount=amount, duration_days=duration_days
+    return queue(
+        ChargingOptInRequest, subscriber=subscriber, amount=amount, duration_days=duration_days
     )
-    outbox.enqueue_on_commit(ChargingOptInRequest, [request.pk])
-    return request

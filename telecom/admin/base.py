@@ -14,7 +14,13 @@ from telecom.errors import ProviderConfigurationError, ProviderError, ServiceErr
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """For logs: operators look, nobody edits or adds by hand."""
+    """For logs: operators look, nobody edits or adds by hand.
+
+    Every field shown is read-only: the `fields` a subclass lists, or else all
+    the model's fields but its `hidden_fields` (a secret, a confirmation code),
+    followed by its `readonly_fields` (what it computes for display)."""
+
+    hidden_fields: tuple[str, ...] = ()
 
     # Counting a log table of millions of rows on every page is the slowest
     # query of the page and tells the operator nothing.
@@ -31,12 +37,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
+    def get_readonly_fields(self, request, obj=None):
+        if self.fields:
+            return self.fields
+        shown = [f.name for f in self.model._meta.fields if f.name not in self.hidden_fields]
+        return [*shown, *self.readonly_fields]
+
 
 class ReadOnlyInline(admin.TabularInline):
-    """Rows shown under their parent, as history: none added, changed or deleted."""
+    """Rows shown under their parent, as history: none added, changed or deleted;
+    every one of the `fields` a subclass lists is read-only."""
 
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*(self.fields or ()), *self.readonly_fields]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -53,10 +69,52 @@ def pretty_block(text: str):
     return format_html('<pre class="hatid-pre">{}</pre>', text or "—")
 
 
+def block_field(description: str, text):
+    """A read-only field of an admin page: `text(row)` shown by `pretty_block`."""
+
+    @admin.display(description=description)
+    def shown(self, obj):
+        return pretty_block(text(obj))
+
+    return shown
+
+
 class ServiceFormMixin:
     """Admin pages whose "add" is a service call, not a model form: `service_form`
     shows a plain form and, once valid, calls `perform(cleaned_data)` (a service);
-    its error lands on the field it names, a provider's error at the top."""
+    its error lands on the field it names, a provider's error at the top.
+
+    The add page itself is declared: `add_form`, `add_service` (a `staticmethod`),
+    `add_permission` (who may add), `add_title` and `add_submit`. The form's
+    cleaned data are the service's keyword arguments, with `source="admin"`; a
+    subclass whose form says it otherwise overrides `add_arguments`."""
+
+    add_form = None
+    add_service = None
+    add_permission = ""
+    add_title = ""
+    add_submit = "Send"
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm(self.add_permission)
+
+    def add_arguments(self, request, data: dict) -> dict:
+        return {**data, "source": "admin"}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.service_form(
+            request,
+            self.add_form,
+            title=self.add_title,
+            permission=self.add_permission,
+            submit=self.add_submit,
+            perform=lambda data: self.add_service(**self.add_arguments(request, data)),
+            **self.add_context(request),
+        )
+
+    def add_context(self, request) -> dict:
+        """What else the add page shows (none by default)."""
+        return {}
 
     def service_form(self, request, form_class, *, title, perform, permission, **context):
         if not request.user.has_perm(permission):
@@ -94,6 +152,22 @@ def provider_call(admin_page, request, work, success: str) -> None:
         admin_page.message_user(request, str(exc), messages.ERROR)
     else:
         admin_page.message_user(request, success.format(result=result))
+
+
+def act_on_each(admin_page, request, rows, work, say) -> None:
+    """An admin action over the selected rows, one at a time: `work(row)` calls a
+    service or asks a provider; a refusal or a provider's error is said under the
+    row's name and the next row goes on; a result is said as `say(row, result)`
+    puts it (a text, or a `(text, level)` pair)."""
+    for row in rows:
+        try:
+            result = work(row)
+        except (ProviderError, ProviderConfigurationError, ServiceError) as exc:
+            admin_page.message_user(request, f"{row}: {exc}", messages.ERROR)
+            continue
+        said = say(row, result)
+        text, level = said if isinstance(said, tuple) else (said, messages.INFO)
+        admin_page.message_user(request, text, level)
 
 
 ASK_PROVIDER = "telecom.ask_provider"

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from telecom.admin.base import ReadOnlyAdmin, pretty_block
+from telecom.admin.base import ReadOnlyAdmin, block_field
 from telecom.callbacks.service import rerun_callback
 from telecom.models import CallbackEvent
 from telecom.redaction import redact_body, redact_query
@@ -34,15 +34,14 @@ class CallbackEventAdmin(ReadOnlyAdmin):
         "headers",
         "traceback",
     ]
-    readonly_fields = fields
 
     @admin.display(description="query string (secrets redacted)")
     def query(self, obj: CallbackEvent):
         return redact_query(obj.query_string.reveal()) if obj.query_string else "—"
 
-    @admin.display(description="body (secrets redacted)")
-    def payload(self, obj: CallbackEvent):
-        return pretty_block(redact_body(obj.body_text, obj.content_type))
+    payload = block_field(
+        "body (secrets redacted)", lambda event: redact_body(event.body_text, event.content_type)
+    )
 
     @admin.action(description="Re-run the selected callbacks", permissions=["rerun"])
     def rerun(self, request, queryset):

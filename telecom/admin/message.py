@@ -130,8 +130,7 @@ class MessageAdmin(AsksProviders, OperatorDecisions, ReadOnlyAdmin):
         ("Attempts at the platform", {"fields": ["platform_attempts"]}),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Message._meta.fields] + ["conversation", "platform_attempts"]
+    readonly_fields = ["conversation", "platform_attempts"]
 
     def get_search_results(self, request, queryset, search_term):
         number = try_normalize(search_term.strip()) if search_term.strip() else None

@@ -41,9 +41,6 @@ class ChargeAdmin(OperatorDecisions, ReadOnlyAdmin):
     # table on every page (0.5 s at 1,000,000 rows); the date filter narrows as well.
     actions = ["mark_charged", "mark_failed"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Charge._meta.fields]
-
     resolve_permission = "telecom.resolve_charge"
     mark_charged = settle_action(
         went_through=True,
@@ -76,9 +73,6 @@ class RewardAdmin(OperatorDecisions, ReadOnlyAdmin):
     search_fields = ["msisdn", "=transaction_id"]
     date_hierarchy = "created_at"
     actions = ["mark_delivered", "mark_failed"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Reward._meta.fields]
 
     resolve_permission = "telecom.resolve_reward"
     mark_delivered = settle_action(

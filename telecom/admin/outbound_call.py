@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from telecom.admin.base import ReadOnlyAdmin, pretty_block
+from telecom.admin.base import ReadOnlyAdmin, block_field
 from telecom.models import OutboundCall
 
 
@@ -39,12 +39,6 @@ class OutboundCallAdmin(ReadOnlyAdmin):
         "request",
         "response",
     ]
-    readonly_fields = fields
 
-    @admin.display(description="request body")
-    def request(self, obj: OutboundCall):
-        return pretty_block(obj.request_body)
-
-    @admin.display(description="response body")
-    def response(self, obj: OutboundCall):
-        return pretty_block(obj.response_body)
+    request = block_field("request body", lambda call: call.request_body)
+    response = block_field("response body", lambda call: call.response_body)

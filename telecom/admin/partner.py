@@ -4,21 +4,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from telecom.admin.base import ReadOnlyInline
 from telecom.api.scopes import SCOPES
 from telecom.models import ApiKey, Partner
 from telecom.services.webhooks import rotate_webhook_secret
 
 
-class ApiKeyInline(admin.TabularInline):
+class ApiKeyInline(ReadOnlyInline):
     model = ApiKey
-    extra = 0
     fields = ["prefix", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Partner)

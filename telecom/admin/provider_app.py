@@ -7,10 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from telecom.admin.base import AsksProviders, provider_call
+from telecom.admin.base import AsksProviders, act_on_each
 from telecom.admin.callback_token_rotation import CallbackTokenRotationMixin
 from telecom.admin.wallet_chart import wallet_chart
-from telecom.errors import ProviderError
 from telecom.models import ProviderApp
 from telecom.services.charging import reconcile
 from telecom.services.hoiio import prices as hoiio_prices
@@ -171,58 +170,47 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdm
 
     @admin.action(description="Reconcile referenceCodes with the platform", permissions=["ask"])
     def reconcile(self, request, queryset):
-        for app in queryset:
-            try:
-                report = reconcile(app)
-            except ProviderError as exc:
-                self.message_user(request, f"{app}: {exc}", messages.ERROR)
-                continue
+        def said(app, report):
             text = "referenceCodes agree" if report.ok else report.findings.replace("\n", "; ")
-            self.message_user(
-                request,
+            return (
                 f"{app}: {text} (the platform's last: {report.platform_last or 'none'})",
                 messages.SUCCESS if report.ok else messages.WARNING,
             )
 
+        act_on_each(self, request, queryset, reconcile, said)
+
     @admin.action(description="Read the wallet balance now", permissions=["ask"])
     def read_wallet(self, request, queryset):
-        for app in queryset:
-            try:
-                snapshot = read_wallet(app)
-            except ProviderError as exc:
-                self.message_user(request, f"{app}: {exc}", messages.ERROR)
-                continue
+        def said(app, snapshot):
             if snapshot is None:
-                self.message_user(
-                    request,
+                return (
                     f"{app}: not asked (backing off after a 429, or no passphrase and no "
                     "subscriber token to ask with)",
                     messages.WARNING,
                 )
-            else:
-                self.message_user(request, f"{app}: {snapshot.currency} {snapshot.balance}")
+            return f"{app}: {snapshot.currency} {snapshot.balance}"
+
+        act_on_each(self, request, queryset, read_wallet, said)
 
     @admin.action(
         description="Hoiio: settle unknown outcomes and sync statuses now", permissions=["ask"]
     )
     def ask_hoiio(self, request, queryset):
-        for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
-            provider_call(self, request, lambda a=app: resolve_app(a), f"{app}: {{result}} updated")
+        hoiio = queryset.filter(provider=ProviderApp.Provider.HOIIO)
+        act_on_each(self, request, hoiio, resolve_app, lambda app, n: f"{app}: {n} updated")
 
     @admin.action(description="Hoiio: show the account", permissions=["ask"])
     def hoiio_account(self, request, queryset):
-        for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
-            provider_call(
-                self,
-                request,
-                lambda a=app: hoiio_prices.account(a),
-                f"{app}: Hoiio account {{result.uid}} ({{result.name}}, {{result.email}}), "
-                "{result.country}, billed in {result.currency}",
+        def said(app, account):
+            return (
+                f"{app}: Hoiio account {account.uid} ({account.name}, {account.email}), "
+                f"{account.country}, billed in {account.currency}"
             )
+
+        hoiio = queryset.filter(provider=ProviderApp.Provider.HOIIO)
+        act_on_each(self, request, hoiio, hoiio_prices.account, said)
 
     @admin.action(description="Hoiio: sync rented numbers", permissions=["ask"])
     def sync_numbers(self, request, queryset):
-        for app in queryset.filter(provider=ProviderApp.Provider.HOIIO):
-            provider_call(
-                self, request, lambda a=app: sync_numbers(a), f"{app}: {{result}} changed"
-            )
+        hoiio = queryset.filter(provider=ProviderApp.Provider.HOIIO)
+        act_on_each(self, request, hoiio, sync_numbers, lambda app, n: f"{app}: {n} changed")

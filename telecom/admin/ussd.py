@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline
 from telecom.models import UssdExchange, UssdMenu, UssdOption, UssdScreen, UssdSession
 from telecom.services.ussd import menu_statistics
 from telecom.steps.forms import ACTION_FIELDS, ACTION_FIELDSET, StepActionForm
@@ -174,7 +174,7 @@ class UssdScreenAdmin(CounterContextMixin, admin.ModelAdmin):
     inlines = [UssdOptionInline]
 
 
-class UssdExchangeInline(admin.TabularInline):
+class UssdExchangeInline(ReadOnlyInline):
     model = UssdExchange
     fields = [
         "sequence",
@@ -186,12 +186,6 @@ class UssdExchangeInline(admin.TabularInline):
         "latency_ms",
         "last_error",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(UssdSession)
@@ -202,6 +196,3 @@ class UssdSessionAdmin(ReadOnlyAdmin):
     search_fields = ["msisdn", "=session_id"]
     date_hierarchy = "started_at"
     inlines = [UssdExchangeInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in UssdSession._meta.fields]

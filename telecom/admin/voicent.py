@@ -7,6 +7,7 @@ from django.contrib import admin
 from telecom.admin.base import (
     AsksProviders,
     ReadOnlyAdmin,
+    ReadOnlyInline,
     ServiceFormMixin,
     provider_call,
 )
@@ -38,31 +39,11 @@ class VoicentCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
     search_fields = ["phone", "=req_id"]
     actions = ["remove", "poll", "retry", "settle_done", "settle_failed"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in VoicentCall._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.place_voicentcall")
+    add_form, add_service = VoicentCallForm, staticmethod(voicent.place_voicent_call)
+    add_permission, add_title, add_submit = "telecom.place_voicentcall", "Voicent call", "Call"
 
     def has_act_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.place_voicentcall")
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return self.service_form(
-            request,
-            VoicentCallForm,
-            title="Voicent call",
-            permission="telecom.place_voicentcall",
-            submit="Call",
-            perform=lambda d: voicent.place_voicent_call(
-                app=d["app"],
-                to=d["to"],
-                text=d["text"],
-                audio_file=d["audio_file"],
-                remove_when_done=d["remove_when_done"],
-                source="admin",
-            ),
-        )
+        return request.user.has_perm(self.add_permission)
 
     @admin.action(
         description="Remove from the gateway (not made yet: cancelled)", permissions=["act"]
@@ -93,16 +74,10 @@ class VoicentCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
         return queryset.exclude(kind=VoicentCall.Kind.TILL_CONFIRM)
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(ReadOnlyInline):
     model = VoicentCall
     fk_name = "escalation"
     fields = ["phone", "call_list", "status", "gateway_status", "req_id", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EscalationForm(forms.Form):
@@ -129,34 +104,16 @@ class VoicentEscalationAdmin(ServiceFormMixin, ReadOnlyAdmin):
     inlines = [AttemptInline]
     actions = ["cancel"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in VoicentEscalation._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.run_voicentescalation")
+    add_form, add_service = EscalationForm, staticmethod(voicent.start_escalation)
+    add_permission, add_title = "telecom.run_voicentescalation", "Escalation (call till confirm)"
+    add_submit = "Start calling"
 
     def has_run_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.run_voicentescalation")
+        return request.user.has_perm(self.add_permission)
 
-    def add_view(self, request, form_url="", extra_context=None):
-        return self.service_form(
-            request,
-            EscalationForm,
-            title="Escalation (call till confirm)",
-            permission="telecom.run_voicentescalation",
-            submit="Start calling",
-            perform=lambda d: voicent.start_escalation(
-                app=d["app"],
-                reason=d["reason"],
-                contacts=[line.strip() for line in d["contacts"].splitlines() if line.strip()],
-                audio_file=d["audio_file"],
-                confirm_code=d["confirm_code"],
-                call_list=d["call_list"],
-                rounds=d["rounds"],
-                attempt_timeout=d["attempt_timeout"],
-                created_by=request.user,
-            ),
-        )
+    def add_arguments(self, request, data: dict) -> dict:
+        contacts = [line.strip() for line in data["contacts"].splitlines() if line.strip()]
+        return {**data, "contacts": contacts, "created_by": request.user}
 
     @admin.action(description="Cancel (removes the attempt at the gateway)", permissions=["run"])
     def cancel(self, request, queryset):

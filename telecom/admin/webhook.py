@@ -23,9 +23,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["partner", "message"]
     actions = ["retry"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in WebhookDelivery._meta.fields]
-
     @admin.action(description="Retry the selected failed deliveries", permissions=["retry"])
     def retry(self, request, queryset):
         count = outbox.requeue(

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from telecom.api.bases import OwnedRows, ServiceCreate
+from telecom.api.serializers import RowOut, ServiceInput, row_fields
 from telecom.models import Fax
 from telecom.models.fax import MAX_DOCUMENT_BYTES
 from telecom.services.fax import send_fax
@@ -18,11 +19,10 @@ from telecom.services.fax import send_fax
 SCOPES = {"GET": "fax", "POST": "fax"}
 
 
-class FaxIn(serializers.Serializer):
+class FaxIn(ServiceInput):
     dest = serializers.CharField(help_text="The fax number, any form.")
     document = serializers.CharField(help_text="The PDF, base64-encoded (at most 10 MB).")
     filename = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    app = serializers.IntegerField(required=False)
 
     def validate_document(self, value) -> bytes:
         if len(value) > MAX_DOCUMENT_BYTES * 4 // 3 + 4:
@@ -33,14 +33,12 @@ class FaxIn(serializers.Serializer):
             raise serializers.ValidationError("not base64") from None
 
 
-class FaxOut(serializers.ModelSerializer):
-    error = serializers.CharField(source="last_error")
+class FaxOut(RowOut):
     document_bytes = serializers.SerializerMethodField()
 
     class Meta:
         model = Fax
-        fields = [
-            "id",
+        fields = row_fields(
             "direction",
             "status",
             "app",
@@ -53,9 +51,7 @@ class FaxOut(serializers.ModelSerializer):
             "currency",
             "debit",
             "error",
-            "created_at",
-            "finished_at",
-        ]
+        )
 
     def get_document_bytes(self, fax) -> int:
         return len(fax.document or b"")

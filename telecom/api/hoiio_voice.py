@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from telecom.api.bases import OwnedAction, OwnedRows, ServiceCreate, validated
 from telecom.api.idempotency import idempotent
+from telecom.api.serializers import RowOut, ServiceInput
 from telecom.models import ConferenceRoom, IvrSession, IvrStep, VoiceCall
 from telecom.services.hoiio import ivr as hoiio_ivr
 from telecom.services.hoiio import voice as hoiio_voice
@@ -23,16 +24,13 @@ SCOPES = {"GET": "calls", "POST": "calls"}
 # --- Hoiio call-backs ---------------------------------------------------------------
 
 
-class CallBackIn(serializers.Serializer):
+class CallBackIn(ServiceInput):
     dest1 = serializers.CharField(help_text="Called first, any form.")
     dest2 = serializers.CharField(help_text="Connected to the first.")
     max_duration = serializers.IntegerField(required=False, min_value=1)
-    app = serializers.IntegerField(required=False)
 
 
-class VoiceCallOut(serializers.ModelSerializer):
-    error = serializers.CharField(source="last_error")
-
+class VoiceCallOut(RowOut):
     class Meta:
         model = VoiceCall
         fields = [
@@ -81,10 +79,9 @@ class CallHangup(VoiceCalls, OwnedAction, APIView):
 # --- Hoiio conference rooms ------------------------------------------------------------
 
 
-class ConferenceIn(serializers.Serializer):
+class ConferenceIn(ServiceInput):
     numbers = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=8)
     name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    app = serializers.IntegerField(required=False)
 
 
 class ParticipantIn(serializers.Serializer):
@@ -133,7 +130,7 @@ class ConferenceParticipants(ConferenceRooms, APIView):
 # --- Hoiio IVR sessions ---------------------------------------------------------------------
 
 
-class IvrIn(serializers.Serializer):
+class IvrIn(ServiceInput):
     dest = serializers.CharField()
     greeting = serializers.CharField(required=False, allow_blank=True)
     steps = serializers.ListField(
@@ -142,7 +139,6 @@ class IvrIn(serializers.Serializer):
         "(see telecom/hoiio/ivr_steps.py).",
     )
     max_duration = serializers.IntegerField(required=False, min_value=1)
-    app = serializers.IntegerField(required=False)
 
 
 class IvrStepOut(serializers.ModelSerializer):
@@ -151,9 +147,8 @@ class IvrStepOut(serializers.ModelSerializer):
         fields = ["index", "kind", "params", "status", "result"]
 
 
-class IvrOut(serializers.ModelSerializer):
+class IvrOut(RowOut):
     steps = IvrStepOut(many=True, read_only=True)
-    error = serializers.CharField(source="last_error")
 
     class Meta:
         model = IvrSession

@@ -12,6 +12,7 @@ from telecom.api.apps import chosen_app
 from telecom.api.bases import OwnedRows, ServiceCreate, validated
 from telecom.api.filters import NumberFilter, SinceFilter
 from telecom.api.idempotency import idempotent
+from telecom.api.serializers import RowOut, ServiceInput, row_fields
 from telecom.models import Campaign, Message, OutboundCall
 from telecom.services import campaigns
 from telecom.services.messaging import BinaryPayload, send_sms
@@ -49,19 +50,17 @@ def app_address(app) -> str | None:
     return app.shortcode or app.sender_name or None
 
 
-class MessageOut(serializers.ModelSerializer):
+class MessageOut(RowOut):
     # The ends as the message travelled: an inbound message is from the
     # subscriber to the app's short code, an outbound one the other way.
     # "from" is a Python keyword, hence get_fields below.
     to = serializers.SerializerMethodField()
     number = serializers.CharField(source="msisdn", help_text="The subscriber's number, E.164.")
     characters = serializers.SerializerMethodField()
-    error = serializers.CharField(source="last_error")
 
     class Meta:
         model = Message
-        fields = [
-            "id",
+        fields = row_fields(
             "direction",
             "status",
             "number",
@@ -76,9 +75,7 @@ class MessageOut(serializers.ModelSerializer):
             "campaign",
             "error",
             "attempts",
-            "created_at",
-            "finished_at",
-        ]
+        )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -166,10 +163,9 @@ class SegmentIn(serializers.Serializer):
     )
 
 
-class CampaignIn(serializers.Serializer):
+class CampaignIn(ServiceInput):
     name = serializers.CharField(max_length=100)
     text = serializers.CharField()
-    app = serializers.IntegerField(required=False)
     segment = SegmentIn(required=False, default=dict)
 
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from telecom.api.apps import partner_apps
 from telecom.api.bases import OwnedRows, ServiceCreate
 from telecom.api.filters import NumberFilter, SinceFilter
+from telecom.api.serializers import RowOut, ServiceInput, row_fields
 from telecom.models import Charge, Reward, WalletSnapshot
 from telecom.services.charging import charge
 from telecom.services.rewards import send_reward
@@ -38,23 +39,20 @@ class RewardFilter(PaymentFilter):
         fields = ["status", "number", "since"]
 
 
-class ChargeIn(serializers.Serializer):
+class ChargeIn(ServiceInput):
     to = serializers.CharField()
     amount = serializers.CharField(help_text='Two decimals, e.g. "1.00".')
     description = serializers.CharField(max_length=100)
     duration_days = serializers.IntegerField(min_value=0, max_value=366, default=0)
-    app = serializers.IntegerField(required=False)
 
 
-class ChargeOut(serializers.ModelSerializer):
+class ChargeOut(RowOut):
     to = serializers.CharField(source="msisdn")
-    error = serializers.CharField(source="last_error")
     outcome_unknown = serializers.SerializerMethodField()
 
     class Meta:
         model = Charge
-        fields = [
-            "id",
+        fields = row_fields(
             "status",
             "reference_code",
             "amount",
@@ -68,24 +66,20 @@ class ChargeOut(serializers.ModelSerializer):
             "outcome_unknown",
             "error",
             "attempts",
-            "created_at",
-            "finished_at",
-        ]
+        )
 
     def get_outcome_unknown(self, row) -> bool:
         return row.status == Charge.Status.UNKNOWN or row.unknown_since is not None
 
 
-class RewardIn(serializers.Serializer):
+class RewardIn(ServiceInput):
     to = serializers.CharField()
     promo = serializers.CharField(help_text='A promo configured for the app, e.g. "LOAD 50".')
-    app = serializers.IntegerField(required=False)
 
 
-class RewardOut(serializers.ModelSerializer):
+class RewardOut(RowOut):
     to = serializers.CharField(source="msisdn")
     promo = serializers.CharField(source="promo.code")
-    error = serializers.CharField(source="last_error")
 
     class Meta:
         model = Reward

@@ -6,16 +6,16 @@ from rest_framework.exceptions import ValidationError
 
 from telecom.api.bases import OwnedRows, ServiceCreate
 from telecom.api.filters import SinceFilter
+from telecom.api.serializers import ServiceInput
 from telecom.models import UssdExchange, UssdMenu, UssdSession
 from telecom.services.ussd import push_ussd
 from telecom.steps.serializers import StepSessionOut, session_fields
 
 
-class PushIn(serializers.Serializer):
+class PushIn(ServiceInput):
     to = serializers.CharField()
     text = serializers.CharField(required=False, help_text="A notice (the session ends).")
     menu = serializers.IntegerField(required=False, help_text="Or start this menu.")
-    app = serializers.IntegerField(required=False)
 
 
 class ExchangeOut(serializers.ModelSerializer):

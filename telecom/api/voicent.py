@@ -9,13 +9,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.views import APIView
 
 from telecom.api.bases import OwnedAction, OwnedRows, ServiceCreate
+from telecom.api.serializers import RowOut, ServiceInput
 from telecom.models import VoicentCall, VoicentEscalation
 from telecom.services import voicent
 
 SCOPES = {"GET": "calls", "POST": "calls"}
 
 
-class VoicentCallIn(serializers.Serializer):
+class VoicentCallIn(ServiceInput):
     to = serializers.CharField()
     text = serializers.CharField(required=False, allow_blank=True, help_text="Spoken, or:")
     audio_file = serializers.CharField(
@@ -25,12 +26,9 @@ class VoicentCallIn(serializers.Serializer):
     selfdelete = serializers.BooleanField(
         default=False, help_text="The gateway deletes it once made (then not followed)."
     )
-    app = serializers.IntegerField(required=False)
 
 
-class VoicentCallOut(serializers.ModelSerializer):
-    error = serializers.CharField(source="last_error")
-
+class VoicentCallOut(RowOut):
     class Meta:
         model = VoicentCall
         fields = [
@@ -76,7 +74,7 @@ class VoicentCallRemove(VoicentCalls, OwnedAction, APIView):
     answer_status = status.HTTP_202_ACCEPTED
 
 
-class VoicentEscalationIn(serializers.Serializer):
+class VoicentEscalationIn(ServiceInput):
     reason = serializers.CharField(max_length=200)
     contacts = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=50)
     audio_file = serializers.CharField()
@@ -84,7 +82,6 @@ class VoicentEscalationIn(serializers.Serializer):
     call_list = serializers.CharField(help_text="{number} is replaced by each contact's digits.")
     rounds = serializers.IntegerField(default=1, min_value=1, max_value=10)
     attempt_timeout = serializers.IntegerField(default=600, min_value=10)
-    app = serializers.IntegerField(required=False)
 
 
 class VoicentEscalationOut(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ the answer is JSON whose `status` says whether it worked (see `errors`).
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Model
 
 from telecom.crypto import reveal
 from telecom.errors import PermanentError, ProviderConfigurationError
@@ -47,9 +48,17 @@ class HoiioClient(SmsApi, VoiceApi, IvrApi, FaxApi, NumberApi, AccountApi, Provi
     # --- the call -------------------------------------------------------------
 
     def request(
-        self, operation: str, path: str, params: dict, *, correlation: str = "", subject=None
+        self,
+        operation: str,
+        path: str,
+        params: dict,
+        *,
+        correlation: str = "",
+        subject: Model | None = None,
     ) -> dict:
-        """POST one call with the app's credentials; the answer's JSON (status success_ok)."""
+        """POST one call with the app's credentials; the answer's JSON (status success_ok).
+        The call is logged under `correlation`, by default the request's own `tag`
+        (how Hatid finds a transaction again in Hoiio's history)."""
         data = {"app_id": self._require("app_id"), "access_token": self._require("access_token")}
         data.update({k: str(v) for k, v in params.items() if v is not None and v != ""})
         response = self.call(
@@ -57,7 +66,7 @@ class HoiioClient(SmsApi, VoiceApi, IvrApi, FaxApi, NumberApi, AccountApi, Provi
             "POST",
             self.open_url(path),
             data=data,
-            correlation=correlation,
+            correlation=correlation or params.get("tag") or "",
             subject=subject,
         )
         return response.json()

@@ -9,6 +9,8 @@ with a `fax_url` to fetch the document from.
 import base64
 from datetime import datetime
 
+from django.db.models import Model
+
 from telecom.hoiio import wire
 from telecom.hoiio.records import FaxRecord, Page, Rate
 from telecom.hoiio.sms import history_params
@@ -26,7 +28,7 @@ class FaxApi:
         caller_id: str = "",
         tag: str = "",
         notify_url: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> str:
         """Fax a PDF to `dest`; the txn_ref."""
         data = self.request(
@@ -40,7 +42,6 @@ class FaxApi:
                 "tag": tag,
                 "notify_url": notify_url,
             },
-            correlation=tag,
             subject=subject,
         )
         return wire.text(data.get("txn_ref"))

@@ -13,6 +13,8 @@ fails, so more blocks can follow.
 
 from dataclasses import dataclass
 
+from django.db.models import Model
+
 from telecom.hoiio import wire
 
 # IVR transfer: "prefix with a room: eg. room:R1234" to transfer into a conference.
@@ -40,7 +42,7 @@ class IvrApi:
         max_duration: int | None = None,
         tag: str = "",
         notify_url: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> IvrDialed:
         """Call `dest` and start an IVR session (playing `msg` when answered)."""
         data = self.request(
@@ -54,7 +56,6 @@ class IvrApi:
                 "tag": tag,
                 "notify_url": notify_url,
             },
-            correlation=tag,
             subject=subject,
         )
         return IvrDialed(
@@ -62,9 +63,11 @@ class IvrApi:
         )
 
     def _block(self, operation: str, path: str, params: dict, subject) -> None:
-        self.request(operation, path, params, correlation=params.get("tag") or "", subject=subject)
+        self.request(operation, path, params, subject=subject)
 
-    def ivr_play(self, *, session: str, msg: str, tag="", notify_url="", subject=None) -> None:
+    def ivr_play(
+        self, *, session: str, msg: str, tag="", notify_url="", subject: Model | None = None
+    ) -> None:
         self._block(
             "ivr.play",
             "ivr/middle/play",
@@ -82,7 +85,7 @@ class IvrApi:
         attempts: int | None = None,
         tag="",
         notify_url="",
-        subject=None,
+        subject: Model | None = None,
     ) -> None:
         self._block(
             "ivr.gather",
@@ -107,7 +110,7 @@ class IvrApi:
         max_duration: int | None = None,
         tag="",
         notify_url="",
-        subject=None,
+        subject: Model | None = None,
     ) -> None:
         self._block(
             "ivr.record",
@@ -122,7 +125,9 @@ class IvrApi:
             subject,
         )
 
-    def ivr_monitor(self, *, session: str, msg="", tag="", notify_url="", subject=None) -> None:
+    def ivr_monitor(
+        self, *, session: str, msg="", tag="", notify_url="", subject: Model | None = None
+    ) -> None:
         self._block(
             "ivr.monitor",
             "ivr/middle/monitor",
@@ -140,7 +145,7 @@ class IvrApi:
         on_failure: str = "",
         tag="",
         notify_url="",
-        subject=None,
+        subject: Model | None = None,
     ) -> None:
         self._block(
             "ivr.transfer",
@@ -157,7 +162,9 @@ class IvrApi:
             subject,
         )
 
-    def ivr_hangup(self, *, session: str, msg="", tag="", notify_url="", subject=None) -> None:
+    def ivr_hangup(
+        self, *, session: str, msg="", tag="", notify_url="", subject: Model | None = None
+    ) -> None:
         self._block(
             "ivr.hangup",
             "ivr/end/hangup",

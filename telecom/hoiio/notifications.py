@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from telecom.hoiio import wire
+from telecom.hoiio.records import CallRecord, Charge, FaxRecord, SmsRecord
 from telecom.msisdn import try_normalize
 from telecom.outbound_urls import OutboundUrlRefused, check_syntax
 
@@ -90,42 +91,26 @@ def _reference(data, *, required: bool = True) -> tuple[str, str]:
     return txn_ref, tag
 
 
-@dataclass(frozen=True)
-class Cost:
-    currency: str
-    rate: Decimal | None
-    debit: Decimal | None
-
-    @classmethod
-    def read(cls, data) -> Cost:
-        return cls(
-            currency=_text(data, "currency", limit=3),
-            rate=_amount(data, "rate"),
-            debit=_amount(data, "debit"),
-        )
+def _charge(data) -> Charge:
+    """The cost fields, read as strictly as the rest of a notification."""
+    return Charge(
+        currency=_text(data, "currency", limit=3),
+        rate=_amount(data, "rate"),
+        debit=_amount(data, "debit"),
+    )
 
 
-@dataclass(frozen=True)
-class SmsReport:
-    txn_ref: str
-    tag: str
-    bulk_txn_ref: str
-    dest: str
-    sms_status: str
-    date: datetime | None
-    cost: Cost
-
-
-def sms_report(data) -> SmsReport:
+def sms_report(data) -> SmsRecord:
     txn_ref, tag = _reference(data)
-    return SmsReport(
+    return SmsRecord(
         txn_ref=txn_ref,
         tag=tag,
         bulk_txn_ref=_text(data, "bulk_txn_ref", limit=64),
         dest=_number(data, "dest"),
         sms_status=_choice(data, "sms_status", SMS_STATUSES, required=True),
         date=wire.parse_datetime(data.get("date")),
-        cost=Cost.read(data),
+        split_count=_count(data, "split_count"),
+        charge=_charge(data),
     )
 
 
@@ -148,31 +133,19 @@ def incoming_sms(data) -> IncomingSms:
     )
 
 
-@dataclass(frozen=True)
-class CallReport:
-    txn_ref: str
-    tag: str
-    dest1: str
-    dest2: str
-    call_status_dest1: str
-    call_status_dest2: str
-    duration: int | None
-    room: str
-    cost: Cost
-
-
-def call_report(data) -> CallReport:
+def call_report(data) -> CallRecord:
     txn_ref, tag = _reference(data)
-    return CallReport(
+    return CallRecord(
         txn_ref=txn_ref,
         tag=tag,
+        date=wire.parse_datetime(data.get("date")),
         dest1=_number(data, "dest1"),
         dest2=_number(data, "dest2"),
         call_status_dest1=_choice(data, "call_status_dest1", CALL_STATUSES, required=True),
         call_status_dest2=_choice(data, "call_status_dest2", CALL_STATUSES),
         duration=_count(data, "duration"),
         room=_text(data, "room", limit=64),
-        cost=Cost.read(data),
+        charge=_charge(data),
     )
 
 
@@ -188,7 +161,7 @@ class IvrEvent:
     transfer_status: str
     call_status: str
     duration: int | None
-    cost: Cost
+    charge: Charge
 
     @property
     def ended(self) -> bool:
@@ -215,24 +188,11 @@ def ivr_event(data) -> IvrEvent:
         transfer_status=_choice(data, "transfer_status", CALL_STATUSES),
         call_status=_choice(data, "call_status", CALL_STATUSES),
         duration=_count(data, "duration"),
-        cost=Cost.read(data),
+        charge=_charge(data),
     )
 
 
-@dataclass(frozen=True)
-class FaxReport:
-    txn_ref: str
-    tag: str
-    fax_status: str
-    src: str
-    dest: str
-    date: datetime | None
-    fax_pages: int | None
-    fax_url: str
-    cost: Cost
-
-
-def fax_report(data, *, incoming: bool = False) -> FaxReport:
+def fax_report(data, *, incoming: bool = False) -> FaxRecord:
     if incoming:
         txn_ref, tag = _text(data, "txn_ref", limit=64, required=True), ""
     else:
@@ -243,7 +203,7 @@ def fax_report(data, *, incoming: bool = False) -> FaxReport:
             check_syntax(fax_url)
         except OutboundUrlRefused as exc:
             raise NotificationError("fax_url", exc.refusal) from None
-    return FaxReport(
+    return FaxRecord(
         txn_ref=txn_ref,
         tag=tag,
         fax_status=_choice(data, "fax_status", FAX_STATUSES, required=not incoming),
@@ -252,5 +212,5 @@ def fax_report(data, *, incoming: bool = False) -> FaxReport:
         date=wire.parse_datetime(data.get("date")),
         fax_pages=_count(data, "fax_pages"),
         fax_url=fax_url,
-        cost=Cost.read(data),
+        charge=_charge(data),
     )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Model
+
 from telecom.hoiio import wire
 from telecom.hoiio.records import NumberRecord, Page
 
@@ -78,7 +80,9 @@ class NumberApi:
         ]
         return NumberRates(currency=wire.text(data.get("currency")), rates=rates)
 
-    def subscribe_number(self, *, number: str, duration: str, subject=None) -> Subscribed:
+    def subscribe_number(
+        self, *, number: str, duration: str, subject: Model | None = None
+    ) -> Subscribed:
         """Rent `number` for 1, 3 or 12 months, or `auto_extend` (renewed monthly)."""
         if str(duration) not in DURATIONS:
             raise ValueError(f"duration must be one of {', '.join(DURATIONS)}")
@@ -102,7 +106,7 @@ class NumberApi:
         forward_to: str = "",
         forward_sms_to: str = "",
         mode: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> None:
         if mode and mode not in MODES:
             raise ValueError("mode must be voice or fax")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Self
 
 from telecom.hoiio import wire
 
@@ -28,7 +29,21 @@ class Charge:
 
 
 @dataclass(frozen=True)
-class SmsRecord:
+class Record:
+    """A transaction's record (an SMS, a call, a fax): a subclass declares the
+    fields its answer has; every record also carries its `charge`, and the
+    whole answer in `raw`."""
+
+    charge: Charge = field(kw_only=True)
+    raw: dict = field(default_factory=dict, compare=False, repr=False, kw_only=True)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Self:
+        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
+
+
+@dataclass(frozen=True)
+class SmsRecord(Record):
     """`sms/query_status`, and each entry of `sms/get_history`."""
 
     txn_ref: str
@@ -37,18 +52,12 @@ class SmsRecord:
     date: datetime | None
     tag: str
     split_count: int | None
-    charge: Charge
     bulk_txn_ref: str = ""
     msg: str = ""
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_json(cls, data: dict) -> SmsRecord:
-        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
 
 
 @dataclass(frozen=True)
-class CallRecord:
+class CallRecord(Record):
     """`voice/query_status`, and each entry of `voice/get_history`."""
 
     txn_ref: str
@@ -59,17 +68,11 @@ class CallRecord:
     call_status_dest1: str
     call_status_dest2: str
     duration: int | None
-    charge: Charge
     room: str = ""
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_json(cls, data: dict) -> CallRecord:
-        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
 
 
 @dataclass(frozen=True)
-class FaxRecord:
+class FaxRecord(Record):
     """`fax/query_status`, and each entry of `fax/get_history`."""
 
     txn_ref: str
@@ -80,12 +83,6 @@ class FaxRecord:
     fax_pages: int | None
     fax_url: str
     tag: str
-    charge: Charge
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_json(cls, data: dict) -> FaxRecord:
-        return wire.read_fields(cls, data, charge=Charge.read(data), raw=data)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Model
+
 from telecom.hoiio import wire
 from telecom.hoiio.records import Page, Rate, SmsRecord
 
@@ -35,7 +37,7 @@ class SmsApi:
         sender_name: str = "",
         tag: str = "",
         notify_url: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> str:
         """Send one SMS; its txn_ref."""
         data = self.request(
@@ -48,7 +50,6 @@ class SmsApi:
                 "tag": tag,
                 "notify_url": notify_url,
             },
-            correlation=tag,
             subject=subject,
         )
         return wire.text(data.get("txn_ref"))
@@ -61,7 +62,7 @@ class SmsApi:
         sender_name: str = "",
         tag: str = "",
         notify_url: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> BulkAccepted:
         """Send one text to up to 1,000 numbers (comma-separated `dest`)."""
         if not 0 < len(dests) <= BULK_LIMIT:
@@ -76,7 +77,6 @@ class SmsApi:
                 "tag": tag,
                 "notify_url": notify_url,
             },
-            correlation=tag,
             subject=subject,
         )
         return BulkAccepted(

@@ -9,6 +9,8 @@ room" (SDK guide), and another participant joins by naming the room.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Model
+
 from telecom.hoiio import wire
 from telecom.hoiio.records import CallRecord, Page, Rate
 from telecom.hoiio.sms import history_params
@@ -32,7 +34,7 @@ class VoiceApi:
         max_duration: int | None = None,
         tag: str = "",
         notify_url: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> str:
         """Call `dest1`, then `dest2`, and connect them; the txn_ref."""
         data = self.request(
@@ -46,7 +48,6 @@ class VoiceApi:
                 "tag": tag,
                 "notify_url": notify_url,
             },
-            correlation=tag,
             subject=subject,
         )
         return wire.text(data.get("txn_ref"))
@@ -59,7 +60,7 @@ class VoiceApi:
         caller_id: str = "",
         tag: str = "",
         notify_url: str = "",
-        subject=None,
+        subject: Model | None = None,
     ) -> ConferenceStarted:
         """Call each number into `room` (a new room when empty); one txn_ref per number."""
         if not 0 < len(dests) <= CONFERENCE_ROOM_LIMIT:
@@ -74,14 +75,13 @@ class VoiceApi:
                 "tag": tag,
                 "notify_url": notify_url,
             },
-            correlation=tag,
             subject=subject,
         )
         return ConferenceStarted(
             room=wire.text(data.get("room")), txn_refs=wire.split_refs(data.get("txn_refs"))
         )
 
-    def hangup(self, *, txn_ref: str, subject=None) -> None:
+    def hangup(self, *, txn_ref: str, subject: Model | None = None) -> None:
         """End a call-back (both legs) or one conference participant."""
         self.request("voice.hangup", "voice/hangup", {"txn_ref": txn_ref}, subject=subject)
 

@@ -245,36 +245,36 @@ def dispatch_campaign(campaign_id: int) -> int:
     return published + len(bulks)
 
 
+def _switch(campaign: Campaign, was: str, now: str, *, sends: tuple[str, str], **also) -> bool:
+    """Move the campaign from `was` to `now` (False when it was not `was`), and its
+    messages and bulk sends from `sends[0]` to `sends[1]` (with `also` set on them)."""
+    moved = Campaign.objects.filter(pk=campaign.pk, status=was).update(status=now)
+    if moved:
+        before, after = sends
+        for model in (Message, SmsBulk):
+            model.objects.filter(campaign=campaign, status=before).update(status=after, **also)
+    return bool(moved)
+
+
 @transaction.atomic
 def pause_campaign(campaign: Campaign) -> bool:
     """Hold the queued messages and bulk sends; those already being sent finish."""
-    paused = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.RUNNING).update(
-        status=Campaign.Status.PAUSED
-    )
-    if paused:
-        Message.objects.filter(campaign=campaign, status=Message.Status.QUEUED).update(
-            status=Message.Status.HELD
-        )
-        SmsBulk.objects.filter(campaign=campaign, status=SmsBulk.Status.QUEUED).update(
-            status=SmsBulk.Status.HELD
-        )
-    return bool(paused)
+    held = (Message.Status.QUEUED, Message.Status.HELD)  # the same two states on SmsBulk
+    return _switch(campaign, Campaign.Status.RUNNING, Campaign.Status.PAUSED, sends=held)
 
 
 @transaction.atomic
 def resume_campaign(campaign: Campaign) -> bool:
-    resumed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(
-        status=Campaign.Status.RUNNING
+    resumed = _switch(
+        campaign,
+        Campaign.Status.PAUSED,
+        Campaign.Status.RUNNING,
+        sends=(Message.Status.HELD, Message.Status.QUEUED),
+        next_attempt_at=timezone.now(),
     )
     if resumed:
-        Message.objects.filter(campaign=campaign, status=Message.Status.HELD).update(
-            status=Message.Status.QUEUED, next_attempt_at=timezone.now()
-        )
-        SmsBulk.objects.filter(campaign=campaign, status=SmsBulk.Status.HELD).update(
-            status=SmsBulk.Status.QUEUED, next_attempt_at=timezone.now()
-        )
         transaction.on_commit(lambda: dispatch_campaign(campaign.pk))
-    return bool(resumed)
+    return resumed
 
 
 @transaction.atomic

@@ -13,13 +13,11 @@ app's numbers, kept with their documents.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
-from telecom.hoiio.notifications import FaxReport
 from telecom.hoiio.records import FaxRecord
 from telecom.models import CallbackEvent, Fax, ProviderApp
 from telecom.models.fax import MAX_DOCUMENT_BYTES
@@ -28,6 +26,7 @@ from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.hoiio import history as hoiio_history
+from telecom.services.queueing import queue, queue_once
 
 _STATUSES = {
     "ongoing": Fax.Status.ONGOING,
@@ -62,7 +61,8 @@ def send_fax(
     partner=None,
 ) -> Fax:
     require_app(app, ProviderApp.Provider.HOIIO)
-    fax = Fax.objects.create(
+    return queue(
+        Fax,
         app=app,
         direction=Fax.Direction.OUT,
         dest=checks.number(dest, "dest"),
@@ -73,14 +73,11 @@ def send_fax(
         source=source,
         partner=partner,
     )
-    outbox.enqueue_on_commit(Fax, [fax.pk])
-    return fax
 
 
 class FaxDelivery(SendOnceSender):
     model = Fax
     done_status = Fax.Status.SUBMITTED
-    unknown_status = Fax.Status.UNKNOWN
 
     def submit(self, row: Fax):
         return HoiioClient(row.app).send_fax(
@@ -102,7 +99,6 @@ class FaxFetch(OutboxSender):
 
     model = Fax
     done_status = Fax.Status.RECEIVED
-    retry_unknown = True
     default_deadline_seconds = 3600
 
     def send(self, row: Fax) -> bytes:
@@ -120,31 +116,32 @@ def deliver_faxes(ids: list[int]) -> None:
         (FaxFetch() if direction == Fax.Direction.IN else FaxDelivery()).run(pk)
 
 
-def _apply_status(fax: Fax, status: str, pages, fax_url: str, cost) -> dict:
-    new = _STATUSES.get(status)
+def _apply_status(fax: Fax, record: FaxRecord) -> dict:
+    """What a notification or a history record says of the fax, as its changes."""
+    new = _STATUSES.get(record.fax_status)
     if new is None or (fax.status in FINAL and new == Fax.Status.ONGOING):
         fields = {}
     else:
         fields = {"status": new}
         if new in FINAL:
             fields["finished_at"] = timezone.now()
-    if pages is not None:
-        fields["pages"] = pages
-    if fax_url:
-        fields["fax_url"] = fax_url[:500]
-    if cost.debit is not None:
-        fields.update(debit=cost.debit, currency=cost.currency[:3])
+    if record.fax_pages is not None:
+        fields["pages"] = record.fax_pages
+    if record.fax_url:
+        fields["fax_url"] = record.fax_url[:500]
+    if record.charge.debit is not None:
+        fields.update(debit=record.charge.debit, currency=record.charge.currency[:3])
     return fields
 
 
-def apply_fax_report(app: ProviderApp, report: FaxReport, event: CallbackEvent) -> str:
+def apply_fax_report(app: ProviderApp, report: FaxRecord, event: CallbackEvent) -> str:
     faxes = Fax.objects.select_for_update().filter(app=app, direction=Fax.Direction.OUT)
     fax = (faxes.filter(txn_ref=report.txn_ref).first() if report.txn_ref else None) or (
         faxes.filter(tag=report.tag).first() if report.tag else None
     )
     if fax is None:
         return f"no fax matches {report.txn_ref or report.tag}"
-    fields = _apply_status(fax, report.fax_status, report.fax_pages, report.fax_url, report.cost)
+    fields = _apply_status(fax, report)
     if report.txn_ref and not fax.txn_ref:
         fields["txn_ref"] = report.txn_ref[:64]
     if fields:
@@ -152,34 +149,32 @@ def apply_fax_report(app: ProviderApp, report: FaxReport, event: CallbackEvent) 
     return f"fax {fax.pk}: {fields.get('status', fax.status)}"
 
 
-def receive_fax(app: ProviderApp, report: FaxReport, event: CallbackEvent) -> str:
+def receive_fax(app: ProviderApp, report: FaxRecord, event: CallbackEvent) -> str:
     """A fax arrived on one of the app's numbers: kept once per txn_ref, its
     document fetched by a worker."""
-    try:
-        with transaction.atomic():
-            fax = Fax.objects.create(
-                app=app,
-                direction=Fax.Direction.IN,
-                src=report.src,
-                dest=report.dest,
-                pages=report.fax_pages,
-                txn_ref=report.txn_ref[:64],
-                fax_url=report.fax_url[:500],
-                filename=f"fax-{report.txn_ref}.pdf"[:200],
-                tag=new_tag("r"),
-                source="hoiio",
-                callback_event=event,
-                debit=report.cost.debit,
-                currency=report.cost.currency[:3],
-            )
-    except IntegrityError:
+    fax = queue_once(
+        Fax,
+        app=app,
+        direction=Fax.Direction.IN,
+        src=report.src,
+        dest=report.dest,
+        pages=report.fax_pages,
+        txn_ref=report.txn_ref[:64],
+        fax_url=report.fax_url[:500],
+        filename=f"fax-{report.txn_ref}.pdf"[:200],
+        tag=new_tag("r"),
+        source="hoiio",
+        callback_event=event,
+        debit=report.charge.debit,
+        currency=report.charge.currency[:3],
+    )
+    if fax is None:
         return f"duplicate of fax {report.txn_ref}"
-    outbox.enqueue_on_commit(Fax, [fax.pk])
     return f"fax {fax.pk} received from {report.src or 'unknown'}"
 
 
 def _apply_record(fax: Fax, record: FaxRecord) -> int:
-    fields = _apply_status(fax, record.fax_status, record.fax_pages, record.fax_url, record.charge)
+    fields = _apply_status(fax, record)
     if fax.status == Fax.Status.UNKNOWN:
         fields.update(txn_ref=record.txn_ref[:64], last_error="found in Hoiio's history")
         fields.setdefault("status", Fax.Status.SUBMITTED)

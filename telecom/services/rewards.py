@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import Promo, ProviderApp, Reward
 from telecom.send_once import SendOnceSender
 from telecom.services.messaging import resolve_subscriber
+from telecom.services.queueing import queue
 
 # A callback without a known transaction_id matches a reward sent this close to it.
 MATCH_WINDOW = timedelta(hours=2)
@@ -46,7 +46,8 @@ def send_reward(*, app: ProviderApp, to, promo, source: str = "api", partner=Non
         raise ServiceError("this app has no rewards token configured", field="app")
     found = promo_for(app, promo)
     subscriber = resolve_subscriber(app, to)
-    reward = Reward.objects.create(
+    return queue(
+        Reward,
         app=app,
         subscriber=subscriber,
         msisdn=subscriber.msisdn,
@@ -54,14 +55,11 @@ def send_reward(*, app: ProviderApp, to, promo, source: str = "api", partner=Non
         source=source,
         partner=partner,
     )
-    outbox.enqueue_on_commit(Reward, [reward.pk])
-    return reward
 
 
 class RewardDelivery(SendOnceSender):
     model = Reward
     done_status = Reward.Status.ACCEPTED
-    unknown_status = Reward.Status.UNKNOWN
     settled_status = Reward.Status.SUCCEEDED  # an operator's "it was delivered"
 
     def submit(self, row: Reward):

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.inbound_events import UssdInput
@@ -31,6 +30,7 @@ from telecom.models import (
 )
 from telecom.outbox_sender import OutboxSender
 from telecom.services import checks
+from telecom.services.queueing import queue_once
 from telecom.steps.runner import PartnerEvent, StepContext
 from telecom.steps.runner import run_action as run_step_action
 from telecom.steps.statistics import count_by_status, where_left
@@ -69,24 +69,18 @@ def _queue_reply(
     flash: bool = True,
     screen_pk=None,
 ) -> UssdExchange | None:
-    sequence = (session.exchanges.aggregate(n=Max("sequence"))["n"] or 0) + 1
-    try:
-        with transaction.atomic():
-            exchange = UssdExchange.objects.create(
-                session=session,
-                sequence=sequence,
-                input=input_text[:200],
-                input_key=input_key,
-                reply=reply,
-                flash=flash,
-                screen_id=screen_pk,
-                received_at=received_at,
-                callback_event=event,
-            )
-    except IntegrityError:
-        return None
-    outbox.enqueue_on_commit(UssdExchange, [exchange.pk])
-    return exchange
+    return queue_once(
+        UssdExchange,
+        session=session,
+        sequence=(session.exchanges.aggregate(n=Max("sequence"))["n"] or 0) + 1,
+        input=input_text[:200],
+        input_key=input_key,
+        reply=reply,
+        flash=flash,
+        screen_id=screen_pk,
+        received_at=received_at,
+        callback_event=event,
+    )
 
 
 def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
@@ -196,7 +190,6 @@ class UssdReplyDelivery(OutboxSender):
 
     model = UssdExchange
     done_status = UssdExchange.Status.SENT
-    retry_unknown = True
 
     deadline_setting = "USSD_REPLY_DEADLINE_SECONDS"
 

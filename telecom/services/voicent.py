@@ -26,22 +26,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import OutcomeUnknown, ProviderConfigurationError, ProviderError, ServiceError
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
 from telecom.send_once import SendOnceSender
 from telecom.services import checks
 from telecom.services.checks import require_app
+from telecom.services.queueing import queue
 from telecom.signals import escalation_finished
 from telecom.voicent import CallState, VoicentClient
 
 logger = logging.getLogger("telecom.voicent")
 POLL_TASK = "telecom.tasks.poll_voicent_calls"
 REMOVE_TASK = "telecom.tasks.remove_voicent_call"
-
-
-def _voicent_app(app: ProviderApp) -> None:
-    require_app(app, ProviderApp.Provider.VOICENT)
 
 
 @transaction.atomic
@@ -57,10 +53,11 @@ def place_voicent_call(
     partner=None,
 ) -> VoicentCall:
     """Call `to` and speak `text`, or play `audio_file` (a WAV on the gateway's host)."""
-    _voicent_app(app)
+    require_app(app, ProviderApp.Provider.VOICENT)
     if bool(text.strip()) == bool(audio_file.strip()):
         raise ServiceError("give either text or an audio file", field="text")
-    call = VoicentCall.objects.create(
+    return queue(
+        VoicentCall,
         app=app,
         kind=VoicentCall.Kind.TEXT if text.strip() else VoicentCall.Kind.AUDIO,
         phone=checks.number(to, "to"),
@@ -71,8 +68,6 @@ def place_voicent_call(
         source=source,
         partner=partner,
     )
-    outbox.enqueue_on_commit(VoicentCall, [call.pk])
-    return call
 
 
 def _poll_later(ids: list[int]) -> None:
@@ -85,7 +80,6 @@ def _poll_later(ids: list[int]) -> None:
 class VoicentCallDelivery(SendOnceSender):
     model = VoicentCall
     done_status = VoicentCall.Status.REQUESTED
-    unknown_status = VoicentCall.Status.UNKNOWN
     settled_status = VoicentCall.Status.MADE  # an operator's "it went through"
 
     def submit(self, row: VoicentCall) -> str:
@@ -249,7 +243,7 @@ def start_escalation(
     created_by=None,
     partner=None,
 ) -> VoicentEscalation:
-    _voicent_app(app)
+    require_app(app, ProviderApp.Provider.VOICENT)
     numbers = list(dict.fromkeys(checks.number(n, "contacts") for n in contacts))
     if not numbers:
         raise ServiceError("give at least one number to call", field="contacts")
@@ -281,7 +275,11 @@ def _next_attempt(escalation: VoicentEscalation) -> VoicentCall | None:
         return None
     number = planned[escalation.attempts_made]
     call_list = escalation.call_list.replace("{number}", number.removeprefix("+"))
-    call = VoicentCall.objects.create(
+    VoicentEscalation.objects.filter(pk=escalation.pk).update(
+        attempts_made=escalation.attempts_made + 1
+    )
+    return queue(
+        VoicentCall,
         app=escalation.app,
         kind=VoicentCall.Kind.TILL_CONFIRM,
         phone=number,
@@ -291,11 +289,6 @@ def _next_attempt(escalation: VoicentEscalation) -> VoicentCall | None:
         source="escalation",
         partner=escalation.partner,
     )
-    VoicentEscalation.objects.filter(pk=escalation.pk).update(
-        attempts_made=escalation.attempts_made + 1
-    )
-    outbox.enqueue_on_commit(VoicentCall, [call.pk])
-    return call
 
 
 def advance_escalation(escalation_id: int) -> str:

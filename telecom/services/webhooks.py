@@ -5,13 +5,12 @@ wire format)."""
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.models import Message, Partner, WebhookDelivery
 from telecom.outbox_sender import OutboxSender
 from telecom.partner_webhooks import PartnerWebhookClient, message_body, payload
+from telecom.services.queueing import queue_once
 
 
 def queue_webhook(
@@ -20,19 +19,15 @@ def queue_webhook(
     """Queue one event for the partner's webhook, once per event and key."""
     if not partner.webhook_url:
         return None
-    try:
-        with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                partner=partner,
-                event=event,
-                dedupe_key=dedupe_key[:64],
-                body=body,
-                message=message,
-            )
-    except IntegrityError:
-        return None  # already queued for this partner
-    outbox.enqueue_on_commit(WebhookDelivery, [delivery.pk])
-    return delivery
+    # None: already queued for this partner.
+    return queue_once(
+        WebhookDelivery,
+        partner=partner,
+        event=event,
+        dedupe_key=dedupe_key[:64],
+        body=body,
+        message=message,
+    )
 
 
 def queue_message_webhook(partner: Partner, message: Message) -> WebhookDelivery | None:
@@ -79,7 +74,6 @@ class WebhookDeliveryRunner(OutboxSender):
 
     model = WebhookDelivery
     done_status = WebhookDelivery.Status.DELIVERED
-    retry_unknown = True
 
     deadline_setting = "WEBHOOK_RETRY_DEADLINE_SECONDS"
 

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline, act_on_each
 from telecom.admin.decisions import OperatorDecisions, settle_action
 from telecom.errors import ServiceError
 from telecom.models import ProviderApp
@@ -22,7 +22,7 @@ from voiceflows.models import CallCampaign, CallExchange, CallSession, CallTrigg
 from voiceflows.services.outbound import start_call, start_call_campaign
 
 
-class CallExchangeInline(admin.TabularInline):
+class CallExchangeInline(ReadOnlyInline):
     model = CallExchange
     fields = [
         "sequence",
@@ -37,12 +37,6 @@ class CallExchangeInline(admin.TabularInline):
         "answered_steps",
         "note",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="recording")
     def recording(self, obj: CallExchange):
@@ -69,12 +63,11 @@ class CallSessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "started_at"
     inlines = [CallExchangeInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in CallSession._meta.fields] + [
-            "duration",
-            "recordings",
-            "transcript",
-        ]
+    readonly_fields = [
+        "duration",
+        "recordings",
+        "transcript",
+    ]
 
     @admin.display(description="duration")
     def duration(self, obj: CallSession) -> str:
@@ -187,8 +180,7 @@ class CallTriggerAdmin(OperatorDecisions, ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["mark_started", "mark_not_started"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in CallTrigger._meta.fields] + ["call_sessions"]
+    readonly_fields = ["call_sessions"]
 
     @admin.display(description="call sessions")
     def call_sessions(self, obj: CallTrigger):
@@ -266,13 +258,13 @@ class CallCampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Start calling the campaign's numbers", permissions=["start"])
     def start_calling(self, request, queryset):
-        for campaign in queryset:
-            try:
-                count = start_call_campaign(campaign)
-            except ServiceError as exc:
-                self.message_user(request, f"{campaign}: {exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"{campaign}: {count} call(s) queued.")
+        act_on_each(
+            self,
+            request,
+            queryset,
+            start_call_campaign,
+            lambda campaign, count: f"{campaign}: {count} call(s) queued.",
+        )
 
     def has_start_permission(self, request) -> bool:
         return request.user.has_perm("voiceflows.start_call")

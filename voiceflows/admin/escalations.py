@@ -6,14 +6,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline
 from telecom.models import ProviderApp
 from voiceflows.admin.calls import service_form_view
 from voiceflows.models import Escalation, EscalationAttempt
 from voiceflows.services.escalations import cancel_escalation, start_escalation
 
 
-class EscalationAttemptInline(admin.TabularInline):
+class EscalationAttemptInline(ReadOnlyInline):
     model = EscalationAttempt
     fields = [
         "round",
@@ -25,12 +25,6 @@ class EscalationAttemptInline(admin.TabularInline):
         "note",
         "trigger",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class StartEscalationForm(forms.Form):
@@ -71,8 +65,7 @@ class EscalationAdmin(ReadOnlyAdmin):
     actions = ["cancel"]
     exclude = ["confirmation_code"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Escalation._meta.fields if f.name != "confirmation_code"]
+    hidden_fields = ("confirmation_code",)
 
     @admin.action(description="Cancel: call no one else", permissions=["start"])
     def cancel(self, request, queryset):

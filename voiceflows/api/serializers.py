@@ -3,6 +3,7 @@ given back (they stay among a call's variables in Hatid)."""
 
 from rest_framework import serializers
 
+from telecom.api.serializers import RowOut, ServiceInput, row_fields
 from telecom.steps.serializers import StepSessionOut, session_fields
 from voiceflows.models import CallExchange, CallSession, CallTrigger, Escalation, EscalationAttempt
 
@@ -13,7 +14,7 @@ def shown(variables: dict) -> dict:
     return {k: v for k, v in (variables or {}).items() if k not in HIDDEN_VARIABLES}
 
 
-class CallIn(serializers.Serializer):
+class CallIn(ServiceInput):
     to = serializers.CharField(help_text="The number to call, e.g. 09171234567.")
     flow = serializers.SlugField(
         required=False, help_text="The flow's slug; the app's default flow when absent."
@@ -23,7 +24,6 @@ class CallIn(serializers.Serializer):
         required=False,
         help_text="Given to the flow as {name}; kept in Hatid, never sent to the platform.",
     )
-    app = serializers.IntegerField(required=False)
 
 
 class CallExchangeOut(serializers.ModelSerializer):
@@ -66,17 +66,15 @@ class CallSessionOut(StepSessionOut):
         return shown(session.variables)
 
 
-class CallOut(serializers.ModelSerializer):
+class CallOut(RowOut):
     to = serializers.CharField(source="msisdn")
     flow = serializers.CharField(source="flow.slug")
-    error = serializers.CharField(source="last_error")
     variables = serializers.SerializerMethodField()
     session = serializers.SerializerMethodField()
 
     class Meta:
         model = CallTrigger
-        fields = [
-            "id",
+        fields = row_fields(
             "status",
             "to",
             "app",
@@ -85,9 +83,7 @@ class CallOut(serializers.ModelSerializer):
             "platform_session_id",
             "error",
             "session",
-            "created_at",
-            "finished_at",
-        ]
+        )
 
     def get_variables(self, trigger) -> dict:
         return shown(trigger.variables)
@@ -97,7 +93,7 @@ class CallOut(serializers.ModelSerializer):
         return CallSessionOut(sessions[0]).data if sessions else None
 
 
-class EscalationIn(serializers.Serializer):
+class EscalationIn(ServiceInput):
     numbers = serializers.ListField(
         child=serializers.CharField(), min_length=1, help_text="Called in this order."
     )
@@ -106,7 +102,6 @@ class EscalationIn(serializers.Serializer):
     rounds = serializers.IntegerField(min_value=1, max_value=10, default=2)
     name = serializers.CharField(required=False, allow_blank=True, default="")
     flow = serializers.SlugField(required=False, help_text="Default: the call-till-confirm flow.")
-    app = serializers.IntegerField(required=False)
     provider = serializers.ChoiceField(choices=Escalation.Provider.choices, default="globe")
     audio_file = serializers.CharField(
         required=False, default="", help_text="Voicent: the WAV played, on the gateway's host."
@@ -132,8 +127,7 @@ class EscalationOut(serializers.ModelSerializer):
 
     class Meta:
         model = Escalation
-        fields = [
-            "id",
+        fields = row_fields(
             "status",
             "name",
             "app",
@@ -145,6 +139,4 @@ class EscalationOut(serializers.ModelSerializer):
             "confirmed_by",
             "confirmed_at",
             "attempts",
-            "created_at",
-            "finished_at",
-        ]
+        )

@@ -38,7 +38,7 @@ from voiceflows.models import (
     VoiceFlow,
     VoiceSettings,
 )
-from voiceflows.services.flows import import_flow
+from voiceflows.services.flows import ask_step, import_flow, say_step
 from voiceflows.services.outbound import parse_numbers, start_call
 
 ESCALATION_FLOW_SLUG = "call-till-confirm"
@@ -47,50 +47,31 @@ ESCALATION_FLOW = {
     "name": "Call till confirm",
     "start": "message",
     "steps": [
-        {
-            "key": "message",
-            "verb": "say",
-            "options": {"value": "{message}"},
-            "routes": [{"on": "continue", "goto": "code"}],
-        },
-        {
-            "key": "code",
-            "verb": "ask",
-            "options": {
-                "choices": {"value": "[1-12 DIGITS]", "mode": "dtmf", "terminator": "#"},
-                "say": [
-                    {"value": "To confirm, key in your code, then press the hash key."},
-                    {"value": "Sorry, I did not hear anything.", "event": "timeout"},
-                ],
-                "attempts": 2,
-                "timeout": 10,
-                "name": "code",
-            },
-            "routes": [
+        say_step("message", "{message}", "code"),
+        ask_step(
+            "code",
+            choices={"value": "[1-12 DIGITS]", "mode": "dtmf", "terminator": "#"},
+            say=[
+                {"value": "To confirm, key in your code, then press the hash key."},
+                {"value": "Sorry, I did not hear anything.", "event": "timeout"},
+            ],
+            attempts=2,
+            timeout=10,
+            name="code",
+            routes=[
                 {"on": "answer", "value": "{confirmation_code}", "goto": "confirmed"},
                 {"on": "continue", "goto": "wrong"},
                 {"on": "incomplete", "goto": "missed"},
             ],
-        },
-        {
-            "key": "confirmed",
-            "verb": "say",
-            "options": {"value": "Thank you. Your confirmation is recorded. Goodbye."},
-            "action": "confirm",
-            "routes": [{"on": "continue", "goto": "bye"}],
-        },
-        {
-            "key": "wrong",
-            "verb": "say",
-            "options": {"value": "That code is not right. Goodbye."},
-            "routes": [{"on": "continue", "goto": "bye"}],
-        },
-        {
-            "key": "missed",
-            "verb": "say",
-            "options": {"value": "No code was entered. Goodbye."},
-            "routes": [{"on": "continue", "goto": "bye"}],
-        },
+        ),
+        say_step(
+            "confirmed",
+            "Thank you. Your confirmation is recorded. Goodbye.",
+            "bye",
+            action="confirm",
+        ),
+        say_step("wrong", "That code is not right. Goodbye.", "bye"),
+        say_step("missed", "No code was entered. Goodbye.", "bye"),
         {"key": "bye", "verb": "hangup"},
     ],
 }

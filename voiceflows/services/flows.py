@@ -10,7 +10,7 @@ A step's keys are the `Step` model's fields (`routes` aside, and
 `action_partner` naming the partner by name); a route's are the `Route`
 model's, with `goto` naming a step by its key. The demo flow,
 the escalation flow and the tests' flows are written this way; `say_step`
-writes the commonest step, a say that goes on to another.
+writes the commonest step, a say that goes on to another, and `ask_step` an ask.
 """
 
 from django.core.exceptions import ValidationError
@@ -33,6 +33,12 @@ def say_step(key: str, text: str, then: str = "", **fields) -> dict:
     if then:
         step["routes"] = [{"on": "continue", "goto": then}, *step.get("routes", [])]
     return step
+
+
+def ask_step(key: str, *, routes: list[dict], **options) -> dict:
+    """A step (in `import_flow`'s shape) that asks (`options`: Tropo's `ask`
+    options, `choices`, `say`, `attempts`...) and goes where `routes` say."""
+    return {"key": key, "verb": "ask", "options": options, "routes": routes}
 
 
 def _partner(value) -> Partner | None:

@@ -14,13 +14,13 @@ a request whose answer was lost is never repeated: the trigger waits,
 from django.db import transaction
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.models import ProviderApp
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
 from telecom.send_once import SendOnceSender
 from telecom.services import checks
+from telecom.services.queueing import queue
 from voiceflows.models import CallCampaign, CallTrigger, VoiceFlow, VoiceSettings
 
 
@@ -64,7 +64,8 @@ def start_call(
     if not flow.is_active:
         raise ServiceError(f"the flow {flow.slug} is inactive", field="flow")
     number = checks.number(to, "to")
-    trigger = CallTrigger.objects.create(
+    return queue(
+        CallTrigger,
         app=app,
         flow=flow,
         msisdn=number,
@@ -73,8 +74,6 @@ def start_call(
         partner=partner,
         campaign=campaign,
     )
-    outbox.enqueue_on_commit(CallTrigger, [trigger.pk])
-    return trigger
 
 
 def parse_numbers(text: str) -> tuple[list[str], list[str]]:
@@ -121,7 +120,6 @@ def start_call_campaign(campaign: CallCampaign) -> int:
 class CallTriggerDelivery(SendOnceSender):
     model = CallTrigger
     done_status = CallTrigger.Status.TRIGGERED
-    unknown_status = CallTrigger.Status.UNKNOWN
     unknown_note = "outcome unknown, not sent again"
 
     deadline_setting = "CALL_TRIGGER_DEADLINE_SECONDS"

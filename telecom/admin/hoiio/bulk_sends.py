@@ -11,6 +11,3 @@ class SmsBulkAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "campaign", "size", "status", "bulk_txn_ref", "app"]
     list_filter = ["status", "app"]
     search_fields = ["=bulk_txn_ref", "=tag"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in SmsBulk._meta.fields]

@@ -11,7 +11,9 @@ from django.utils.html import format_html
 from telecom.admin.base import (
     AsksProviders,
     ReadOnlyAdmin,
+    ReadOnlyInline,
     ServiceFormMixin,
+    act_on_each,
     provider_call,
 )
 from telecom.admin.decisions import OperatorDecisions
@@ -42,30 +44,12 @@ class VoiceCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnl
     search_fields = ["dest1", "dest2", "=txn_ref", "=tag"]
     actions = ["hang_up", "look_up", "rate", "retry", "settle_done", "settle_failed"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in VoiceCall._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.place_voicecall")
+    add_form, add_service = CallBackForm, staticmethod(hoiio_voice.place_call_back)
+    add_permission, add_title = "telecom.place_voicecall", "Call-back between two numbers"
+    add_submit = "Call"
 
     def has_act_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.place_voicecall")
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return self.service_form(
-            request,
-            CallBackForm,
-            title="Call-back between two numbers",
-            permission="telecom.place_voicecall",
-            submit="Call",
-            perform=lambda d: hoiio_voice.place_call_back(
-                app=d["app"],
-                dest1=d["dest1"],
-                dest2=d["dest2"],
-                max_duration=d["max_duration"],
-                source="admin",
-            ),
-        )
+        return request.user.has_perm(self.add_permission)
 
     @admin.action(description="Hang up the selected calls", permissions=["act"])
     def hang_up(self, request, queryset):
@@ -83,25 +67,21 @@ class VoiceCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnl
 
     @admin.action(description="What calling these numbers again costs", permissions=["ask"])
     def rate(self, request, queryset):
-        for call in queryset.filter(kind=VoiceCall.Kind.CALLBACK):
-            provider_call(
-                self,
-                request,
-                lambda c=call: hoiio_prices.call_rate(c.app, c.dest1, c.dest2),
-                f"{call.dest1} ↔ {call.dest2}: {{result.rate}} {{result.currency}} a minute "
-                "({result.talktime} minutes of talk time left)",
-            )
+        act_on_each(
+            self,
+            request,
+            queryset.filter(kind=VoiceCall.Kind.CALLBACK),
+            lambda call: hoiio_prices.call_rate(call.app, call.dest1, call.dest2),
+            lambda call, rate: (
+                f"{call.dest1} ↔ {call.dest2}: {rate.rate} {rate.currency} "
+                f"a minute ({rate.talktime} minutes of talk time left)"
+            ),
+        )
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ReadOnlyInline):
     model = VoiceCall
     fields = ["dest1", "status", "txn_ref", "duration", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ConferenceForm(forms.Form):
@@ -124,23 +104,14 @@ class ConferenceRoomAdmin(ServiceFormMixin, ReadOnlyAdmin):
     actions = ["close"]
     readonly_fields = ["room", "name", "app", "status", "created_at", "add_participant_link"]
 
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.run_conference")
+    add_form, add_service = ConferenceForm, staticmethod(hoiio_voice.start_conference)
+    add_permission, add_title, add_submit = "telecom.run_conference", "Conference", "Call them in"
 
     def has_run_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.run_conference")
+        return request.user.has_perm(self.add_permission)
 
-    def add_view(self, request, form_url="", extra_context=None):
-        return self.service_form(
-            request,
-            ConferenceForm,
-            title="Conference",
-            permission="telecom.run_conference",
-            submit="Call them in",
-            perform=lambda d: hoiio_voice.start_conference(
-                app=d["app"], numbers=numbers_of(d["numbers"]), name=d["name"], source="admin"
-            ),
-        )
+    def add_arguments(self, request, data: dict) -> dict:
+        return {**super().add_arguments(request, data), "numbers": numbers_of(data["numbers"])}
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -13,6 +13,7 @@ from telecom.admin.base import (
     AsksProviders,
     ReadOnlyAdmin,
     ServiceFormMixin,
+    act_on_each,
     provider_call,
 )
 from telecom.admin.decisions import OperatorDecisions
@@ -48,26 +49,19 @@ class FaxAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj)
 
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.send_fax")
+    add_form, add_service = FaxForm, staticmethod(faxes.send_fax)
+    add_permission, add_title = "telecom.send_fax", "Send a fax"
 
     def has_act_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.send_fax")
+        return request.user.has_perm(self.add_permission)
 
-    def add_view(self, request, form_url="", extra_context=None):
-        return self.service_form(
-            request,
-            FaxForm,
-            title="Send a fax",
-            permission="telecom.send_fax",
-            perform=lambda d: faxes.send_fax(
-                app=d["app"],
-                dest=d["dest"],
-                document=d["document"].read(),
-                filename=d["document"].name,
-                source="admin",
-            ),
-        )
+    def add_arguments(self, request, data: dict) -> dict:
+        upload = data["document"]
+        return {
+            **super().add_arguments(request, data),
+            "document": upload.read(),
+            "filename": upload.name,
+        }
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -102,10 +96,10 @@ class FaxAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
 
     @admin.action(description="What faxing these numbers again costs", permissions=["ask"])
     def rate(self, request, queryset):
-        for fax in queryset.filter(direction=Fax.Direction.OUT):
-            provider_call(
-                self,
-                request,
-                lambda f=fax: hoiio_prices.fax_rate(f.app, f.dest),
-                f"{fax.dest}: {{result.rate}} {{result.currency}} a page",
-            )
+        act_on_each(
+            self,
+            request,
+            queryset.filter(direction=Fax.Direction.OUT),
+            lambda fax: hoiio_prices.fax_rate(fax.app, fax.dest),
+            lambda fax, rate: f"{fax.dest}: {rate.rate} {rate.currency} a page",
+        )

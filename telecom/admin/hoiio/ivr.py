@@ -6,21 +6,15 @@ import json
 from django import forms
 from django.contrib import admin
 
-from telecom.admin.base import ReadOnlyAdmin, ServiceFormMixin
+from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline, ServiceFormMixin
 from telecom.admin.hoiio.common import hoiio_apps
 from telecom.models import IvrSession, IvrStep
 from telecom.services.hoiio import ivr as hoiio_ivr
 
 
-class StepInline(admin.TabularInline):
+class StepInline(ReadOnlyInline):
     model = IvrStep
     fields = ["index", "kind", "params", "status", "result", "attempts", "last_error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class IvrForm(forms.Form):
@@ -49,24 +43,5 @@ class IvrSessionAdmin(ServiceFormMixin, ReadOnlyAdmin):
     search_fields = ["dest", "=session", "=tag"]
     inlines = [StepInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in IvrSession._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.run_ivrsession")
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return self.service_form(
-            request,
-            IvrForm,
-            title="IVR session",
-            permission="telecom.run_ivrsession",
-            submit="Dial",
-            perform=lambda d: hoiio_ivr.start_ivr(
-                app=d["app"],
-                dest=d["dest"],
-                greeting=d["greeting"],
-                steps=d["steps"],
-                source="admin",
-            ),
-        )
+    add_form, add_service = IvrForm, staticmethod(hoiio_ivr.start_ivr)
+    add_permission, add_title, add_submit = "telecom.run_ivrsession", "IVR session", "Dial"

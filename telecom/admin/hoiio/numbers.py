@@ -9,6 +9,7 @@ from telecom.admin.base import (
     AsksProviders,
     ReadOnlyAdmin,
     ServiceFormMixin,
+    act_on_each,
     provider_call,
 )
 from telecom.admin.decisions import OperatorDecisions
@@ -42,34 +43,24 @@ class HoiioNumberAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
         "settle_failed",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in HoiioNumber._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.manage_hoiionumber")
+    add_form, add_service = SubscribeForm, staticmethod(hoiio_numbers.subscribe_number)
+    add_permission, add_title, add_submit = (
+        "telecom.manage_hoiionumber",
+        "Rent a Hoiio number",
+        "Rent",
+    )
 
     def has_act_permission(self, request) -> bool:
-        return request.user.has_perm("telecom.manage_hoiionumber")
+        return request.user.has_perm(self.add_permission)
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_arguments(self, request, data: dict) -> dict:
+        return data  # a rented number records no source
+
+    def add_context(self, request) -> dict:
         # The offers on the page are asked of Hoiio: not before the permission is checked.
         if not self.has_add_permission(request):
             raise PermissionDenied
-        return self.service_form(
-            request,
-            SubscribeForm,
-            title="Rent a Hoiio number",
-            permission="telecom.manage_hoiionumber",
-            submit="Rent",
-            offers=self._offers(request),
-            perform=lambda d: hoiio_numbers.subscribe_number(
-                app=d["app"],
-                number=d["number"],
-                duration=d["duration"],
-                country=d["country"],
-                state=d["state"],
-            ),
-        )
+        return {"offers": self._offers(request)}
 
     def _offers(self, request) -> dict | None:
         """What Hoiio offers for the app and country in the query string."""
@@ -113,14 +104,16 @@ class HoiioNumberAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadO
 
     @admin.action(description="What receiving an SMS or a fax costs", permissions=["ask"])
     def receiving_rates(self, request, queryset):
-        for number in queryset.filter(status=HoiioNumber.Status.ACTIVE):
-            provider_call(
-                self,
-                request,
-                lambda n=number: hoiio_prices.receiving_rates(n),
-                f"{number.number}: {{result.sms.rate}} {{result.sms.currency}} an SMS, "
-                f"{{result.fax.rate}} {{result.fax.currency}} a fax",
-            )
+        act_on_each(
+            self,
+            request,
+            queryset.filter(status=HoiioNumber.Status.ACTIVE),
+            hoiio_prices.receiving_rates,
+            lambda number, rates: (
+                f"{number.number}: {rates.sms.rate} {rates.sms.currency} "
+                f"an SMS, {rates.fax.rate} {rates.fax.currency} a fax"
+            ),
+        )
 
     @admin.action(description="Sync with Hoiio's active list", permissions=["ask"])
     def sync(self, request, queryset):

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.ivr_steps import PlanError, next_after_gather, send_step, validate_plan
@@ -35,6 +34,7 @@ from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.hoiio import history
+from telecom.services.queueing import queue
 
 OPEN = [IvrSession.Status.DIALLED, IvrSession.Status.RUNNING]
 SESSION_GONE = "error_invalid_session_param"
@@ -58,7 +58,8 @@ def start_ivr(
         plan = validate_plan(steps)
     except PlanError as exc:
         raise ServiceError(str(exc), field="steps") from None
-    session = IvrSession.objects.create(
+    return queue(
+        IvrSession,
         app=app,
         dest=number,
         greeting=greeting,
@@ -69,8 +70,6 @@ def start_ivr(
         source=source,
         partner=partner,
     )
-    outbox.enqueue_on_commit(IvrSession, [session.pk])
-    return session
 
 
 class IvrSessionDelivery(SendOnceSender):
@@ -78,7 +77,6 @@ class IvrSessionDelivery(SendOnceSender):
 
     model = IvrSession
     done_status = IvrSession.Status.DIALLED
-    unknown_status = IvrSession.Status.UNKNOWN
 
     def submit(self, row: IvrSession):
         return HoiioClient(row.app).ivr_dial(
@@ -100,7 +98,6 @@ class IvrStepDelivery(SendOnceSender):
 
     model = IvrStep
     done_status = IvrStep.Status.SENT
-    unknown_status = IvrStep.Status.UNKNOWN
 
     def send(self, row: IvrStep):
         if row.session.status != IvrSession.Status.RUNNING:
@@ -134,7 +131,8 @@ def _queue_next(session: IvrSession) -> IvrStep | None:
     if session.position >= len(session.plan):
         return None
     step = session.plan[session.position]
-    created = IvrStep.objects.create(
+    created = queue(
+        IvrStep,
         session=session,
         index=session.position,
         kind=step["kind"],
@@ -142,7 +140,6 @@ def _queue_next(session: IvrSession) -> IvrStep | None:
         tag=f"{session.tag}-{session.position}",
     )
     session.position += 1
-    outbox.enqueue_on_commit(IvrStep, [created.pk])
     return created
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.numbers import Country, NumberRates
@@ -30,6 +29,7 @@ from telecom.send_once import SendOnceSender
 from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.hoiio import history
+from telecom.services.queueing import queue, queue_again
 
 
 def _hoiio(app: ProviderApp) -> HoiioClient:
@@ -62,29 +62,19 @@ def subscribe_number(
         .exists()
     ):
         raise ServiceError(f"{e164} is already rented or being rented", field="number")
-    row, _ = HoiioNumber.objects.update_or_create(
-        app=app,
-        number=e164,
-        defaults={
-            "duration": duration,
-            "country": country.upper()[:2],
-            "state": state.upper()[:8],
-            "status": HoiioNumber.Status.QUEUED,
-            "submitted_at": None,
-            "finished_at": None,
-            "last_error": "",
-            "attempts": 0,
-            "next_attempt_at": timezone.now(),
-        },
+    # A number rented before (failed, or expired) is the same row, rented again.
+    return queue_again(
+        HoiioNumber,
+        {"app": app, "number": e164},
+        duration=duration,
+        country=country.upper()[:2],
+        state=state.upper()[:8],
     )
-    outbox.enqueue_on_commit(HoiioNumber, [row.pk])
-    return row
 
 
 class NumberSubscriptionDelivery(SendOnceSender):
     model = HoiioNumber
     done_status = HoiioNumber.Status.ACTIVE
-    unknown_status = HoiioNumber.Status.UNKNOWN
 
     def submit(self, row: HoiioNumber):
         return HoiioClient(row.app).subscribe_number(
@@ -108,11 +98,13 @@ def configure_number(*, number: HoiioNumber, mode: str = HoiioNumber.Mode.VOICE)
     if mode not in HoiioNumber.Mode.values:
         raise ServiceError("mode is voice or fax", field="mode")
     forward_to, forward_sms_to = forwarding(number.app, mode)
-    change = NumberConfiguration.objects.create(
-        number=number, mode=mode, forward_to=forward_to, forward_sms_to=forward_sms_to
+    return queue(
+        NumberConfiguration,
+        number=number,
+        mode=mode,
+        forward_to=forward_to,
+        forward_sms_to=forward_sms_to,
     )
-    outbox.enqueue_on_commit(NumberConfiguration, [change.pk])
-    return change
 
 
 def forwarding(app: ProviderApp, mode: str) -> tuple[str, str]:

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from telecom.errors import OutcomeUnknown, ServiceError
 from telecom.hoiio import HoiioClient
-from telecom.hoiio.notifications import IncomingSms, SmsReport
-from telecom.hoiio.records import Rate
+from telecom.hoiio.notifications import IncomingSms
+from telecom.hoiio.records import Rate, SmsRecord
 from telecom.inbound_events import InboundSms
 from telecom.models import CallbackEvent, Message, ProviderApp, SmsBulk
 from telecom.send_once import SendOnceSender
@@ -42,7 +42,6 @@ FINAL_REPORTS = ("delivered", "failed", "error")
 class SmsBulkDelivery(SendOnceSender):
     model = SmsBulk
     done_status = SmsBulk.Status.SENT
-    unknown_status = SmsBulk.Status.UNKNOWN
 
     def submit(self, row: SmsBulk):
         numbers = list(
@@ -105,7 +104,7 @@ def _message_for(app: ProviderApp, txn_ref: str, tag: str, dest: str) -> Message
     return found
 
 
-def apply_sms_report(app: ProviderApp, report: SmsReport, event: CallbackEvent) -> str:
+def apply_sms_report(app: ProviderApp, report: SmsRecord, event: CallbackEvent) -> str:
     """Record one delivery report; a note for the callback log."""
     message = _message_for(app, report.txn_ref, report.tag, report.dest)
     if message is None:

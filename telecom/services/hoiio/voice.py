@@ -19,10 +19,8 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
-from telecom.hoiio.notifications import CallReport
 from telecom.hoiio.records import CallRecord
 from telecom.models import CallbackEvent, ConferenceRoom, ProviderApp, VoiceCall
 from telecom.models.voice_calls import ROOM_LIMIT
@@ -30,6 +28,7 @@ from telecom.send_once import SendOnceSender, new_tag
 from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.hoiio import history
+from telecom.services.queueing import queue
 
 # Hoiio's per-leg statuses, worst last: how a call's overall status is read.
 _OUTCOMES = {
@@ -38,10 +37,6 @@ _OUTCOMES = {
     "busy": VoiceCall.Status.BUSY,
     "failed": VoiceCall.Status.FAILED,
 }
-
-
-def _hoiio_app(app: ProviderApp) -> None:
-    require_app(app, ProviderApp.Provider.HOIIO)
 
 
 @transaction.atomic
@@ -56,8 +51,9 @@ def place_call_back(
     partner=None,
 ) -> VoiceCall:
     """Call `dest1`, then `dest2`, and connect them."""
-    _hoiio_app(app)
-    call = VoiceCall.objects.create(
+    require_app(app, ProviderApp.Provider.HOIIO)
+    return queue(
+        VoiceCall,
         app=app,
         kind=VoiceCall.Kind.CALLBACK,
         dest1=checks.number(dest1, "dest1"),
@@ -68,8 +64,6 @@ def place_call_back(
         source=source,
         partner=partner,
     )
-    outbox.enqueue_on_commit(VoiceCall, [call.pk])
-    return call
 
 
 def _present(room: ConferenceRoom) -> int:
@@ -81,7 +75,7 @@ def start_conference(
     *, app: ProviderApp, numbers: list[str], name: str = "", source: str = "api", partner=None
 ) -> ConferenceRoom:
     """Open a room and call each number into it."""
-    _hoiio_app(app)
+    require_app(app, ProviderApp.Provider.HOIIO)
     numbers = list(dict.fromkeys(checks.number(n, "numbers") for n in numbers))
     if not 0 < len(numbers) <= ROOM_LIMIT:
         raise ServiceError(f"a conference takes 1 to {ROOM_LIMIT} numbers", field="numbers")
@@ -98,7 +92,7 @@ def add_participant(
     *, room: ConferenceRoom, number: str, source: str = "api", partner=None
 ) -> VoiceCall:
     room = ConferenceRoom.objects.select_for_update().select_related("app").get(pk=room.pk)
-    _hoiio_app(room.app)
+    require_app(room.app, ProviderApp.Provider.HOIIO)
     if room.status != ConferenceRoom.Status.OPEN:
         raise ServiceError("this conference is closed", field="room")
     if _present(room) >= ROOM_LIMIT:
@@ -107,7 +101,8 @@ def add_participant(
 
 
 def _participant(room: ConferenceRoom, number: str, source: str, partner) -> VoiceCall:
-    call = VoiceCall.objects.create(
+    return queue(
+        VoiceCall,
         app=room.app,
         kind=VoiceCall.Kind.CONFERENCE,
         dest1=number,
@@ -117,8 +112,6 @@ def _participant(room: ConferenceRoom, number: str, source: str, partner) -> Voi
         source=source,
         partner=partner,
     )
-    outbox.enqueue_on_commit(VoiceCall, [call.pk])
-    return call
 
 
 @transaction.atomic
@@ -153,7 +146,6 @@ def send_hangup(call_id: int) -> None:
 class VoiceCallDelivery(SendOnceSender):
     model = VoiceCall
     done_status = VoiceCall.Status.PLACED
-    unknown_status = VoiceCall.Status.UNKNOWN
 
     def submit(self, row: VoiceCall):
         client = HoiioClient(row.app)
@@ -200,7 +192,9 @@ def call_status_of(first: str, second: str, kind: str) -> str:
     return VoiceCall.Status.ANSWERED
 
 
-def _apply(call: VoiceCall, legs: tuple[str, str], duration, cost) -> dict:
+def _apply(call: VoiceCall, record: CallRecord) -> dict:
+    """What a notification or a history record says of the call, as its changes."""
+    legs = (record.call_status_dest1, record.call_status_dest2)
     status = call_status_of(*legs, call.kind)
     if call.status in VoiceCall.FINAL and status in (VoiceCall.Status.ONGOING, "placed"):
         return {}  # a late "ongoing" never reopens a finished call
@@ -211,25 +205,23 @@ def _apply(call: VoiceCall, legs: tuple[str, str], duration, cost) -> dict:
         "call_status_dest1": legs[0][:16],
         "call_status_dest2": legs[1][:16],
     }
-    if duration is not None:
-        fields["duration"] = duration
-    if cost.debit is not None:
-        fields.update(debit=cost.debit, currency=cost.currency[:3])
+    if record.duration is not None:
+        fields["duration"] = record.duration
+    if record.charge.debit is not None:
+        fields.update(debit=record.charge.debit, currency=record.charge.currency[:3])
     if status in VoiceCall.FINAL:
         fields["finished_at"] = timezone.now()
     return fields
 
 
-def apply_call_report(app: ProviderApp, report: CallReport, event: CallbackEvent) -> str:
+def apply_call_report(app: ProviderApp, report: CallRecord, event: CallbackEvent) -> str:
     calls = VoiceCall.objects.select_for_update().filter(app=app)
     call = (calls.filter(txn_ref=report.txn_ref).first() if report.txn_ref else None) or (
         calls.filter(tag=report.tag).first() if report.tag else None
     )
     if call is None:
         return f"no call matches {report.txn_ref or report.tag}"
-    fields = _apply(
-        call, (report.call_status_dest1, report.call_status_dest2), report.duration, report.cost
-    )
+    fields = _apply(call, report)
     if report.txn_ref and not call.txn_ref:
         fields["txn_ref"] = report.txn_ref[:64]
     if fields:
@@ -238,9 +230,7 @@ def apply_call_report(app: ProviderApp, report: CallReport, event: CallbackEvent
 
 
 def _apply_record(call: VoiceCall, record: CallRecord) -> int:
-    fields = _apply(
-        call, (record.call_status_dest1, record.call_status_dest2), record.duration, record.charge
-    )
+    fields = _apply(call, record)
     if call.status == VoiceCall.Status.UNKNOWN:
         fields.setdefault(
             "status", call_status_of(record.call_status_dest1, record.call_status_dest2, call.kind)
