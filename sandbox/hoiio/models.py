@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from django.db import models
 
-from sandbox.rows import SandboxRow
+from sandbox.rows import SandboxRow, Shown
 
 
 class HoiioAccount(SandboxRow):
     """A developer app as Hoiio knows it: the credential pair and the credit."""
+
+    shown_as = "{app_id}"
 
     app_id = models.CharField(max_length=64, unique=True)
     access_token = models.CharField(max_length=128)
@@ -25,15 +27,14 @@ class HoiioAccount(SandboxRow):
         verbose_name = "Hoiio account"
         verbose_name_plural = "Hoiio accounts"
 
-    def __str__(self) -> str:
-        return self.app_id
-
     @property
     def balance(self) -> Decimal:
         return self.points + self.bonus
 
 
-class HoiioRoom(models.Model):
+class HoiioRoom(Shown):
+    shown_as = "{room}"
+
     account = models.ForeignKey(HoiioAccount, on_delete=models.CASCADE, related_name="rooms")
     room = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,13 +43,12 @@ class HoiioRoom(models.Model):
         verbose_name = "Hoiio room"
         verbose_name_plural = "Hoiio rooms"
 
-    def __str__(self) -> str:
-        return self.room
-
 
 class HoiioTransaction(SandboxRow):
     """One chargeable thing: an SMS (out or in), a call-back, a conference
     participant, an IVR call, a fax (out or in), a number subscription."""
+
+    shown_as = "{kind} {txn_ref}"
 
     class Kind(models.TextChoices):
         SMS = "sms", "SMS sent"
@@ -105,12 +105,11 @@ class HoiioTransaction(SandboxRow):
         verbose_name = "Hoiio transaction"
         verbose_name_plural = "Hoiio transactions"
 
-    def __str__(self) -> str:
-        return f"{self.kind} {self.txn_ref}"
-
 
 class HoiioSession(SandboxRow):
     """An IVR session: the call, the blocks run on it, and where it stands."""
+
+    shown_as = "session {session} ({state})"
 
     class State(models.TextChoices):
         RINGING = "ringing", "Ringing"
@@ -129,12 +128,11 @@ class HoiioSession(SandboxRow):
         verbose_name = "Hoiio session"
         verbose_name_plural = "Hoiio sessions"
 
-    def __str__(self) -> str:
-        return f"session {self.session} ({self.state})"
 
-
-class HoiioNumber(models.Model):
+class HoiioNumber(Shown):
     """A number Hoiio rents out: on offer, or subscribed by an account."""
+
+    shown_as = "{number}"
 
     number = models.CharField(max_length=20, unique=True)
     country = models.CharField(max_length=2)
@@ -152,6 +150,3 @@ class HoiioNumber(models.Model):
         verbose_name = "Hoiio number"
         verbose_name_plural = "Hoiio numbers"
         ordering = ["number"]
-
-    def __str__(self) -> str:
-        return self.number

@@ -56,6 +56,8 @@ class App(SandboxRow):
 class Subscriber(SandboxRow):
     """A handset on the network and the account state the APIs consult."""
 
+    shown_as = "{number}"
+
     class Brand(models.TextChoices):
         # The charging error table tells Globe prepaid (GHP) from TM apart.
         GHP = "ghp", "Globe prepaid (GHP)"
@@ -82,6 +84,3 @@ class Subscriber(SandboxRow):
     reward_outcome = models.CharField(
         max_length=8, choices=RewardOutcome.choices, default=RewardOutcome.SUCCESS
     )
-
-    def __str__(self) -> str:
-        return self.number

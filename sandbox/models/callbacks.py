@@ -7,6 +7,8 @@ from sandbox.rows import SandboxRow
 
 
 class Callback(SandboxRow):
+    shown_as = "{kind} #{pk} -> {status}"
+
     class Kind(models.TextChoices):
         OPTIN = "optin", "Access token to the redirect URI (SMS opt-in)"
         CODE = "code", "OAuth code to the redirect URI (browser redirect)"
@@ -46,6 +48,3 @@ class Callback(SandboxRow):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} -> {self.status}"

@@ -4,11 +4,13 @@ from django.db import models
 from django.db.models import Q
 
 from sandbox.models.accounts import App, Subscriber
-from sandbox.rows import SandboxRow
+from sandbox.rows import SandboxRow, Shown
 
 
 class Grant(SandboxRow):
     """A subscriber's consent to one app: the access token the APIs check."""
+
+    shown_as = "grant #{pk} ({source})"
 
     class Source(models.TextChoices):
         SMS = "sms", "SMS opt-in (INFO, YES)"
@@ -33,12 +35,11 @@ class Grant(SandboxRow):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"grant #{self.pk} ({self.source})"
 
-
-class AuthCode(models.Model):
+class AuthCode(Shown):
     """A `code` handed to the app, exchanged once at POST /oauth/access_token."""
+
+    shown_as = "code #{pk}"
 
     code = models.CharField(max_length=300, unique=True)
     app = models.ForeignKey(App, on_delete=models.CASCADE)
@@ -48,12 +49,11 @@ class AuthCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    def __str__(self) -> str:
-        return f"code #{self.pk}"
 
-
-class PinChallenge(models.Model):
+class PinChallenge(Shown):
     """One pass through the OAuth dialog: the PIN texted to the handset."""
+
+    shown_as = "PIN challenge #{pk}"
 
     reference = models.CharField(max_length=64, unique=True)
     app = models.ForeignKey(App, on_delete=models.CASCADE)
@@ -64,12 +64,11 @@ class PinChallenge(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    def __str__(self) -> str:
-        return f"PIN challenge #{self.pk}"
 
-
-class ChargingOptIn(models.Model):
+class ChargingOptIn(Shown):
     """An opt-in SMS sent for charging, waiting for `YES <keyword>`."""
+
+    shown_as = "charging opt-in {keyword}"
 
     app = models.ForeignKey(App, on_delete=models.CASCADE)
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE)
@@ -82,6 +81,3 @@ class ChargingOptIn(models.Model):
     class Meta:
         verbose_name = "charging opt-in"
         verbose_name_plural = "charging opt-ins"
-
-    def __str__(self) -> str:
-        return f"charging opt-in {self.keyword}"

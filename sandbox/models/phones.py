@@ -4,8 +4,12 @@ presses 1, receives faxes and gets its SMS."""
 
 from django.db import models
 
+from sandbox.rows import Shown
 
-class Phone(models.Model):
+
+class Phone(Shown):
+    shown_as = "{number}"
+
     class Call(models.TextChoices):
         ANSWERED = "answered", "Answers"
         UNANSWERED = "unanswered", "Does not answer"
@@ -26,9 +30,6 @@ class Phone(models.Model):
 
     class Meta:
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 def phone(number: str) -> Phone:

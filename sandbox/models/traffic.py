@@ -16,6 +16,8 @@ class Delivery(SandboxRow):
     `duplicate_submissions` and answered with `response`.
     """
 
+    shown_as = "{kind} #{pk}"
+
     class Kind(models.TextChoices):
         SMS = "sms", "SMS MT"
         BINARY = "binary", "Binary SMS"
@@ -52,12 +54,11 @@ class Delivery(SandboxRow):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
 
 class HandsetMessage(SandboxRow):
     """An SMS a handset received or sent, as its screen would list it."""
+
+    shown_as = "{direction} {peer}: {text:.30}"
 
     class Direction(models.TextChoices):
         RECEIVED = "received"
@@ -70,12 +71,11 @@ class HandsetMessage(SandboxRow):
     parts = models.PositiveSmallIntegerField(default=1)
     delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL)
 
-    def __str__(self) -> str:
-        return f"{self.direction} {self.peer}: {self.text[:30]}"
-
 
 class UssdSession(SandboxRow):
     """A USSD dialogue between a handset and an app."""
+
+    shown_as = "USSD session {session_id} ({state})"
 
     class State(models.TextChoices):
         OPEN = "open", "Open: waiting for the app or the handset"
@@ -100,6 +100,3 @@ class UssdSession(SandboxRow):
     class Meta(SandboxRow.Meta):
         verbose_name = "USSD session"
         verbose_name_plural = "USSD sessions"
-
-    def __str__(self) -> str:
-        return f"USSD session {self.session_id} ({self.state})"

@@ -9,6 +9,8 @@ from sandbox.rows import SandboxRow
 
 
 class VoiceCall(SandboxRow):
+    shown_as = "voice call {session_id} ({state})"
+
     class Direction(models.TextChoices):
         INBOUND = "inbound", "The handset called the app"
         OUTBOUND = "outbound", "The app started it (token launch)"
@@ -34,6 +36,3 @@ class VoiceCall(SandboxRow):
     platform = models.JSONField(default=dict, help_text="The call as the platform runs it.")
     end_reason = models.CharField(max_length=300, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"voice call {self.session_id} ({self.state})"

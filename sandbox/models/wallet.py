@@ -7,6 +7,8 @@ from sandbox.rows import SandboxRow
 
 
 class WalletEntry(SandboxRow):
+    shown_as = "{amount} {reason}"
+
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="wallet_entries")
     amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="Negative for a debit.")
     reason = models.CharField(max_length=100)
@@ -14,6 +16,3 @@ class WalletEntry(SandboxRow):
     class Meta(SandboxRow.Meta):
         verbose_name = "wallet entry"
         verbose_name_plural = "wallet entries"
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.reason}"

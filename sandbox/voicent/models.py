@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from sandbox.rows import SandboxRow
+from sandbox.rows import SandboxRow, Shown
 
 
 class VoicentRequest(SandboxRow):
@@ -43,8 +43,10 @@ class VoicentRequest(SandboxRow):
         return f"request {self.req_id} ({self.status or 'in progress'})"
 
 
-class VoicentCallList(models.Model):
+class VoicentCallList(Shown):
     """A BroadcastByPhone call list (`.voc`) as it sits on the gateway's host."""
+
+    shown_as = "{path}"
 
     path = models.CharField(max_length=300, unique=True)
     numbers = models.JSONField(default=list)
@@ -52,6 +54,3 @@ class VoicentCallList(models.Model):
     class Meta:
         verbose_name = "Voicent call list"
         verbose_name_plural = "Voicent call lists"
-
-    def __str__(self) -> str:
-        return self.path
