@@ -136,17 +136,7 @@ def _apply_status(fax: Fax, record: FaxRecord) -> dict:
 
 def apply_fax_report(app: ProviderApp, report: FaxRecord, event: CallbackEvent) -> str:
     faxes = Fax.objects.select_for_update().filter(app=app, direction=Fax.Direction.OUT)
-    fax = (faxes.filter(txn_ref=report.txn_ref).first() if report.txn_ref else None) or (
-        faxes.filter(tag=report.tag).first() if report.tag else None
-    )
-    if fax is None:
-        return f"no fax matches {report.txn_ref or report.tag}"
-    fields = _apply_status(fax, report)
-    if report.txn_ref and not fax.txn_ref:
-        fields["txn_ref"] = report.txn_ref[:64]
-    if fields:
-        Fax.objects.filter(pk=fax.pk).update(**fields)
-    return f"fax {fax.pk}: {fields.get('status', fax.status)}"
+    return hoiio_history.apply_report(faxes, report, _apply_status, "fax")
 
 
 def receive_fax(app: ProviderApp, report: FaxRecord, event: CallbackEvent) -> str:

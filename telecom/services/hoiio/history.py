@@ -6,6 +6,9 @@ up in the service's history: found, it was applied (and the entry gives the
 txn_ref and the status); not found once `HOIIO_RESOLVE_GRACE_SECONDS` have
 passed since it was submitted, it was not, and it fails with that reason
 (an operator may send it again).
+
+A notification about a request is a record of the same kind (`apply_report`),
+applied the same way as the history's entry.
 """
 
 from __future__ import annotations
@@ -78,3 +81,20 @@ def settle(rows, found: dict[str, list], on_found: Callable) -> int:
                 .update(status="failed", finished_at=timezone.now(), last_error=not_found_reason())
             )
     return settled
+
+
+def apply_report(rows, report, changes: Callable, noun: str) -> str:
+    """Hoiio's notification about one of `rows` (found by its txn_ref, else by its
+    tag): the fields `changes(row, report)` gives are saved, and the txn_ref learnt;
+    a note for the callback log."""
+    row = (rows.filter(txn_ref=report.txn_ref).first() if report.txn_ref else None) or (
+        rows.filter(tag=report.tag).first() if report.tag else None
+    )
+    if row is None:
+        return f"no {noun} matches {report.txn_ref or report.tag}"
+    fields = changes(row, report)
+    if report.txn_ref and not row.txn_ref:
+        fields["txn_ref"] = report.txn_ref[:64]
+    if fields:
+        rows.model.objects.filter(pk=row.pk).update(**fields)
+    return f"{noun} {row.pk}: {fields.get('status', row.status)}"

@@ -216,17 +216,7 @@ def _apply(call: VoiceCall, record: CallRecord) -> dict:
 
 def apply_call_report(app: ProviderApp, report: CallRecord, event: CallbackEvent) -> str:
     calls = VoiceCall.objects.select_for_update().filter(app=app)
-    call = (calls.filter(txn_ref=report.txn_ref).first() if report.txn_ref else None) or (
-        calls.filter(tag=report.tag).first() if report.tag else None
-    )
-    if call is None:
-        return f"no call matches {report.txn_ref or report.tag}"
-    fields = _apply(call, report)
-    if report.txn_ref and not call.txn_ref:
-        fields["txn_ref"] = report.txn_ref[:64]
-    if fields:
-        VoiceCall.objects.filter(pk=call.pk).update(**fields)
-    return f"call {call.pk}: {fields.get('status', call.status)}"
+    return history.apply_report(calls, report, _apply, "call")
 
 
 def _apply_record(call: VoiceCall, record: CallRecord) -> int:
