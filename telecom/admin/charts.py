@@ -42,14 +42,14 @@ def bar_chart(rows: list[dict], bars: list[tuple[str, str, str]], label_of, titl
         y = TOP + plot_h * (1 - fraction)
         parts.append(
             format_html(
-                '<line class="hatid-chart-grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-                '<text class="hatid-chart-axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+                '<line class="hatid-chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                '<text class="hatid-chart-axis" x="{}" y="{}" text-anchor="end">{}</text>',
                 LEFT,
                 WIDTH - 8,
-                y,
-                y,
+                f"{y:.1f}",
+                f"{y:.1f}",
                 LEFT - 6,
-                y + 4,
+                f"{y + 4:.1f}",
                 _number(top * fraction),
             )
         )
@@ -65,13 +65,13 @@ def bar_chart(rows: list[dict], bars: list[tuple[str, str, str]], label_of, titl
             base -= h
             parts.append(
                 format_html(
-                    '<rect class="{}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
+                    '<rect class="{}" x="{}" y="{}" width="{}" height="{}">'
                     "<title>{}: {}</title></rect>",
                     css,
-                    x,
-                    base,
-                    bar_w,
-                    h,
+                    f"{x:.1f}",
+                    f"{base:.1f}",
+                    f"{bar_w:.1f}",
+                    f"{h:.1f}",
                     label_of(row),
                     tip,
                 )
@@ -79,9 +79,8 @@ def bar_chart(rows: list[dict], bars: list[tuple[str, str, str]], label_of, titl
         if i % every == 0:
             parts.append(
                 format_html(
-                    '<text class="hatid-chart-axis" x="{:.1f}" y="{}" text-anchor="middle">'
-                    "{}</text>",
-                    x + bar_w / 2,
+                    '<text class="hatid-chart-axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    f"{x + bar_w / 2:.1f}",
                     HEIGHT - 6,
                     label_of(row),
                 )
