@@ -170,12 +170,17 @@ def _cards(scope: dict) -> list[dict]:
                 "title": title,
                 "values": [scope[key].get(headline, 0) for key, _, _ in PERIODS],
                 "details": [
-                    (label, [scope[key].get(metric, 0) for key, _, _ in PERIODS])
+                    (label, [_shown(metric, scope[key].get(metric, 0)) for key, _, _ in PERIODS])
                     for metric, label in details
                 ],
             }
         )
     return cards
+
+
+def _shown(metric: str, value):
+    """An amount with its two decimals, a count as it is."""
+    return f"{value:,.2f}" if metric == "charged_amount" else value
 
 
 def _refusals(scope: dict) -> list[tuple[str, list]]:

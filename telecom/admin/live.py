@@ -10,7 +10,7 @@ and the cells as the list renders them (`lookup_field`, as Django's list does).
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_field, display_for_value, lookup_field
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, JsonResponse
 from django.utils.html import conditional_escape
@@ -47,9 +47,27 @@ def live_rows(request, app_label: str, model_name: str):
         if name != "action_checkbox" and name not in links and isinstance(name, str)
     ]
     rows = {}
-    for row in model_admin.get_queryset(request).filter(pk__in=ids):
+    for row in _with_related(model_admin, request).filter(pk__in=ids):
         rows[str(row.pk)] = {name: _cell(model_admin, row, name) for name in columns}
     return JsonResponse({"rows": rows, "poll_seconds": POLL_SECONDS})
+
+
+def _with_related(model_admin, request):
+    """The admin's rows joined as its list joins them (`ChangeList.apply_select_related`)."""
+    rows = model_admin.get_queryset(request)
+    wanted = model_admin.get_list_select_related(request)
+    if wanted is True:
+        return rows.select_related()
+    if wanted:
+        return rows.select_related(*wanted)
+    for name in model_admin.get_list_display(request):
+        try:
+            field = model_admin.model._meta.get_field(name)
+        except (FieldDoesNotExist, TypeError):
+            continue
+        if isinstance(field.remote_field, models.ManyToOneRel) and name != field.attname:
+            return rows.select_related()
+    return rows
 
 
 def _cell(model_admin, row, name: str) -> str:

@@ -25,8 +25,11 @@ def _allowed(request):
 
 def _query(request):
     """(query, errors, rows): the report asked for, or the fields that are wrong."""
+    params = request.GET.copy()
+    for name in [name for name, value in params.items() if value == ""]:
+        del params[name]  # the form's empty fields: the defaults
     try:
-        query = validated_query(request.GET)
+        query = validated_query(params)
     except ValidationError as exc:
         return None, {k: [str(m) for m in v] for k, v in exc.detail.items()}, []
     apps = None if query.get("app") is None else [query["app"]]

@@ -12,6 +12,8 @@ def figure(value) -> str:
     """12345 -> "12,345"; an amount keeps its two decimals."""
     if value is None or value == "":
         return "0"
+    if isinstance(value, str):  # already written out
+        return value
     value = Decimal(value)
     if value != value.to_integral_value():
         return f"{value:,.2f}"

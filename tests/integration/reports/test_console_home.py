@@ -49,7 +49,7 @@ def test_the_home_shows_the_figures_and_what_needs_attention(client, today):
     cards = {card["title"]: card for card in page.context["cards"]}
     assert cards["SMS out"]["values"][0] == 4  # today: 3 + the unknown one
     assert dict(cards["SMS out"]["details"])["outcome unknown"][0] == 1
-    assert dict(cards["Charges"]["details"])["PHP charged"][2] == 2.5
+    assert dict(cards["Charges"]["details"])["PHP charged"][2] == "2.50"
     reasons = dict(page.context["refusals"])
     assert reasons["The subscriber (Globe) has insufficient balance"] == [1, 1, 1]
     assert html.count("<svg") >= 3
