@@ -16,6 +16,19 @@ from telecom.models import ProviderApp
 from telecom.rollups import REPORT_METRICS, traffic_report
 
 COLUMNS = ("start", *REPORT_METRICS)
+HEADINGS = {
+    "start": "from",
+    "sms_out": "SMS out",
+    "sms_in": "SMS in",
+    "delivered": "delivered",
+    "failed": "failed",
+    "parts": "parts",
+    "charges": "charges",
+    "charged_amount": "PHP charged",
+    "rewards": "rewards",
+    "ussd_sessions": "USSD sessions",
+    "calls": "calls",
+}
 
 
 def _allowed(request):
@@ -69,7 +82,7 @@ def traffic_report_page(request):
         "params": request.GET,
         "errors": errors,
         "rows": rows,
-        "columns": COLUMNS,
+        "columns": [(column, HEADINGS[column]) for column in COLUMNS],
         "totals": totals,
         "chart": chart,
         "csv_url": f"{reverse('admin:reports_csv')}?{request.GET.urlencode()}",
