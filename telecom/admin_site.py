@@ -210,7 +210,8 @@ class ConsoleSite(admin.AdminSite):
                     context["hatid_live_url"] = reverse(
                         "admin:live", args=[app_label, model_name], current_app=self.name
                     )
-        context["hatid_reports_url"] = reverse("admin:reports", current_app=self.name)
+        if request.user.has_perm("telecom.view_trafficcount"):
+            context["hatid_reports_url"] = reverse("admin:reports", current_app=self.name)
         return context
 
     def get_urls(self):
