@@ -25,6 +25,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -155,12 +156,35 @@ class World:
         analyze(Subscriber, Message, CallbackEvent, OutboundCall, Charge)
         return time.perf_counter() - started
 
+    def roll_up(self) -> dict:
+        """The console's figures (telecom.rollups): the whole history counted again
+        (the first run's backfill: older rows were just seeded behind the watermark),
+        then one beat run as it is every minute."""
+        from telecom.models import TrafficWatermark
+        from telecom.rollups import roll_up_traffic
+
+        TrafficWatermark.objects.all().delete()
+        started = time.perf_counter()
+        roll_up_traffic()
+        backfill = time.perf_counter() - started
+        started = time.perf_counter()
+        roll_up_traffic()
+        return {"backfill_s": round(backfill, 2), "run_s": round(time.perf_counter() - started, 2)}
+
 
 def pages(world: World) -> list[tuple[str, str]]:
     from django.urls import reverse
 
     subscriber = world.first_subscriber + 12345 % max(1, world.seeded["subscribers"])
     conversation = reverse("admin:telecom_message_conversation", args=[subscriber])
+    from django.utils import timezone
+
+    from telecom.models import Message
+
+    today = timezone.localdate()
+    month_ago, two_days = today - timedelta(days=29), today - timedelta(days=1)
+    live = reverse("admin:live", args=["telecom", "message"])
+    ids = ",".join(str(pk) for pk in Message.objects.values_list("pk", flat=True)[:100])
     return [
         ("messages", "/admin/telecom/message/"),
         ("messages, search a word", "/admin/telecom/message/?q=weekend"),
@@ -178,6 +202,11 @@ def pages(world: World) -> list[tuple[str, str]]:
         ("charges", "/admin/telecom/charge/"),
         ("charges, filter failed", "/admin/telecom/charge/?status__exact=failed"),
         ("outbound calls", "/admin/telecom/outboundcall/"),
+        ("home", "/admin/"),
+        ("home, one app", f"/admin/?app={world.app.pk}"),
+        ("reports, 30 days", f"{reverse('admin:reports')}?since={month_ago}"),
+        ("reports, 2 days by hour", f"{reverse('admin:reports')}?since={two_days}&interval=hour"),
+        ("live rows of messages (100)", f"{live}?ids={ids}"),
     ]
 
 
@@ -214,7 +243,7 @@ def main() -> None:
     if args.quick:
         args.messages, args.subscribers = 50_000, 10_000
     args.runs = args.runs or (3 if args.quick else 5)
-    rows, seed_seconds = [], {}
+    rows, seed_seconds, rollups = [], {}, {}
     with BenchEnv("admin-scale"):
         from django.contrib.auth import get_user_model
         from django.test import Client
@@ -226,6 +255,8 @@ def main() -> None:
         for stage, fraction in (("10%", 0.1), ("100%", 1.0)):
             seed_seconds[stage] = round(world.seed_to(fraction), 1)
             print(f"seeded {stage} in {seed_seconds[stage]} s", flush=True)
+            rollups[stage] = world.roll_up()
+            print(f"rolled up {stage}: {rollups[stage]}", flush=True)
             for name, url in pages(world):
                 measured = measure(client, url, args.runs)
                 rows.append({"rows": stage, "page": name, "url": url, **measured})
@@ -247,6 +278,7 @@ def main() -> None:
     )
     columns = ["page", "ms", "ms_at_10%", "queries", "queries_at_10%", "slowest_query_ms", "flag"]
     print(table(full, columns))
+    print(f"\ntraffic roll-up (telecom.rollups): {rollups}")
     for row in full:
         if row["flag"]:
             print(f"\n{row['page']} ({row['flag']}): slowest statement {row['slowest_query']}")
@@ -255,6 +287,7 @@ def main() -> None:
         "subscribers": args.subscribers,
         "runs": args.runs,
         "seed_seconds": seed_seconds,
+        "traffic_rollup": rollups,
         "load_average": load,
         "pages": full,
         "pages_at_10%": list(small.values()),

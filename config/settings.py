@@ -60,7 +60,8 @@ SANDBOX_PORT = env_int("SANDBOX_PORT", 8010)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with Hatid's site (telecom.admin_site): the home page, the lists by task.
+    "config.console.ConsoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -266,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("WALLET_CHECK_INTERVAL_SECONDS", 900.0),
     },
     "roll-up-usage": {"task": "telecom.tasks.roll_up_usage", "schedule": 600.0},
+    "roll-up-traffic": {
+        "task": "telecom.tasks.roll_up_traffic",
+        "schedule": env_float("TRAFFIC_ROLLUP_INTERVAL_SECONDS", 60.0),
+    },
     "flag-overdue-rewards": {"task": "telecom.tasks.flag_overdue_rewards", "schedule": 300.0},
     "expire-ussd-sessions": {"task": "telecom.tasks.expire_ussd_sessions", "schedule": 30.0},
     "expire-call-sessions": {"task": "voiceflows.tasks.expire_call_sessions", "schedule": 300.0},
@@ -296,6 +301,12 @@ OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 30)
 OUTBOX_RETRY_BASE_SECONDS = env_float("OUTBOX_RETRY_BASE_SECONDS", 2.0)
 OUTBOX_RETRY_MAX_SECONDS = env_float("OUTBOX_RETRY_MAX_SECONDS", 300.0)
 CELERY_TIMEZONE = "UTC"
+
+# The console's traffic figures (telecom.rollups): each roll-up recounts the hours
+# from this long before the previous run (a later delivery report or settled
+# charge still changes its hour); the first run counts back this many days.
+TRAFFIC_SETTLE_HOURS = env_int("TRAFFIC_SETTLE_HOURS", 24)
+TRAFFIC_BACKFILL_DAYS = env_int("TRAFFIC_BACKFILL_DAYS", 400)
 
 # --- Providers ----------------------------------------------------------------
 

@@ -4,7 +4,7 @@ building, and periodic housekeeping. Tasks stay thin: they call a service."""
 from celery import shared_task
 from django.conf import settings
 
-from telecom import outbox
+from telecom import outbox, rollups
 from telecom.api.idempotency import purge_expired_records
 from telecom.errors import OutcomeUnknown, TransientError
 from telecom.services import campaigns, charging, fax, inbound, rewards, ussd, voicent, wallet
@@ -83,6 +83,11 @@ def read_wallets() -> int:
 @shared_task(name="telecom.tasks.roll_up_usage", ignore_result=True)
 def roll_up_usage() -> int:
     return wallet.roll_up_usage()
+
+
+@shared_task(name="telecom.tasks.roll_up_traffic", ignore_result=True)
+def roll_up_traffic() -> int:
+    return rollups.roll_up_traffic()
 
 
 @shared_task(name="telecom.tasks.flag_overdue_rewards", ignore_result=True)

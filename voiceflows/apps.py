@@ -25,8 +25,13 @@ class VoiceflowsConfig(AppConfig):
 
     def ready(self):
         from telecom.models import VoicentEscalation
+        from telecom.rollups import register_attention, register_source
         from telecom.signals import escalation_finished
+        from voiceflows import rollups
         from voiceflows.services.escalations import on_gateway_escalation_finished
+
+        register_source(rollups.calls)
+        register_attention(rollups.stuck_calls)
 
         escalation_finished.connect(
             on_gateway_escalation_finished,

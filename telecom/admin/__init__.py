@@ -3,6 +3,7 @@
 from telecom.admin import (  # noqa: F401
     callback_event,
     campaign,
+    dashboard,
     hoiio,
     keyword_rule,
     message,

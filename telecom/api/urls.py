@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from telecom.api import faxes, messages, money, ussd
+from telecom.api import faxes, messages, money, reports, ussd
 from telecom.api.hoiio_voice import (
     CallDetail,
     CallHangup,
@@ -66,6 +66,7 @@ urlpatterns = [
     *resource("charges", "charge", money.ChargeList, money.ChargeDetail),
     *resource("rewards", "reward", money.RewardList, money.RewardDetail),
     path("wallet/", money.WalletView.as_view(), name="wallet"),
+    path("reports/traffic/", reports.TrafficReport.as_view(), name="reports-traffic"),
     path("ussd/push/", ussd.Push.as_view(), name="ussd-push"),
     path("ussd/sessions/", ussd.SessionList.as_view(), name="ussd-sessions"),
     # Hoiio and the Voicent gateway live under their provider's prefix: `/calls/` and

@@ -13,6 +13,7 @@ from telecom.models.partner import ApiKey, IdempotencyRecord, Partner
 from telecom.models.provider_app import ProviderApp
 from telecom.models.rewards import Promo, Reward
 from telecom.models.sms_bulk import SmsBulk
+from telecom.models.traffic import TrafficCount, TrafficWatermark
 from telecom.models.ussd import UssdExchange, UssdMenu, UssdOption, UssdScreen, UssdSession
 from telecom.models.voice_calls import ConferenceRoom, VoiceCall
 from telecom.models.voicent import VoicentCall, VoicentEscalation
@@ -42,6 +43,8 @@ __all__ = [
     "ReferenceCounter",
     "Reward",
     "SmsBulk",
+    "TrafficCount",
+    "TrafficWatermark",
     "UsageDay",
     "UssdExchange",
     "UssdMenu",
