@@ -13,6 +13,7 @@ SCOPES: dict[str, str] = {
     "fax": "Send faxes and read them",
     "wallet:read": "Read the developer wallet balance",
     "webhook": "Read and set where the partner's webhooks are posted",
+    "audit:read": "Read the audit trail of the partner's own API writes",
 }
 
 
