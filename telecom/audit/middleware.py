@@ -140,8 +140,10 @@ def record_console(request, response, audit: RequestAudit, match) -> None:
     if match.url_name in NOT_ACTIONS or not match.url_name:
         return
     outcome = console_outcome(request, response)
-    if outcome is None and request.POST.get("action") and "cl" in (
-        getattr(response, "context_data", None) or {}
+    if (
+        outcome is None
+        and request.POST.get("action")
+        and "cl" in (getattr(response, "context_data", None) or {})
     ):
         outcome = Outcome.REFUSED  # the list shown again: the action is not this user's
     if outcome is None:

@@ -1,7 +1,7 @@
 import pytest
 
-from tests.integration.console.test_admin_and_roles import staff
 from telecom.roles import OPERATORS, VIEWERS
+from tests.integration.console.test_admin_and_roles import staff
 
 
 @pytest.fixture
