@@ -14,41 +14,43 @@ from django.db import models
 MAX_OBJECTS = 100
 
 
-class AuditEvent(models.Model):
-    class ActorKind(models.TextChoices):
-        USER = "user", "console user"
-        PARTNER = "partner", "partner API key"
-        SYSTEM = "system", "system"
+class ActorKind(models.TextChoices):
+    USER = "user", "console user"
+    PARTNER = "partner", "partner API key"
+    SYSTEM = "system", "system"
 
-    class Outcome(models.TextChoices):
-        SUCCEEDED = "succeeded", "succeeded"
-        FAILED = "failed", "failed"
-        INVALID = "invalid", "refused as invalid"
-        REFUSED = "refused", "refused (permission, not found, throttled)"
-        ERROR = "error", "error"
+
+class Outcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "succeeded"
+    FAILED = "failed", "failed"
+    INVALID = "invalid", "refused as invalid"
+    REFUSED = "refused", "refused (permission, not found, throttled)"
+    ERROR = "error", "error"
+
+
+def actor_link(model, help_text: str):
+    """Who acted, as a link without a database constraint or a cascade: deleting
+    a user or a partner must neither delete its events nor be blocked by them
+    (`actor` keeps the name)."""
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
+class AuditEvent(models.Model):
+    ActorKind = ActorKind
+    Outcome = Outcome
 
     at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When it happened.")
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
-    # No database constraint and no cascade: deleting a user or a partner must
-    # neither delete its events nor be blocked by them; `actor` keeps the name.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        help_text="The console user who acted.",
-    )
-    partner = models.ForeignKey(
-        "telecom.Partner",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        help_text="The partner whose API key acted.",
-    )
+    user = actor_link(settings.AUTH_USER_MODEL, "The console user who acted.")
+    partner = actor_link("telecom.Partner", "The partner whose API key acted.")
     key_prefix = models.CharField(
         max_length=32, blank=True, help_text="The API key's public prefix (never the key)."
     )
