@@ -71,7 +71,10 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        auto_now_add=True, db_index=True, help_text="When it happened."
+                        auto_now_add=True,
+                        db_index=True,
+                        help_text="When it happened.",
+                        verbose_name="when",
                     ),
                 ),
                 (

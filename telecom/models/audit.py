@@ -47,7 +47,9 @@ class AuditEvent(models.Model):
     ActorKind = ActorKind
     Outcome = Outcome
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When it happened.")
+    at = models.DateTimeField(
+        "when", auto_now_add=True, db_index=True, help_text="When it happened."
+    )
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
     user = actor_link(settings.AUTH_USER_MODEL, "The console user who acted.")
     partner = actor_link("telecom.Partner", "The partner whose API key acted.")
