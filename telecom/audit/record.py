@@ -2,9 +2,9 @@
 
 Who acted comes from the request being served (`telecom.audit.middleware` keeps
 it in a context variable), unless the caller names a user or a partner. The
-event is written on the default connection outside the caller's transaction
-when there is none, and inside it otherwise: an action that rolled back is
-recorded by the middleware afterwards with its outcome, never lost with it.
+middleware calls it once the view has answered, outside the view's
+transaction, so an action that failed and rolled back is recorded all the same,
+with its outcome.
 """
 
 from contextvars import ContextVar
