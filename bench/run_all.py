@@ -28,6 +28,7 @@ SUITE = {
     "campaign": ("campaign.py", [], ["--quick"]),
     "ussd_voice": ("ussd_voice.py", [], ["--quick"]),
     "admin_scale": ("admin_scale.py", [], ["--quick"]),
+    "export_memory": ("export_memory.py", [], ["--quick"]),
     "chaos": ("chaos.py", [], ["--quick"]),
 }
 

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The audit trail: each console POST and partner API write, once answered.
+    "telecom.audit.middleware.AuditMiddleware",
     # Turns a locked-out login into the lockout page; last, as axes asks.
     "axes.middleware.AxesMiddleware",
 ]

@@ -69,6 +69,7 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
 SYSTEM = "System"
 SYSTEM_ORDER = (
     "telecom.providerapp",
+    "telecom.auditevent",
     "telecom.callbackevent",
     "telecom.outboundcall",
     "django_celery_beat.periodictask",
@@ -78,6 +79,7 @@ SYSTEM_ORDER = (
 
 # Plain names where a model's own is a developer's word.
 PLAIN_NAMES = {
+    "telecom.auditevent": "Audit trail",
     "telecom.callbackevent": "Callbacks received",
     "telecom.outboundcall": "Provider calls (request log)",
     "telecom.usageday": "Platform calls per day",
@@ -130,7 +132,7 @@ LIVE_MODELS = {
     "voiceflows.escalation",
 }
 
-# Where the audit trail will be listed (issue 19, part 3): shown once its admin exists.
+# The audit trail's list, linked from the home page.
 AUDIT_TRAIL_LIST = "admin:telecom_auditevent_changelist"
 
 

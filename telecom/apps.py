@@ -38,14 +38,18 @@ class TelecomConfig(AppConfig):
         "telecom.manage_hoiionumber",
         "telecom.place_voicentcall",
         "telecom.run_voicentescalation",
+        "telecom.export_rows",
     )
 
     def ready(self) -> None:
         from telecom import checks  # noqa: F401 - registers the system checks
+        from telecom.audit import admin_log
         from telecom.callbacks.registry import autodiscover
         from telecom.roles import sync_role_permissions
 
         autodiscover()
+        # Every ModelAdmin's add/change/delete log feeds the audit trail.
+        admin_log.install()
         # Consent that ends stops the subscriber's queued messages.
         from subscribers.signals import consent_ended
         from telecom.services.messaging import cancel_for_ended_consent

@@ -1,6 +1,7 @@
 """The operator console's pages for the telecom app, one module per model."""
 
 from telecom.admin import (  # noqa: F401
+    audit,
     callback_event,
     campaign,
     dashboard,

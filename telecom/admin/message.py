@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from subscribers.models import Subscriber
 from telecom.admin.base import AsksProviders, ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, send_again_action, settle_action
+from telecom.admin.export import CsvExport
 from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
 from telecom.models import Message, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
@@ -57,7 +58,7 @@ class ComposeForm(forms.Form):
 
 
 @admin.register(Message)
-class MessageAdmin(AsksProviders, OperatorDecisions, ReadOnlyAdmin):
+class MessageAdmin(CsvExport, AsksProviders, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "arrow",

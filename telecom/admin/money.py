@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from telecom.admin.base import ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, settle_action
+from telecom.admin.export import CsvExport
 from telecom.models import Charge, Promo, ReconciliationReport, Reward, UsageDay
 
 
@@ -23,7 +24,7 @@ class OutcomeUnknownFilter(admin.SimpleListFilter):
 
 
 @admin.register(Charge)
-class ChargeAdmin(OperatorDecisions, ReadOnlyAdmin):
+class ChargeAdmin(CsvExport, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "reference_code",
@@ -57,7 +58,7 @@ class ChargeAdmin(OperatorDecisions, ReadOnlyAdmin):
 
 
 @admin.register(Reward)
-class RewardAdmin(OperatorDecisions, ReadOnlyAdmin):
+class RewardAdmin(CsvExport, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "msisdn",

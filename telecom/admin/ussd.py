@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline
+from telecom.admin.export import CsvExport
 from telecom.models import UssdExchange, UssdMenu, UssdOption, UssdScreen, UssdSession
 from telecom.services.ussd import menu_statistics
 from telecom.steps.forms import ACTION_FIELDS, ACTION_FIELDSET, StepActionForm
@@ -189,7 +190,7 @@ class UssdExchangeInline(ReadOnlyInline):
 
 
 @admin.register(UssdSession)
-class UssdSessionAdmin(ReadOnlyAdmin):
+class UssdSessionAdmin(CsvExport, ReadOnlyAdmin):
     list_display = ["started_at", "msisdn", "app", "menu", "screen", "status", "network_initiated"]
     list_filter = ["status", "app", "menu", "network_initiated"]
     list_select_related = ["app", "menu", "screen"]

@@ -12,6 +12,7 @@ from telecom.admin.base import (
     provider_call,
 )
 from telecom.admin.decisions import OperatorDecisions, send_again_action
+from telecom.admin.export import CsvExport
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
 from telecom.services import voicent
 
@@ -33,7 +34,9 @@ class VoicentCallForm(forms.Form):
 
 
 @admin.register(VoicentCall)
-class VoicentCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class VoicentCallAdmin(
+    CsvExport, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
+):
     list_display = ["created_at", "kind", "phone", "status", "gateway_status", "req_id", "app"]
     list_filter = ["status", "kind", "app"]
     search_fields = ["phone", "=req_id"]

@@ -14,6 +14,7 @@ SCOPES: dict[str, str] = {
     "wallet:read": "Read the developer wallet balance",
     "webhook": "Read and set where the partner's webhooks are posted",
     "reports:read": "Read traffic reports (counts per day or hour)",
+    "audit:read": "Read the audit trail of the partner's own API writes",
 }
 
 

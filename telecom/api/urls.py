@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from telecom.api import faxes, messages, money, reports, ussd
+from telecom.api.audit import AuditEventList
 from telecom.api.hoiio_voice import (
     CallDetail,
     CallHangup,
@@ -55,6 +56,7 @@ voicent_routes = [
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("webhook/", WebhookView.as_view(), name="webhook"),
+    path("audit-events/", AuditEventList.as_view(), name="audit-event-list"),
     *resource("messages", "message", messages.MessageList, messages.MessageDetail),
     path("campaigns/preview/", messages.CampaignPreview.as_view(), name="campaign-preview"),
     *resource("campaigns", "campaign", messages.CampaignList, messages.CampaignDetail),

@@ -1,5 +1,6 @@
 """The telecom app's models, one module each."""
 
+from telecom.models.audit import AuditEvent
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.campaign import Campaign
 from telecom.models.charging import Charge, ReconciliationReport, ReferenceCounter
@@ -22,6 +23,7 @@ from telecom.models.webhook import WebhookDelivery
 
 __all__ = [
     "ApiKey",
+    "AuditEvent",
     "CallbackEvent",
     "Campaign",
     "Charge",

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline, act_on_each
 from telecom.admin.decisions import OperatorDecisions, settle_action
+from telecom.admin.export import CsvExport
 from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.timefmt import console_duration
@@ -46,7 +47,7 @@ class CallExchangeInline(ReadOnlyInline):
 
 
 @admin.register(CallSession)
-class CallSessionAdmin(ReadOnlyAdmin):
+class CallSessionAdmin(CsvExport, ReadOnlyAdmin):
     list_display = [
         "started_at",
         "direction",

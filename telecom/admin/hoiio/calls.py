@@ -17,6 +17,7 @@ from telecom.admin.base import (
     provider_call,
 )
 from telecom.admin.decisions import OperatorDecisions
+from telecom.admin.export import CsvExport
 from telecom.admin.hoiio.common import hoiio_apps
 from telecom.models import ConferenceRoom, VoiceCall
 from telecom.services.hoiio import prices as hoiio_prices
@@ -37,7 +38,7 @@ class CallBackForm(forms.Form):
 
 
 @admin.register(VoiceCall)
-class VoiceCallAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class VoiceCallAdmin(CsvExport, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
     list_display = ["created_at", "kind", "dest1", "dest2", "room", "status", "duration", "app"]
     list_filter = ["status", "kind", "app"]
     list_select_related = ["app", "room"]

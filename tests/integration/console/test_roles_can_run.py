@@ -69,6 +69,19 @@ ACTIONS = {
     ("voiceflows.CallTrigger", "mark_not_started"): OPERATOR,
     ("voiceflows.CallCampaign", "start_calling"): OPERATOR,
     ("voiceflows.Escalation", "cancel"): OPERATOR,
+    **{
+        (label, "export_csv"): OPERATOR
+        for label in (
+            "telecom.Message",
+            "telecom.Charge",
+            "telecom.Reward",
+            "telecom.UssdSession",
+            "telecom.VoiceCall",
+            "telecom.VoicentCall",
+            "telecom.AuditEvent",
+            "voiceflows.CallSession",
+        )
+    },
     ("axes.AccessAttempt", "cleanup_expired_attempts"): SUPERUSER,  # login lockouts
     # django-celery-beat's: running a periodic task now is an administrator's.
     **{
