@@ -5,9 +5,11 @@ a query per request. The answer is kept here, keyed by the token's SHA-256
 digest (never the token), and thrown away whenever any `ProviderApp` changes
 anywhere: a save or delete increments a version number in Redis (`bump`,
 connected to the model's signals in `telecom.apps`), and each lookup reads
-that number first (one Redis GET, cheaper than the query) and empties this
-process's cache when it moved. An app accepted on its previous token stays
-cached only until that token's expiry.
+that number (one Redis GET, cheaper than the query, at most once per
+CALLBACK_APP_CACHE_CHECK_SECONDS: another process's change is seen within
+that, this process's own at once) and empties this process's cache when it
+moved. An app accepted on its previous token stays cached only until that
+token's expiry.
 
 A change made by a queryset `update()` sends no signal: code that changes an
 app that way calls `bump()` itself. Without Redis the cache is bypassed.
@@ -16,7 +18,9 @@ app that way calls `bump()` itself. Without Redis the cache is bypassed.
 import copy
 import logging
 import threading
+import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,8 +38,17 @@ _version: bytes | None = None
 _entries: dict[str, tuple[ProviderApp | None, object]] = {}
 
 
+_checked_at = 0.0
+_checked_version: bytes | None = None
+
+
 def _current_version() -> bytes | None:
-    return hatid_redis.client().get(VERSION_KEY) or b"0"
+    global _checked_at, _checked_version
+    now = time.monotonic()
+    if _checked_version is None or now - _checked_at >= settings.CALLBACK_APP_CACHE_CHECK_SECONDS:
+        _checked_version = hatid_redis.client().get(VERSION_KEY) or b"0"
+        _checked_at = now
+    return _checked_version
 
 
 def app_for_token(token: str) -> ProviderApp | None:
@@ -81,13 +94,15 @@ def bump(**kwargs) -> None:
         except Exception:
             logger.warning("could not invalidate the cached provider apps", exc_info=True)
 
+    clear_local()
     _incr()
     transaction.on_commit(_incr)
+    transaction.on_commit(clear_local)
 
 
 def clear_local() -> None:
     """Forget this process's entries (tests)."""
-    global _version
+    global _version, _checked_version
     with _lock:
         _entries.clear()
-        _version = None
+        _version = _checked_version = None
