@@ -296,8 +296,8 @@ CALLBACK_APP_CACHE_CHECK_SECONDS = env_float("CALLBACK_APP_CACHE_CHECK_SECONDS",
 # How many lanes (one worker each at a time) a subscriber's number is hashed to.
 CALLBACK_LANES = env_int("CALLBACK_LANES", 16)
 CALLBACK_BATCH_SIZE = env_int("CALLBACK_BATCH_SIZE", 100)
-# A lane's "a task is waiting" flag expires after this, so a lost task is replaced.
-CALLBACK_LANE_FLAG_SECONDS = env_int("CALLBACK_LANE_FLAG_SECONDS", 30)
+# A lane's "a task is on it" flag expires after this, so a lost task is replaced.
+CALLBACK_LANE_FLAG_SECONDS = env_int("CALLBACK_LANE_FLAG_SECONDS", 10)
 CALLBACK_LANE_RETRY_SECONDS = env_float("CALLBACK_LANE_RETRY_SECONDS", 0.2)
 # The sweeper publishes lanes whose events waited longer than this.
 CALLBACK_SWEEP_AGE_SECONDS = env_float("CALLBACK_SWEEP_AGE_SECONDS", 2.0)

@@ -14,11 +14,13 @@ in id order, a batch per transaction:
 - exactly once: each event's effects and its `processed` (or `rejected`,
   `failed`) mark commit in the same transaction; a worker killed mid-batch
   leaves the whole batch `received` for the next one;
-- few publishes: a Redis flag per lane says a task is already waiting; the
-  web process publishes only when it sets the flag, the worker clears it
-  when it starts. The flag expires (CALLBACK_LANE_FLAG_SECONDS), so a task
-  lost with its worker is replaced by `sweep_lanes` (beat, `sweep_callbacks`),
-  which publishes every lane that still holds received events.
+- few publishes: a Redis flag per lane says a task is waiting or running;
+  the web process publishes only when it sets the flag, and the worker
+  clears it only once the lane looks empty (then looks once more), so a busy
+  lane is one task taking batches, not a task per callback. The flag expires
+  (CALLBACK_LANE_FLAG_SECONDS), so a task lost with its worker is replaced by
+  `sweep_lanes` (beat, `sweep_callbacks`), which publishes every lane that
+  still holds received events.
 
 Each event is handled in a savepoint: a handler's bug marks that event
 `failed` (with the traceback, for an operator to re-run) and the batch goes
@@ -94,14 +96,12 @@ def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int =
     Returns how many were processed (0 when another worker holds the lane: it
     is published again to run after that one)."""
     batch_size = batch_size or settings.CALLBACK_BATCH_SIZE
-    done = 0
-    for number in range(max_batches):
+    done, cleared = 0, False
+    for _ in range(max_batches):
         with transaction.atomic():
             if not _lock(lane):
                 _send(lane, countdown=settings.CALLBACK_LANE_RETRY_SECONDS)
                 return done
-            if number == 0:
-                _clear_flag(lane)
             events = list(
                 CallbackEvent.objects.filter(lane=lane, status=CallbackEvent.Status.RECEIVED)
                 .select_related("app")
@@ -110,8 +110,15 @@ def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int =
             if events:
                 process_batch(events)
         done += len(events)
-        if len(events) < batch_size:
+        if len(events) == batch_size:
+            continue
+        if cleared:
             return done
+        # The lane looks empty: clear the flag, then look once more. An event
+        # committed before the clear is seen by that look; one whose request
+        # came after it found no flag and published a task of its own.
+        _clear_flag(lane)
+        cleared = True
     _send(lane)  # more than max_batches waiting: let other lanes have a turn
     return done
 
