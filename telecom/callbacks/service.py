@@ -3,7 +3,7 @@
 `receive` is the one entry point of every callback view (`/callbacks/...` and
 the voice webhook): the path token names the app, the body is read, the raw
 request is stored, the app's IP allow-list is applied, and only then is the
-request processed. `record_callback` stores the raw request and commits it
+request processed. `build_callback` makes the raw copy, which is saved and committed
 before anything else happens. `process_callback` runs the kind's handler inside one transaction
 together with the event's status change, so an effect and its "processed"
 mark commit or vanish together:
@@ -171,14 +171,6 @@ def _store_for_lane(handler: CallbackHandler, event: CallbackEvent) -> CallbackO
     event.save(force_insert=True)
     publish_on_commit(event.lane)
     return CallbackOutcome(200, {"status": "ok"})
-
-
-def record_callback(
-    *, app: ProviderApp, kind: str, request, body: bytes, route: str = ""
-) -> CallbackEvent:
-    event = build_callback(app=app, kind=kind, request=request, body=body, route=route)
-    event.save(force_insert=True)
-    return event
 
 
 def build_callback(
