@@ -11,6 +11,7 @@ anyone else's), then the scenarios, each in bench/chaos_scenarios/:
     callback_replays     the same callback 1,000 times at once (MO, opt-in, opt-out, rewards, USSD)
     pg_drops             PostgreSQL connections terminated while callbacks are posted
     idempotency_replays  one Idempotency-Key 1,000 times at once on the partner API
+    callback_worker_kills  lane workers SIGKILLed during a 20,000-callback burst
 
 Each asserts, prints what it counted and writes bench/results/chaos_<name>.json;
 the exit status is non-zero if any failed.
@@ -49,6 +50,7 @@ SCENARIOS = (
     "callback_replays",
     "pg_drops",
     "idempotency_replays",
+    "callback_worker_kills",
 )
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hatid_bench_chaos"
 

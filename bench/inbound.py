@@ -26,7 +26,13 @@ reported.
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_inbound \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/11 \\
     .venv/bin/python bench/inbound.py [--quick] [--seconds 10] [--peak-seconds 15] [--rounds 3]
-        [--processes 2] [--concurrency 6] [--web-workers 5]
+        [--processes 2] [--concurrency 6] [--web-workers 5] [--worker-processes 1]
+        [--worker-threads 4]
+
+Hatid answers a callback once stored; Celery workers (`--worker-processes`
+of `--worker-threads` threads, queue `default`) process it. After each run
+the script waits for them: `keep_up_s`, the seconds from the run's end until
+every stored callback was processed, then counts.
 """
 
 from __future__ import annotations
@@ -124,8 +130,28 @@ class Target:
     """Where the requests go and how to count what it stored. Hatid stores
     messages (a multipart one assembled once); the baselines store requests."""
 
-    def __init__(self, name: str, url: str, counts, per_request: bool = False):
+    def __init__(self, name: str, url: str, counts, per_request: bool = False, settle=None):
         self.name, self.url, self.counts, self.per_request = name, url, counts, per_request
+        # Hatid answers once a callback is stored and its workers process it
+        # after: `settle()` waits for them (seconds), before what was stored is counted.
+        self.settle = settle or (lambda: None)
+
+
+def _settle_hatid(app, deadline_seconds: float = 300) -> float:
+    """Seconds until the workers processed every stored notify callback."""
+    import time
+
+    from telecom.models import CallbackEvent
+
+    start = time.monotonic()
+    waiting = CallbackEvent.objects.filter(app=app, kind="notify", status="received")
+    while waiting.exists():
+        if time.monotonic() - start > deadline_seconds:
+            raise SystemExit(
+                f"{waiting.count()} callbacks still unprocessed after {deadline_seconds} s"
+            )
+        time.sleep(0.05)
+    return round(time.monotonic() - start, 2)
 
 
 def _load() -> str:
@@ -134,6 +160,7 @@ def _load() -> str:
 
 def _phase_row(target, kind: str, report, before, expected, rate=None) -> dict:
     """One run's figures; checks that what was stored is what was sent."""
+    keep_up = target.settle()
     after = target.counts()
     ok = report.statuses.get(200, 0)
     stored = after[0] - before[0]
@@ -151,6 +178,7 @@ def _phase_row(target, kind: str, report, before, expected, rate=None) -> dict:
         "offered_per_s": round(rate, 1) if rate else "",
         "per_second": round(report.sent / report.wall_seconds, 1),
         **summary_ms(report.latencies),
+        "keep_up_s": "" if keep_up is None else keep_up,
         "requests": report.sent,
         "errors": report.sent - ok,
         "expected_rows": expected,
@@ -280,6 +308,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=6, help="per process, closed loop")
     parser.add_argument("--web-workers", type=int, default=5)
     parser.add_argument("--senders", type=int, default=50)
+    parser.add_argument("--worker-processes", type=int, default=1, help="Celery, processing")
+    parser.add_argument("--worker-threads", type=int, default=4)
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.peak_seconds, args.warmup_seconds = 1, 1.5, 0.3
@@ -287,6 +317,8 @@ def main() -> None:
     with BenchEnv("inbound") as env:
         sandbox = env.start_sandbox()
         web = env.start_web(args.web_workers)
+        # The workers that process what the callbacks stored (telecom.callbacks.lanes).
+        env.start_workers(args.worker_processes, threads=args.worker_threads, queues="default")
         from bench import inbound_baselines
         from bench.world import app_with_subscribers
         from telecom.models import CallbackEvent, Message
@@ -303,6 +335,7 @@ def main() -> None:
                     Message.objects.filter(app=app, direction="in").count(),
                     CallbackEvent.objects.filter(app=app, kind="notify").count(),
                 ),
+                settle=lambda: _settle_hatid(app),
             ),
             *(
                 Target(
@@ -317,7 +350,8 @@ def main() -> None:
         assert web in targets[0].url
         rows = run_all(targets, args, senders, app.shortcode)
     compared = comparisons(rows)
-    columns = ["target", "run", "offered_per_s", "per_second", "p50_ms", "p99_ms", "errors"]
+    columns = ["target", "run", "offered_per_s", "per_second", "p50_ms", "p99_ms", "keep_up_s"]
+    columns += ["errors"]
     columns += ["expected_rows", "rows", "gen_cpu_us_per_req", "gen_cpu_share", "load"]
     print()
     print(table(rows, columns))

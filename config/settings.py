@@ -255,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "telecom.tasks.sweep_outbox",
         "schedule": env_float("OUTBOX_SWEEP_INTERVAL_SECONDS", 5.0),
     },
+    "sweep-callbacks": {
+        "task": "telecom.tasks.sweep_callbacks",
+        "schedule": env_float("CALLBACK_SWEEP_INTERVAL_SECONDS", 5.0),
+    },
     "assemble-stale-multiparts": {
         "task": "telecom.tasks.assemble_stale_multiparts",
         "schedule": 60.0,
@@ -290,6 +294,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+
+# --- Callbacks answered once stored (telecom.callbacks.lanes) -------------------
+
+# How often a process asks Redis whether any ProviderApp changed (its cache of
+# apps by callback token; its own changes it sees at once).
+CALLBACK_APP_CACHE_CHECK_SECONDS = env_float("CALLBACK_APP_CACHE_CHECK_SECONDS", 1.0)
+# How many lanes (one worker each at a time) a subscriber's number is hashed to.
+CALLBACK_LANES = env_int("CALLBACK_LANES", 16)
+CALLBACK_BATCH_SIZE = env_int("CALLBACK_BATCH_SIZE", 100)
+# A lane's "a task is on it" flag expires after this, so a lost task is replaced.
+CALLBACK_LANE_FLAG_SECONDS = env_int("CALLBACK_LANE_FLAG_SECONDS", 10)
+CALLBACK_LANE_RETRY_SECONDS = env_float("CALLBACK_LANE_RETRY_SECONDS", 0.2)
+# The sweeper publishes lanes whose events waited longer than this.
+CALLBACK_SWEEP_AGE_SECONDS = env_float("CALLBACK_SWEEP_AGE_SECONDS", 2.0)
 
 # --- The outbox (telecom.outbox) ------------------------------------------------
 

@@ -63,6 +63,20 @@ class RedirectHandler(CallbackHandler):
             )
         return self.opt_in(event, params)
 
+    def lane_key(self, event) -> str | None:
+        """An SMS opt-in and a STOP are answered once stored, in the
+        subscriber's lane (so a STOP is applied after the opt-in before it);
+        a visitor's browser gets its page after processing."""
+        if event.method == "POST":
+            posted = posted_opt_in(event)
+            if posted is None:
+                return parse_unsubscribe(event)[0]
+            return parse_opt_in(posted)[0]
+        params = event.query_params
+        if not params or "code" in params:
+            return None
+        return parse_opt_in(params)[0]
+
     def opt_in(self, event, params) -> HandlerResult:
         msisdn, token = parse_opt_in(params)
         if token_of_other_app(event.app, token):

@@ -50,6 +50,14 @@ class TelecomConfig(AppConfig):
         autodiscover()
         # Every ModelAdmin's add/change/delete log feeds the audit trail.
         admin_log.install()
+        # Any change to an app invalidates every process's cached callback tokens.
+        from django.db.models.signals import post_delete, post_save
+
+        from telecom.callbacks.app_cache import bump
+        from telecom.models.provider_app import ProviderApp
+
+        post_save.connect(bump, sender=ProviderApp, dispatch_uid="hatid-app-cache-save")
+        post_delete.connect(bump, sender=ProviderApp, dispatch_uid="hatid-app-cache-delete")
         # Consent that ends stops the subscriber's queued messages.
         from subscribers.signals import consent_ended
         from telecom.services.messaging import cancel_for_ended_consent

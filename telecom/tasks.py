@@ -6,6 +6,7 @@ from django.conf import settings
 
 from telecom import outbox, rollups
 from telecom.api.idempotency import purge_expired_records
+from telecom.callbacks import lanes
 from telecom.errors import OutcomeUnknown, TransientError
 from telecom.services import campaigns, charging, fax, inbound, rewards, ussd, voicent, wallet
 from telecom.services.hoiio import ivr as hoiio_ivr
@@ -28,6 +29,16 @@ IDEMPOTENT_RETRY = {
 @shared_task(name="telecom.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> dict[str, int]:
     return outbox.sweep()
+
+
+@shared_task(name="telecom.tasks.process_callbacks", ignore_result=True)
+def process_callbacks(lane: int) -> int:
+    return lanes.process_lane(lane)
+
+
+@shared_task(name="telecom.tasks.sweep_callbacks", ignore_result=True)
+def sweep_callbacks() -> int:
+    return lanes.sweep_lanes()
 
 
 @shared_task(name="telecom.tasks.purge_idempotency_records", ignore_result=True)

@@ -4,8 +4,9 @@ The sandbox acts each one out for real first (a handset texts the short
 code, opts in with YES, texts STOP, dials the USSD code; a reward is sent
 and the platform reports its status); the request it sent to Hatid is then
 posted again 1,000 times (100 with --quick) from 64 threads released
-together. Every answer must be 2xx, and each callback must have had its
-effect exactly once:
+together. Every answer must be 2xx, and once the workers processed what was
+stored (MO, opt-in and STOP are answered once stored), each callback must
+have had its effect exactly once:
 
 - MO: one inbound message;
 - opt-in: one subscriber, one access token, one opt-in in the consent history;
@@ -29,6 +30,7 @@ from bench.chaos_scenarios.common import (
     status_counts,
     stop_processes,
     wait,
+    wait_processed,
 )
 
 
@@ -71,6 +73,7 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
     def measure(kind: str, callback: dict, effect) -> None:
         answers, seconds = replay(callback, times)
         statuses = status_counts(answers)
+        wait_processed(app, 120, f"{kind}: the replays processed")
         effects = effect()
         results[kind] = {
             "requests": times,

@@ -151,6 +151,18 @@ def wait(condition, timeout: float, what: str, interval: float = 0.1):
     return wait_for(condition, timeout=timeout, what=what, interval=interval)
 
 
+def wait_processed(app, timeout: float = 180, what: str = "") -> float:
+    """Hatid answers MO, opt-in and STOP callbacks once stored and its workers
+    process them after (telecom.callbacks.lanes): wait until none of the app's
+    is left `received`. Returns the seconds waited."""
+    from telecom.models import CallbackEvent
+
+    began = time.monotonic()
+    left = CallbackEvent.objects.filter(app=app, status="received")
+    wait(lambda: not left.exists(), timeout, what or "the stored callbacks processed", 0.2)
+    return round(time.monotonic() - began, 1)
+
+
 # --- Celery processes -------------------------------------------------------------
 
 

@@ -8,7 +8,9 @@ gunicorn from 16 threads. A callback whose processing lost its connection
 must be answered 5xx, so that the platform retries, and leave nothing half
 written (no effect without its callback marked processed). Then, as the
 platform would, every callback not answered 2xx is posted again until it
-is: every message is stored once, every opt-in applied once.
+is; once a worker processed what was stored (MO and opt-ins are answered
+once stored; the workers' connections are terminated too), every message is
+stored once, every opt-in applied once.
 
 Counted: callbacks, first answers by status, connections terminated,
 retries, the effects.
@@ -22,7 +24,14 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from bench.chaos_scenarios.common import Outcome, hammer_each, status_counts
+from bench.chaos_scenarios.common import (
+    Outcome,
+    hammer_each,
+    start_thread_worker,
+    status_counts,
+    stop_processes,
+    wait_processed,
+)
 
 
 class Terminator(threading.Thread):
@@ -124,6 +133,9 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
     everything = callbacks + opt_ins
     rng.shuffle(everything)
 
+    # The workers that process the stored callbacks (their connections are
+    # terminated too: a batch cut short is processed again, whole).
+    workers = [start_thread_worker(env, 50, threads=4, queues="default")]
     killer = Terminator(env.database_url, rng)
     killer.start()
     time.sleep(0.2)
@@ -151,6 +163,10 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
             if getattr(a, "status_code", 0) // 100 != 2
         ]
     outcome.check(not pending, f"{len(pending)} callback(s) never answered 2xx after retries")
+    try:
+        keep_up = wait_processed(app, 180)
+    finally:
+        stop_processes(env, workers)
 
     keys = [cb["key"] for cb in callbacks]
     stored = list(
@@ -176,6 +192,7 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
         "connections_terminated": killer.terminated,
         "retried": retries,
         "retry_rounds": rounds,
+        "processed_within_s": keep_up,
         "messages_stored": len(stored),
         "messages_stored_twice": len(stored) - len(set(stored)),
         "subscribers": subscribers_found.count(),

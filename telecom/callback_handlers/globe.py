@@ -23,6 +23,7 @@ from telecom.globe.inbound.rewards import parse_reward_report
 from telecom.globe.inbound.sms import parse_inbound
 from telecom.globe.inbound.ussd import parse_ussd
 from telecom.services.inbound import receive_sms
+from telecom.services.inbound_batch import prepare_inbound_batch
 from telecom.services.rewards import apply_reward_callback
 from telecom.services.ussd import receive_ussd
 
@@ -44,6 +45,17 @@ class NotifyHandler(CallbackHandler):
             return HandlerResult(note="an empty batch (inboundSMSMessage: []): nothing to store")
         notes = [receive_sms(event.app, sms, event) for sms in messages]
         return HandlerResult(note="; ".join(notes))
+
+    def lane_key(self, event) -> str | None:
+        """An MO SMS is answered once stored, in its sender's lane; a charging
+        opt-in's code (a GET) is exchanged first."""
+        if event.method != "POST":
+            return None
+        messages = parse_inbound(json_body(event), event.app.shortcode)
+        return messages[0].sender if messages else ""
+
+    def prepare_batch(self, events) -> None:
+        prepare_inbound_batch(events)
 
 
 @register

@@ -12,7 +12,16 @@ A handler subclass provides:
   It runs inside the transaction that marks the event processed, so it must
   be idempotent on the provider's natural key: a repeated callback finds its
   effect already there and changes nothing. It raises `RejectedPayload`
-  (`telecom.errors`) for input that does not validate, and returns a `HandlerResult`.
+  (`telecom.errors`) for input that does not validate, and returns a `HandlerResult`;
+- optionally `lane_key(event)`: for a callback whose answer does not depend on
+  processing it, the key its order is kept by (the subscriber's number): the
+  request is then answered once the event is stored, and a worker processes it
+  later in its lane (`telecom.callbacks.lanes`). It sees the event before it
+  is saved, may raise `RejectedPayload` (answered 400, kept `rejected`) and
+  returns None for a request that must be processed before it is answered;
+- optionally `prepare_batch(events)`: called by the lane worker with the
+  events of this kind in a batch before each is handled, in the same
+  transaction (to insert their rows in bulk).
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +58,12 @@ class CallbackHandler:
 
     def handle(self, event) -> HandlerResult:
         raise NotImplementedError
+
+    def lane_key(self, event) -> str | None:
+        return None
+
+    def prepare_batch(self, events) -> None:
+        return None
 
 
 _handlers: dict[tuple[str, str], CallbackHandler] = {}

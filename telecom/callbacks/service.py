@@ -3,7 +3,7 @@
 `receive` is the one entry point of every callback view (`/callbacks/...` and
 the voice webhook): the path token names the app, the body is read, the raw
 request is stored, the app's IP allow-list is applied, and only then is the
-request processed. `record_callback` stores the raw request and commits it
+request processed. `build_callback` makes the raw copy, which is saved and committed
 before anything else happens. `process_callback` runs the kind's handler inside one transaction
 together with the event's status change, so an effect and its "processed"
 mark commit or vanish together:
@@ -12,6 +12,12 @@ mark commit or vanish together:
 - `RejectedPayload`: `rejected`, 400 with a JSON error naming the fields;
 - any other exception (a bug, a lost database connection): `failed` with the
   traceback, and a 500 so that the platform retries.
+
+A callback whose answer does not depend on processing it (its handler gives a
+`lane_key`: an MO SMS, an SMS opt-in, a STOP) is answered once stored: one
+INSERT and its commit, then 200; a worker processes it in its lane
+(`telecom.callbacks.lanes`), in order with the same subscriber's others. Only
+what its parser refuses is answered 400 (stored `rejected` by the same INSERT).
 
 `rerun_callback` processes a stored event again, for operators.
 """
@@ -26,7 +32,9 @@ from django.db import DatabaseError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 
-from telecom.callbacks.registry import HandlerResult, handler_for
+from telecom.callbacks.app_cache import app_for_token
+from telecom.callbacks.lanes import lane_of, publish_on_commit
+from telecom.callbacks.registry import CallbackHandler, HandlerResult, handler_for
 from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
@@ -103,8 +111,9 @@ def receive(
     what is stored (the voice webhook's ISO-8859-1 bodies become UTF-8). The
     event is stored once, with its route (the path, the token masked), before
     any handler sees it."""
-    app = ProviderApp.for_callback_token(token)
-    if app is None or app.provider != provider or handler_for(kind, provider) is None:
+    app = app_for_token(token)
+    handler = handler_for(kind, provider)
+    if app is None or app.provider != provider or handler is None:
         return Reception(
             None, CallbackOutcome(404, error_body("not_found", "no such callback URI"))
         )
@@ -123,10 +132,16 @@ def receive(
     reception = Reception(app, CallbackOutcome(500, {}), body=body)
     try:
         route = request.path_info.replace(token, "…", 1)
-        reception.event = record_callback(
-            app=app, kind=kind, request=request, body=body, route=route
-        )
-        if not app.allows_ip(client_address(request)):
+        event = build_callback(app=app, kind=kind, request=request, body=body, route=route)
+        allowed = app.allows_ip(event.remote_addr)
+        if allowed and event.method in handler.methods:
+            deferred = _store_for_lane(handler, event)
+            if deferred is not None:
+                reception.event, reception.outcome = event, deferred
+                return reception
+        event.save(force_insert=True)
+        reception.event = event
+        if not allowed:
             reception.outcome = reject(
                 reception.event, "the caller's address is not in the app's allow-list", status=403
             )
@@ -138,15 +153,36 @@ def receive(
     return reception
 
 
-def record_callback(
+def _store_for_lane(handler: CallbackHandler, event: CallbackEvent) -> CallbackOutcome | None:
+    """Store a callback that is answered before it is processed, with its lane,
+    in one INSERT; None when its handler must process it first."""
+    try:
+        key = handler.lane_key(event)
+    except RejectedPayload as exc:
+        _set_rejected(event, exc.message, exc.fields)
+        event.save(force_insert=True)
+        return CallbackOutcome(400, error_body("invalid", exc.message, exc.fields))
+    except Exception:
+        logger.exception("%s callback: no lane; processed before answering", event.kind)
+        return None
+    if key is None:
+        return None
+    event.lane = lane_of(key)
+    event.save(force_insert=True)
+    publish_on_commit(event.lane)
+    return CallbackOutcome(200, {"status": "ok"})
+
+
+def build_callback(
     *, app: ProviderApp, kind: str, request, body: bytes, route: str = ""
 ) -> CallbackEvent:
+    """The raw copy of a request, not yet saved."""
     headers = {
         key.removeprefix("HTTP_").replace("_", "-").title(): str(value)
         for key, value in request.META.items()
         if key.startswith(_KEPT_HEADERS)
     }
-    return CallbackEvent.objects.create(
+    return CallbackEvent(
         app=app,
         kind=kind,
         route=route[:300],
@@ -159,11 +195,15 @@ def record_callback(
     )
 
 
-def reject(event: CallbackEvent, message: str, fields: dict | None = None, status: int = 400):
+def _set_rejected(event: CallbackEvent, message: str, fields: dict | None = None) -> None:
     event.status = CallbackEvent.Status.REJECTED
     event.error = message if not fields else f"{message}: {fields}"
     event.attempts += 1
     event.processed_at = timezone.now()
+
+
+def reject(event: CallbackEvent, message: str, fields: dict | None = None, status: int = 400):
+    _set_rejected(event, message, fields)
     event.save(update_fields=["status", "error", "attempts", "processed_at"])
     return CallbackOutcome(status, error_body("invalid", message, fields))
 

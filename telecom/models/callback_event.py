@@ -49,6 +49,12 @@ class CallbackEvent(models.Model):
     traceback = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0, help_text="How many times it was processed.")
     processed_at = models.DateTimeField(null=True, blank=True)
+    lane = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a callback answered once stored: the lane its worker processes it "
+        "in (the subscriber's number hashed), in order with the subscriber's others.",
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -56,6 +62,11 @@ class CallbackEvent(models.Model):
             models.Index(fields=["app", "kind", "-received_at"]),
             models.Index(fields=["status", "-received_at"]),
             models.Index(fields=["-received_at"], name="callbackevent_received_desc"),
+            models.Index(
+                fields=["lane", "id"],
+                name="callbackevent_lane_waiting",
+                condition=models.Q(status="received", lane__isnull=False),
+            ),
         ]
         permissions = [("rerun_callbackevent", "Can re-run a stored callback")]
 

@@ -28,7 +28,10 @@ def _store(
     app: ProviderApp, *, key: str, sender: str, text: str, sent_at, event, incomplete: bool = False
 ) -> Message | None:
     """The new inbound message, or None when this key was stored before."""
-    subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=sender)
+    prepared = getattr(event, "prepared", None)
+    subscriber = prepared.subscriber(app, sender) if prepared else None
+    if subscriber is None:
+        subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=sender)
     length = measure(text)
     try:
         with transaction.atomic():
@@ -52,9 +55,14 @@ def _store(
         return None
 
 
-def handle(message: Message) -> str:
-    rule_note = apply_keyword_rules(message)
-    partners = notify_partners(message)
+def handle(message: Message, event=None) -> str:
+    """Keyword rules, then partners; read once per batch when the lane worker
+    prepared `event` (`services.inbound_batch`)."""
+    prepared = getattr(event, "prepared", None)
+    rules = prepared.rules.get(message.app_id) if prepared else None
+    partners = prepared.partners.get(message.app_id) if prepared else None
+    rule_note = apply_keyword_rules(message, rules=rules)
+    partners = notify_partners(message, partners=partners)
     return f"message {message.pk}{rule_note}{f', {partners} webhook(s)' if partners else ''}"
 
 
@@ -72,7 +80,7 @@ def receive_sms(app: ProviderApp, sms: InboundSms, event: CallbackEvent | None) 
     )
     if message is None:
         return f"duplicate of {sms.platform_key}"
-    return handle(message)
+    return handle(message, event)
 
 
 def _receive_part(app: ProviderApp, sms: InboundSms, event) -> str:
@@ -114,7 +122,7 @@ def _assemble(assembly: InboundMultipart, event, sent_at=None, *, incomplete=Fal
         return f"multipart {assembly.ref_id} already stored"
     assembly.message = message
     assembly.save(update_fields=["parts", "total", "message"])
-    return handle(message)
+    return handle(message, event)
 
 
 def assemble_stale_multiparts() -> int:

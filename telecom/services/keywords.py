@@ -14,20 +14,22 @@ def first_word(text: str) -> str:
     return words[0] if words else ""
 
 
-def matching_rule(app, text: str) -> KeywordRule | None:
+def matching_rule(app, text: str, rules: list[KeywordRule] | None = None) -> KeywordRule | None:
+    """The rule for this text; `rules`, the app's active rules when the caller read them."""
     word = first_word(text)
     if word.upper() in PLATFORM_KEYWORDS:
         return None
-    rules = list(KeywordRule.objects.filter(app=app, is_active=True).select_related("tag"))
+    if rules is None:
+        rules = list(KeywordRule.objects.filter(app=app, is_active=True).select_related("tag"))
     for rule in rules:
         if rule.matches(word):
             return rule
     return next((rule for rule in rules if rule.match == KeywordRule.Match.DEFAULT), None)
 
 
-def apply_keyword_rules(message: Message) -> str:
+def apply_keyword_rules(message: Message, rules: list[KeywordRule] | None = None) -> str:
     """Run the matching rule's actions in the caller's transaction; a note for the log."""
-    rule = matching_rule(message.app, message.text)
+    rule = matching_rule(message.app, message.text, rules)
     if rule is None:
         return ""
     message.keyword_rule = rule

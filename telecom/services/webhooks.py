@@ -40,8 +40,10 @@ def queue_message_webhook(partner: Partner, message: Message) -> WebhookDelivery
     )
 
 
-def notify_partners(message: Message) -> int:
-    partners = Partner.objects.filter(apps=message.app).exclude(webhook_url="")
+def notify_partners(message: Message, partners: list[Partner] | None = None) -> int:
+    """A webhook to each of the app's partners (`partners`, when the caller read them)."""
+    if partners is None:
+        partners = Partner.objects.filter(apps=message.app).exclude(webhook_url="")
     return sum(1 for partner in partners if queue_message_webhook(partner, message))
 
 

@@ -118,7 +118,7 @@ def test_killing_the_worker_mid_send_loses_none_and_delivers_none_twice(hatid, s
     )
 
 
-def test_multipart_mo_out_of_order_and_twice_is_one_message(hatid):
+def test_multipart_mo_out_of_order_and_twice_is_one_message(hatid, celery_worker):
     hatid.sandbox.add_subscriber(NUMBER, balance="10.00")
     hatid.sandbox.set_fault("callbacks", duplicate=True)
     text = "Alright " * 40  # 320 characters: three parts

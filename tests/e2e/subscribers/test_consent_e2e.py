@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 NUMBER = "+639171234567"
 
 
-def test_sms_opt_in_stores_the_platforms_token_and_stop_ends_it(hatid):
+def test_sms_opt_in_stores_the_platforms_token_and_stop_ends_it(hatid, celery_worker):
     subscriber = hatid.opt_in(NUMBER)
     [grant] = hatid.sandbox.grants(app_id=hatid.app.app_id, number=NUMBER)
     assert subscriber.live_token().token.reveal() == grant["access_token"]

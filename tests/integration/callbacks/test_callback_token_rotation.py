@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from telecom.callbacks import app_cache
 from telecom.errors import ServiceError
 from telecom.models import ProviderApp
 from telecom.roles import OPERATORS, VIEWERS
@@ -32,6 +33,7 @@ def expire_the_grace(app: ProviderApp) -> None:
     ProviderApp.objects.filter(pk=app.pk).update(
         previous_callback_token_expires_at=timezone.now() - timedelta(seconds=1)
     )
+    app_cache.bump()  # an update() sends no signal: say the apps changed
 
 
 def test_old_token_works_inside_the_grace_then_is_refused(client, globe_app):

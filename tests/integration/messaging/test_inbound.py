@@ -20,6 +20,7 @@ from telecom.models import (
 from telecom.msisdn import normalize_msisdn
 from telecom.services.inbound import assemble_stale_multiparts
 from tests.support.factories import PartnerFactory
+from tests.support.lanes import process_callbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def app(globe_app):
 
 def notify(client, app, body):
     data = body if isinstance(body, str) else json.dumps(body)
-    return client.post(app.callback_path("notify"), data, content_type="application/json")
+    response = client.post(app.callback_path("notify"), data, content_type="application/json")
+    process_callbacks()
+    return response
 
 
 def test_documented_mo_is_stored_once_even_without_message_id(client, app):

@@ -16,6 +16,7 @@ from subscribers.services.charging_consent import charging_consent_gap
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import CallbackEvent
 from tests.support.factories import ProviderAppFactory
+from tests.support.lanes import process_callbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ GLOBE_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "globe"
 
 def opt_in(client, app, token=TOKEN, number="9171234567"):
     query = urlencode({"access_token": token, "subscriber_number": number})
-    return client.get(f"{app.callback_path('redirect')}?{query}")
+    response = client.get(f"{app.callback_path('redirect')}?{query}")
+    process_callbacks()
+    return response
 
 
 def unsubscribe(client, app, token=TOKEN, number="9171234567", time_stamp="2014-10-19T12:00:00"):
@@ -36,9 +39,11 @@ def unsubscribe(client, app, token=TOKEN, number="9171234567", time_stamp="2014-
             "time_stamp": time_stamp,
         }
     }
-    return client.post(
+    response = client.post(
         app.callback_path("redirect"), json.dumps(body), content_type="application/json"
     )
+    process_callbacks()
+    return response
 
 
 def test_sms_opt_in_creates_an_active_subscriber_with_its_token(client, globe_app):
@@ -116,12 +121,15 @@ def test_late_stop_for_an_old_token_keeps_the_newer_consent(client, globe_app):
     assert subscriber.live_token().token.reveal() == "brand-new-token-xyz"
 
 
-def test_token_of_another_app_is_rejected(client, globe_app):
+def test_token_of_another_app_is_answered_then_rejected_in_processing(client, globe_app):
     other = ProviderAppFactory()
     opt_in(client, other)
     response = opt_in(client, globe_app)
-    assert response.status_code == 400
-    assert "another app" in response.json()["error"]["message"]
+    # Answered once stored: only processing knows whose token it is.
+    assert response.status_code == 200
+    event = CallbackEvent.objects.filter(app=globe_app).get()
+    assert event.status == CallbackEvent.Status.REJECTED
+    assert "another app" in event.error
     assert not Subscriber.objects.filter(app=globe_app).exists()
 
 
@@ -231,6 +239,7 @@ def test_a_zero_charging_opt_in_covers_no_paid_charge(globe_app):
 def test_opt_in_posted_to_the_redirect_uri_as_the_md_shows(client, globe_app, body, content_type):
     response = client.post(globe_app.callback_path("redirect"), body, content_type=content_type)
     assert response.status_code == 200
+    assert process_callbacks() == 1
     subscriber = Subscriber.objects.get()
     assert subscriber.msisdn == "+639171234567" and subscriber.status == Subscriber.Status.ACTIVE
     assert subscriber.live_token().token.reveal() == TOKEN

@@ -1,0 +1,108 @@
+"""The app a callback token names, cached in this process by the token's digest.
+
+Every callback request starts by finding its app; from the database that is
+a query per request. The answer is kept here, keyed by the token's SHA-256
+digest (never the token), and thrown away whenever any `ProviderApp` changes
+anywhere: a save or delete increments a version number in Redis (`bump`,
+connected to the model's signals in `telecom.apps`), and each lookup reads
+that number (one Redis GET, cheaper than the query, at most once per
+CALLBACK_APP_CACHE_CHECK_SECONDS: another process's change is seen within
+that, this process's own at once) and empties this process's cache when it
+moved. An app accepted on its previous token stays cached only until that
+token's expiry.
+
+A change made by a queryset `update()` sends no signal: code that changes an
+app that way calls `bump()` itself. Without Redis the cache is bypassed.
+"""
+
+import copy
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from telecom import redis as hatid_redis
+from telecom.models.provider_app import ProviderApp, token_digest
+
+logger = logging.getLogger("telecom.callbacks")
+
+VERSION_KEY = "hatid:provider-apps:version"
+_MAX_ENTRIES = 10_000
+
+_lock = threading.Lock()
+_version: bytes | None = None
+# digest -> (app or None, until: a datetime after which the entry is stale, or None)
+_entries: dict[str, tuple[ProviderApp | None, object]] = {}
+
+
+_checked_at = 0.0
+_checked_version: bytes | None = None
+
+
+def _current_version() -> bytes | None:
+    global _checked_at, _checked_version
+    now = time.monotonic()
+    if _checked_version is None or now - _checked_at >= settings.CALLBACK_APP_CACHE_CHECK_SECONDS:
+        _checked_version = hatid_redis.client().get(VERSION_KEY) or b"0"
+        _checked_at = now
+    return _checked_version
+
+
+def app_for_token(token: str) -> ProviderApp | None:
+    """`ProviderApp.for_callback_token(token)`, from this process's cache when
+    no app changed since it was filled. Each caller gets its own copy."""
+    global _version
+    try:
+        version = _current_version()
+    except Exception:
+        logger.warning("Redis unavailable: looking the callback token up in the database")
+        return ProviderApp.for_callback_token(token)
+    digest = token_digest(token)
+    with _lock:
+        if version != _version:
+            _entries.clear()
+            _version = version
+        entry = _entries.get(digest)
+    if entry is not None:
+        app, until = entry
+        if until is None or until > timezone.now():
+            return _copy(app)
+    app = ProviderApp.for_callback_token(token)
+    until = None
+    if app is not None and app.callback_token_digest != digest:
+        until = app.previous_callback_token_expires_at
+    with _lock:
+        if version == _version and len(_entries) < _MAX_ENTRIES:
+            _entries[digest] = (app, until)
+    return _copy(app)
+
+
+def _copy(app: ProviderApp | None) -> ProviderApp | None:
+    return None if app is None else copy.copy(app)
+
+
+def bump(**kwargs) -> None:
+    """Every process's cached apps are stale: now, and again once the current
+    transaction commits (a process may have re-read the old row in between)."""
+
+    def _incr():
+        try:
+            hatid_redis.client().incr(VERSION_KEY)
+        except Exception:
+            logger.warning("could not invalidate the cached provider apps", exc_info=True)
+
+    clear_local()
+    _incr()
+    transaction.on_commit(_incr)
+    transaction.on_commit(clear_local)
+
+
+def clear_local() -> None:
+    """Forget this process's entries (tests)."""
+    global _version, _checked_version
+    with _lock:
+        _entries.clear()
+        _version = _checked_version = None

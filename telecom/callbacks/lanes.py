@@ -1,0 +1,202 @@
+"""Lanes: callbacks answered once stored, processed later, in order, in batches.
+
+A callback whose handler gives a `lane_key` (the subscriber's number) is
+stored `received` with `lane = hash(key) mod CALLBACK_LANES` and answered at
+once (`telecom.callbacks.service`). A worker (`process_callbacks(lane)`,
+published when the INSERT commits) then processes that lane's received events
+in id order, a batch per transaction:
+
+- one worker per lane at a time: the transaction takes a PostgreSQL advisory
+  lock on the lane (`pg_try_advisory_xact_lock`); a worker that does not get
+  it publishes itself again shortly, so the events of a subscriber (the parts
+  of a multipart SMS, an opt-in and its STOP) are applied in the order they
+  were stored;
+- exactly once: each event's effects and its `processed` (or `rejected`,
+  `failed`) mark commit in the same transaction; a worker killed mid-batch
+  leaves the whole batch `received` for the next one;
+- few publishes: a Redis flag per lane says a task is waiting or running;
+  the web process publishes only when it sets the flag, and the worker
+  clears it only once the lane looks empty (then looks once more), so a busy
+  lane is one task taking batches, not a task per callback. The flag expires
+  (CALLBACK_LANE_FLAG_SECONDS), so a task lost with its worker is replaced by
+  `sweep_lanes` (beat, `sweep_callbacks`), which publishes every lane that
+  still holds received events.
+
+Each event is handled in a savepoint: a handler's bug marks that event
+`failed` (with the traceback, for an operator to re-run) and the batch goes
+on; a lost database connection ends the batch, unmarked.
+"""
+
+import logging
+import traceback
+import zlib
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from telecom import redis as hatid_redis
+from telecom.callbacks.registry import handler_for
+from telecom.errors import RejectedPayload
+from telecom.models.callback_event import CallbackEvent
+
+logger = logging.getLogger("telecom.callbacks")
+
+TASK = "telecom.tasks.process_callbacks"
+# The advisory locks' first key: which of Hatid's locks this is ("HL").
+_LOCK_CLASS = 0x484C
+_FIELDS = ["status", "note", "error", "traceback", "attempts", "processed_at"]
+
+
+def lane_of(key: str) -> int:
+    return zlib.crc32(key.encode()) % settings.CALLBACK_LANES
+
+
+def _flag(lane: int) -> str:
+    return f"hatid:callback-lane:{lane}:queued"
+
+
+def _send(lane: int, countdown: float | None = None) -> None:
+    current_app.send_task(TASK, args=[lane], countdown=countdown)
+
+
+def publish(lane: int) -> None:
+    """Have a worker process the lane, unless one is already waiting to."""
+    try:
+        fresh = hatid_redis.client().set(
+            _flag(lane), b"1", nx=True, ex=settings.CALLBACK_LANE_FLAG_SECONDS
+        )
+    except Exception:
+        fresh = True  # without the flag, publish anyway
+    if fresh:
+        try:
+            _send(lane)
+        except Exception:
+            logger.warning("publishing lane %s failed; the sweeper will", lane, exc_info=True)
+
+
+def publish_on_commit(lane: int) -> None:
+    transaction.on_commit(lambda: publish(lane))
+
+
+def _lock(lane: int) -> bool:
+    if connection.vendor != "postgresql":
+        # SQLite (development): the first write takes the database's write lock.
+        CallbackEvent.objects.filter(pk=0).update(attempts=0)
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, lane])
+        return cursor.fetchone()[0]
+
+
+def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int = 20) -> int:
+    """Process the lane's received events in order, a batch per transaction.
+    Returns how many were processed (0 when another worker holds the lane: it
+    is published again to run after that one)."""
+    batch_size = batch_size or settings.CALLBACK_BATCH_SIZE
+    done, cleared = 0, False
+    for _ in range(max_batches):
+        with transaction.atomic():
+            if not _lock(lane):
+                _send(lane, countdown=settings.CALLBACK_LANE_RETRY_SECONDS)
+                return done
+            events = list(
+                CallbackEvent.objects.filter(lane=lane, status=CallbackEvent.Status.RECEIVED)
+                .select_related("app")
+                .order_by("pk")[:batch_size]
+            )
+            if events:
+                process_batch(events)
+        done += len(events)
+        if len(events) == batch_size:
+            continue
+        if cleared:
+            return done
+        # The lane looks empty: clear the flag, then look once more. An event
+        # committed before the clear is seen by that look; one whose request
+        # came after it found no flag and published a task of its own.
+        _clear_flag(lane)
+        cleared = True
+    _send(lane)  # more than max_batches waiting: let other lanes have a turn
+    return done
+
+
+def _clear_flag(lane: int) -> None:
+    try:
+        hatid_redis.client().delete(_flag(lane))
+    except Exception:
+        logger.warning("could not clear lane %s's flag", lane, exc_info=True)
+
+
+def process_batch(events: list[CallbackEvent]) -> None:
+    """Handle each event in a savepoint and mark them all in one UPDATE, inside
+    the caller's transaction."""
+    by_handler: dict = {}
+    for event in events:
+        by_handler.setdefault(handler_for(event.kind, event.app.provider), []).append(event)
+    for handler, its_events in by_handler.items():
+        if handler is not None:
+            handler.prepare_batch(its_events)
+    now = timezone.now()
+    for event in events:
+        event.attempts += 1
+        event.processed_at = now
+        _handle(handler_for(event.kind, event.app.provider), event)
+    CallbackEvent.objects.bulk_update(events, _FIELDS)
+
+
+def _handle(handler, event: CallbackEvent) -> None:
+    if handler is None:
+        event.status = CallbackEvent.Status.REJECTED
+        event.error = f"no handler for {event.kind!r} callbacks"
+        return
+    try:
+        with transaction.atomic():
+            result = handler.handle(event)
+    except RejectedPayload as exc:
+        event.status = CallbackEvent.Status.REJECTED
+        event.error = exc.message if not exc.fields else f"{exc.message}: {exc.fields}"
+    except (OperationalError, InterfaceError):
+        raise  # the connection: the whole batch is tried again
+    except Exception as exc:
+        logger.exception("%s callback %s failed", event.kind, event.pk)
+        event.status = CallbackEvent.Status.FAILED
+        event.error = f"{type(exc).__name__}: {exc}"[:2000]
+        event.traceback = traceback.format_exc()[-8000:]
+    else:
+        event.status = CallbackEvent.Status.PROCESSED
+        event.note = result.note[:200]
+        event.error = event.traceback = ""
+
+
+def waiting_lanes(older_than_seconds: float = 0) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        CallbackEvent.objects.filter(
+            status=CallbackEvent.Status.RECEIVED, lane__isnull=False, received_at__lte=cutoff
+        )
+        .order_by("lane")
+        .values_list("lane", flat=True)
+        .distinct()
+    )
+
+
+def sweep_lanes() -> int:
+    """Publish every lane whose events wait longer than CALLBACK_SWEEP_AGE_SECONDS
+    (their task lost with a worker, or never published). Returns how many."""
+    lanes = waiting_lanes(settings.CALLBACK_SWEEP_AGE_SECONDS)
+    for lane in lanes:
+        publish(lane)
+    if lanes:
+        logger.info("callback sweep: %s lane(s) with waiting events", len(lanes))
+    return len(lanes)
+
+
+def drain() -> int:
+    """Process every lane now, in this process (tests, `manage.py` use)."""
+    done = 0
+    for lane in waiting_lanes():
+        done += process_lane(lane, max_batches=10**6)
+    return done

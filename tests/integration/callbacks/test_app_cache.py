@@ -1,0 +1,45 @@
+"""The apps callback tokens name, cached per process (`telecom.callbacks.app_cache`)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from telecom import redis as hatid_redis
+from telecom.callbacks import app_cache
+from telecom.models import ProviderApp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    app_cache.clear_local()
+    yield
+    app_cache.clear_local()
+
+
+def test_a_known_token_is_answered_without_a_query(globe_app):
+    token = globe_app.callback_token.reveal()
+    assert app_cache.app_for_token(token).pk == globe_app.pk
+    with CaptureQueriesContext(connection) as queries:
+        again = app_cache.app_for_token(token)
+    assert again.pk == globe_app.pk and len(queries) == 0
+    assert again is not app_cache.app_for_token(token)  # each caller its own copy
+
+
+def test_a_saved_change_is_seen_at_once(globe_app):
+    token = globe_app.callback_token.reveal()
+    assert app_cache.app_for_token(token) is not None
+    globe_app.is_active = False
+    globe_app.save()
+    assert app_cache.app_for_token(token) is None
+
+
+def test_another_process_s_change_is_seen_after_the_check_interval(globe_app, settings):
+    settings.CALLBACK_APP_CACHE_CHECK_SECONDS = 0
+    token = globe_app.callback_token.reveal()
+    assert app_cache.app_for_token(token) is not None
+    ProviderApp.objects.filter(pk=globe_app.pk).update(is_active=False)  # no signal here
+    assert app_cache.app_for_token(token) is not None  # still cached
+    hatid_redis.client().incr(app_cache.VERSION_KEY)  # what the other process's save does
+    assert app_cache.app_for_token(token) is None
