@@ -1,7 +1,8 @@
 """The audit trail and an export in a real browser (system Chromium through
 Playwright): an Operator exports a filtered list as CSV, finds the export in
 the audit trail and filters it; a Viewer reads the trail but can neither
-export nor change nor delete an event. Saves docs/screenshots/audit_trail.png."""
+export nor change nor delete an event. Takes the README's
+screenshot of the trail (tests/browser/conftest.py, `screenshots`)."""
 
 import csv
 import io
@@ -17,8 +18,6 @@ from telecom.roles import VIEWERS
 from tests.integration.audit.test_export import messages_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "audit_trail.png"
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def export_filtered_list(page) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_an_operator_exports_and_finds_it_in_the_audit_trail(console, messages):
+def test_an_operator_exports_and_finds_it_in_the_audit_trail(console, messages, screenshots):
     rows = export_filtered_list(console)
     assert sorted(int(r["id"]) for r in rows) == sorted(m.pk for m in messages[:2])
     # A second action, so the trail has more than one line to filter.
@@ -60,8 +59,7 @@ def test_an_operator_exports_and_finds_it_in_the_audit_trail(console, messages):
     text = table.inner_text()
     assert "message.export_csv" in text and "message.retry" in text and "olive" in text
     console.set_viewport_size({"width": 1400, "height": 700})
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    console.screenshot(path=str(SCREENSHOT), full_page=True)
+    console.screenshot(path=str(screenshots / "audit_trail.png"), full_page=True)
 
     console.locator("#changelist-filter").get_by_role("link", name="message.retry").click()
     console.wait_for_url(re.compile(r"action=message\.retry"))

@@ -1,6 +1,6 @@
 """The console's home page and Reports page in a real browser, as an Operator
 and as a Viewer, over a month of traffic; a list of work in progress refreshing
-its rows by itself. The screenshots in docs/screenshots/ are taken here."""
+its rows by itself. The README's screenshots are taken here (HATID_SCREENSHOTS=1)."""
 
 import re
 from datetime import timedelta
@@ -20,8 +20,6 @@ from telecom.rollups import roll_up_traffic
 from tests.support.factories import ProviderAppFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def a_month_of(app, msisdn, scale):
@@ -104,7 +102,7 @@ def viewer_console(live_server, browser_page, globe_app):
     return page
 
 
-def test_operator_home_then_report_then_csv(console, month):
+def test_operator_home_then_report_then_csv(console, month, screenshots):
     console.set_viewport_size({"width": 1440, "height": 1000})
     console.goto(f"{console.base}/admin/")
     console.get_by_role("heading", name="All apps at a glance").wait_for()
@@ -113,9 +111,9 @@ def test_operator_home_then_report_then_csv(console, month):
     assert console.locator(".hatid-card").count() >= 8
     assert console.locator(".hatid-chart svg rect").count() > 30
     assert "days left" in console.locator(".hatid-wallets").inner_text()
-    console.screenshot(path=str(SCREENSHOTS / "console-home.png"), full_page=True)
+    console.screenshot(path=str(screenshots / "console-home.png"), full_page=True)
     console.emulate_media(color_scheme="dark")
-    console.screenshot(path=str(SCREENSHOTS / "console-home-dark.png"), full_page=True)
+    console.screenshot(path=str(screenshots / "console-home-dark.png"), full_page=True)
     console.emulate_media(color_scheme="light")
     # One app alone, then its report.
     console.get_by_role("link", name="Tindahan SMS").first.click()
@@ -128,7 +126,7 @@ def test_operator_home_then_report_then_csv(console, month):
     console.wait_for_url(re.compile(r".*since=" + since))
     rows = console.locator("#report-table tbody tr")
     assert rows.count() == 14
-    console.screenshot(path=str(SCREENSHOTS / "console-report.png"), full_page=True)
+    console.screenshot(path=str(screenshots / "console-report.png"), full_page=True)
     with console.expect_download() as download:
         console.click("#csv-download")
     lines = Path(download.value.path()).read_text().splitlines()
