@@ -38,6 +38,11 @@ class AuditEventAdmin(CsvExport, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def changelist_view(self, request, extra_context=None):
+        # The list's heading in plain words, not "Select audit event to view".
+        extra_context = {"title": "Audit trail", **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra_context)
+
     def has_add_permission(self, request) -> bool:
         return False
 
