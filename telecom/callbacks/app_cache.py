@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -91,6 +92,10 @@ def bump(**kwargs) -> None:
     def _incr():
         try:
             hatid_redis.client().incr(VERSION_KEY)
+        except redis.ConnectionError as error:
+            # Expected before Redis is up (`make run` seeds the demo first): no
+            # process has cached anything yet, so one line is enough.
+            logger.warning("could not invalidate the cached provider apps: %s", error)
         except Exception:
             logger.warning("could not invalidate the cached provider apps", exc_info=True)
 
