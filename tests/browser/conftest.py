@@ -1,14 +1,14 @@
-"""The browser tests' operator: Olive, of the Operators group, logged in to the
-console on the live server in the system Chromium (the `console` page)."""
+"""The browser tests' console users, signed in on the live server in the system
+Chromium: Olive of the Operators group (`console`), Victor of the Viewers
+(`viewer_console`)."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 
-from telecom.roles import OPERATORS
+from telecom.roles import OPERATORS, VIEWERS
+from tests.support.browser import sign_in
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -26,13 +26,10 @@ def screenshots(tmp_path):
 
 @pytest.fixture
 def console(live_server, browser_page, globe_app):
-    user = User.objects.create_user("olive", password="a-long-passw0rd!", is_staff=True)
-    user.groups.add(Group.objects.get(name=OPERATORS))
-    page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "olive")
-    page.fill("#id_password", "a-long-passw0rd!")
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
-    page.base = live_server.url
-    return page
+    return sign_in(browser_page, live_server.url, "olive", OPERATORS)
+
+
+@pytest.fixture
+def viewer_console(live_server, browser_page, globe_app):
+    """Victor, of the Viewers group: reads everything, runs nothing."""
+    return sign_in(browser_page, live_server.url, "victor", VIEWERS)

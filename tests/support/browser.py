@@ -17,6 +17,9 @@ browser test runs under the production policy (config/settings.py).
 
 import contextlib
 import os
+import re
+
+from django.contrib.auth.models import Group, User
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -88,3 +91,20 @@ def chromium_page():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+PASSWORD = "a-long-passw0rd!"
+
+
+def sign_in(page, base: str, username: str, group: str):
+    """A new staff user of `group`, signed in to the console on `page`."""
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    page.context.clear_cookies()
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+    page.base = base
+    return page

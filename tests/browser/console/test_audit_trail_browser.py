@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import AuditEvent, Message
 from telecom.roles import VIEWERS
 from tests.integration.audit.test_export import messages_of
+from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,15 +73,7 @@ def test_an_operator_exports_and_finds_it_in_the_audit_trail(console, messages, 
 
 def test_a_viewer_reads_the_trail_but_cannot_export(console, messages):
     export_filtered_list(console)
-    User.objects.create_user("victor", password="a-long-passw0rd!", is_staff=True).groups.add(
-        Group.objects.get(name=VIEWERS)
-    )
-    console.context.clear_cookies()
-    console.goto(f"{console.base}/admin/login/")
-    console.fill("#id_username", "victor")
-    console.fill("#id_password", "a-long-passw0rd!")
-    console.click("input[type=submit]")
-    console.wait_for_url(re.compile(r".*/admin/$"))
+    sign_in(console, console.base, "victor", VIEWERS)
 
     console.goto(f"{console.base}/admin/telecom/message/?status__exact=failed")
     console.locator("#result_list").wait_for()

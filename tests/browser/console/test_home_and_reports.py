@@ -9,13 +9,11 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from subscribers.services.consent import subscriber_opt_in
 from telecom.models import Campaign, Charge, Message, WalletSnapshot
-from telecom.roles import VIEWERS
 from telecom.rollups import roll_up_traffic
 from tests.support.factories import ProviderAppFactory
 
@@ -86,20 +84,6 @@ def month(globe_app):
     Campaign.objects.create(app=globe_app, name="Holiday promo", text="Hi", status="paused")
     roll_up_traffic()
     return globe_app
-
-
-@pytest.fixture
-def viewer_console(live_server, browser_page, globe_app):
-    user = User.objects.create_user("victor", password="a-long-passw0rd!", is_staff=True)
-    user.groups.add(Group.objects.get(name=VIEWERS))
-    page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "victor")
-    page.fill("#id_password", "a-long-passw0rd!")
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
-    page.base = live_server.url
-    return page
 
 
 def test_operator_home_then_report_then_csv(console, month, screenshots):
