@@ -5,14 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from telecom.admin.dashboard import telecom_attention
-from telecom.models import Message
+from telecom.models import Message, WalletSnapshot
 from telecom.roles import OPERATORS, VIEWERS
 from telecom.rollups import roll_up_traffic
 from tests.integration.reports.conftest import message
+from tests.support.factories import ProviderAppFactory
 from voiceflows.rollups import stuck_calls
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +70,26 @@ def test_the_home_answers_in_a_bounded_number_of_statements(
     logged_in(client, "olive", OPERATORS)
     with django_assert_max_num_queries(30):
         assert client.get("/admin/").status_code == 200
+
+
+def test_the_homes_statements_do_not_grow_with_the_apps(client, today):
+    """Ten more apps, each with a week of wallet readings: not one more statement."""
+    logged_in(client, "olive", OPERATORS)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/").status_code == 200
+        return len(queries)
+
+    with_one = statements()
+    now = timezone.now()
+    for app in ProviderAppFactory.create_batch(10):
+        for days in range(3):
+            reading = WalletSnapshot.objects.create(app=app, balance=100 - days)
+            WalletSnapshot.objects.filter(pk=reading.pk).update(
+                fetched_at=now - timedelta(days=days)  # auto_now_add on create
+            )
+    assert statements() == with_one
 
 
 def test_lists_are_grouped_by_task_with_system_last_and_internals_hidden_from_viewers(client):
