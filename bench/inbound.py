@@ -141,16 +141,16 @@ def _settle_hatid(app, deadline_seconds: float = 300) -> float:
     """Seconds until the workers processed every stored notify callback."""
     import time
 
+    from sandbox.client import wait_for
     from telecom.models import CallbackEvent
 
     start = time.monotonic()
     waiting = CallbackEvent.objects.filter(app=app, kind="notify", status="received")
-    while waiting.exists():
-        if time.monotonic() - start > deadline_seconds:
-            raise SystemExit(
-                f"{waiting.count()} callbacks still unprocessed after {deadline_seconds} s"
-            )
-        time.sleep(0.05)
+    wait_for(
+        lambda: not waiting.exists(),
+        timeout=deadline_seconds,
+        what="the workers to process every stored callback",
+    )
     return round(time.monotonic() - start, 2)
 
 
