@@ -300,6 +300,9 @@ CELERY_BEAT_SCHEDULE = {
 # How often a process asks Redis whether any ProviderApp changed (its cache of
 # apps by callback token; its own changes it sees at once).
 CALLBACK_APP_CACHE_CHECK_SECONDS = env_float("CALLBACK_APP_CACHE_CHECK_SECONDS", 1.0)
+# The longest an app stays cached whatever Redis says (a change whose
+# invalidation was lost to a Redis outage is seen within this).
+CALLBACK_APP_CACHE_MAX_AGE_SECONDS = env_float("CALLBACK_APP_CACHE_MAX_AGE_SECONDS", 60.0)
 # How many lanes (one worker each at a time) a subscriber's number is hashed to.
 CALLBACK_LANES = env_int("CALLBACK_LANES", 16)
 CALLBACK_BATCH_SIZE = env_int("CALLBACK_BATCH_SIZE", 100)
