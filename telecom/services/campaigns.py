@@ -18,7 +18,7 @@ its quiet hours waits `quiet`, its unsent messages held as in a pause
 message they are handed then (`telecom.services.message_delivery`).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -395,7 +395,7 @@ def progress(campaign: Campaign) -> dict:
         "id": campaign.pk,
         "name": campaign.name,
         "status": campaign.status,
-        "send_at": campaign.send_at,
+        "send_at": campaign.send_at and campaign.send_at.astimezone(UTC),
         "waiting": waiting(campaign),
         "recipients": total,
         "skipped": campaign.skipped,
