@@ -16,6 +16,9 @@
     waiting.hidden = !p.waiting;
     status.textContent = p.status_label;
     status.dataset.status = p.status;
+    const later = p.status === "scheduled";
+    document.getElementById("campaign-later").hidden = !later;
+    document.getElementById("campaign-figures").hidden = later || p.status === "cancelled" && !p.recipients;
     if (!["completed", "cancelled"].includes(p.status)) setTimeout(poll, 2000);
     else document.getElementById("campaign-controls")?.remove();  // nothing left to control
   }
