@@ -267,6 +267,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "telecom.tasks.watch_campaigns",
         "schedule": 60.0,
     },
+    "start-due-campaigns": {
+        "task": "telecom.tasks.start_due_campaigns",
+        "schedule": env_float("CAMPAIGN_CLOCK_INTERVAL_SECONDS", 15.0),
+    },
+    "keep-quiet-hours": {
+        "task": "telecom.tasks.keep_quiet_hours",
+        "schedule": env_float("CAMPAIGN_CLOCK_INTERVAL_SECONDS", 15.0),
+    },
     "reconcile-charges": {"task": "telecom.tasks.reconcile_charges", "schedule": 3600.0},
     "read-wallets": {
         "task": "telecom.tasks.read_wallets",
@@ -294,6 +302,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+
+# --- Campaigns: scheduling and quiet hours (telecom.services.campaign_schedule) --
+
+# A new app's quiet hours (editable per app in the console), local time in
+# QUIET_HOURS_TIME_ZONE: the subscribers' zone, not the operator's TIME_ZONE.
+# Campaigns send nothing then; keyword replies and API sends are not held.
+QUIET_HOURS_ON_BY_DEFAULT = env_bool("QUIET_HOURS_ON_BY_DEFAULT", True)
+QUIET_HOURS_START = env_str("QUIET_HOURS_START", "21:00")
+QUIET_HOURS_END = env_str("QUIET_HOURS_END", "08:00")
+QUIET_HOURS_TIME_ZONE = env_str("QUIET_HOURS_TIME_ZONE", "Asia/Manila")
+# How far ahead a campaign may be scheduled.
+CAMPAIGN_SCHEDULE_MAX_DAYS = env_int("CAMPAIGN_SCHEDULE_MAX_DAYS", 366)
 
 # --- Callbacks answered once stored (telecom.callbacks.lanes) -------------------
 

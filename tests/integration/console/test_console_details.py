@@ -116,6 +116,8 @@ def _campaign(globe_app, status):
     [
         ("running", {"Pause", "Cancel"}),
         ("paused", {"Resume", "Cancel"}),
+        ("scheduled", {"Cancel"}),
+        ("quiet", {"Pause", "Cancel"}),
         ("completed", set()),
         ("cancelled", set()),
     ],
