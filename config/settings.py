@@ -619,6 +619,12 @@ LOGGING = {
 # secrets redacted, numbers masked). Celery's processes use this configuration
 # and add no handler of their own (config/celery.py).
 
+# --- Subscriber imports (subscribers.services.imports) ---------------------------
+
+# The largest CSV an operator may upload (kept in the database until imported):
+# 20 MB holds some 300,000 rows of a number, tags and a few attributes.
+SUBSCRIBER_IMPORT_MAX_BYTES = env_int("SUBSCRIBER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
 # --- Messaging --------------------------------------------------------------
 
 # How long an SMS keeps being retried (same clientCorrelator) before it fails.
