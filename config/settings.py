@@ -624,6 +624,8 @@ LOGGING = {
 # The largest CSV an operator may upload (kept in the database until imported):
 # 20 MB holds some 300,000 rows of a number, tags and a few attributes.
 SUBSCRIBER_IMPORT_MAX_BYTES = env_int("SUBSCRIBER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Rows applied per transaction (each one INSERT ... ON CONFLICT of that many rows).
+SUBSCRIBER_IMPORT_BATCH_ROWS = env_int("SUBSCRIBER_IMPORT_BATCH_ROWS", 1000)
 
 # --- Messaging --------------------------------------------------------------
 

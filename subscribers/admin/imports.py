@@ -74,7 +74,7 @@ class SubscriberImportAdmin(admin.ModelAdmin):
         if obj.status == Status.APPLYING or obj.status == Status.DONE:
             return f"{obj.position:,} of {obj.total_rows or 0:,} applied"
         if obj.total_rows is not None:
-            return f"{obj.total_rows:,} checked"
+            return f"{obj.total_rows:,} rows checked"
         return "—"
 
     def get_urls(self):

@@ -13,6 +13,13 @@ from django.db import models
 from telecom.models.provider_app import ProviderApp
 
 SAMPLE_SIZE = 10
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows (Excel)",
+    "latin-1": "Latin-1",
+}
 
 
 class SubscriberImport(models.Model):
@@ -66,6 +73,10 @@ class SubscriberImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} into {self.app}"
+
+    @property
+    def encoding_label(self) -> str:
+        return ENCODINGS.get(self.encoding, self.encoding)
 
     @property
     def percent(self) -> int:

@@ -23,6 +23,7 @@ from datetime import timedelta
 from itertools import islice
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import BinaryField
 from django.db.models.functions import Substr
@@ -38,7 +39,6 @@ from telecom.models.provider_app import ProviderApp
 
 logger = logging.getLogger("subscribers.imports")
 TASK = "subscribers.tasks.run_subscriber_import"
-BATCH_ROWS = 1000
 WINDOW_BYTES = 256 * 1024
 STALLED_AFTER = timedelta(minutes=2)
 Status = SubscriberImport.Status
@@ -165,7 +165,7 @@ def _rows(subscriber_import: SubscriberImport):
 def _check(subscriber_import: SubscriberImport) -> None:
     stored, rows = _rows(subscriber_import)
     tally, total = Tally(), 0
-    for batch in batched(rows, BATCH_ROWS):
+    for batch in batched(rows, settings.SUBSCRIBER_IMPORT_BATCH_ROWS):
         classify(subscriber_import.app, list(batch), tally)
         total += len(batch)
         still = SubscriberImport.objects.filter(
@@ -187,7 +187,7 @@ def _check(subscriber_import: SubscriberImport) -> None:
 def _apply(subscriber_import: SubscriberImport) -> None:
     _, rows = _rows(subscriber_import)
     position = subscriber_import.position
-    for batch in batched(islice(rows, position, None), BATCH_ROWS):
+    for batch in batched(islice(rows, position, None), settings.SUBSCRIBER_IMPORT_BATCH_ROWS):
         with transaction.atomic():
             row = (
                 SubscriberImport.objects.select_for_update()

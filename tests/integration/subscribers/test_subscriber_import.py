@@ -15,7 +15,7 @@ from telecom.models import AuditEvent
 from telecom.roles import OPERATORS, VIEWERS
 from tests.integration.console.test_admin_and_roles import staff
 from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
-from tests.support.worker import running_worker
+from tests.support.worker import WorkerProcess, running_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -168,7 +168,7 @@ def test_a_stopped_import_resumes_from_its_position_without_duplicates(
 ):
     """The first worker dies after two batches (its batch in flight rolled back);
     the operator resumes and the rest is applied once."""
-    monkeypatch.setattr(imports, "BATCH_ROWS", 10)
+    settings.SUBSCRIBER_IMPORT_BATCH_ROWS = 10
     app = HoiioAppFactory()
     rows = b"".join(b"0917%07d,t%d,\n" % (n, n % 3) for n in range(1000000, 1000045))
     with running_worker(concurrency=1):
@@ -277,3 +277,40 @@ def test_unknown_user_cannot_reach_the_upload(client):
     User.objects.create_user("nobody", password="pw-123-XYZ", is_staff=False)
     response = client.get(reverse(UPLOAD))
     assert response.status_code == 302  # to the sign-in page
+
+
+def test_a_worker_killed_midway_leaves_whole_batches_and_the_import_resumes(
+    client, operator, settings, tmp_path, monkeypatch
+):
+    """SIGKILL to a real worker process while it applies: every committed
+    batch is whole (position and subscribers agree), and the resumed import
+    applies the rest once."""
+    app = HoiioAppFactory()
+    rows = b"".join(b"0917%07d,,\n" % n for n in range(2000000, 2020000))
+    with running_worker(concurrency=1):
+        found = checked(client, app, b"number,tags,x\n" + rows)
+    assert found.total_rows == 20_000
+
+    def midway():
+        found.refresh_from_db()
+        return found.position >= 500
+
+    worker = WorkerProcess(
+        concurrency=1, extra_env={"SUBSCRIBER_IMPORT_BATCH_ROWS": "50"}, log=tmp_path / "w.log"
+    )
+    with worker:
+        imports.apply_import(subscriber_import=found)
+        wait_for(midway, timeout=120, what="the import under way")
+        worker.kill()
+    found.refresh_from_db()
+    assert found.status == "applying" and 500 <= found.position < 20_000
+    assert found.position % 50 == 0
+    assert Subscriber.objects.filter(app=app).count() == found.position
+
+    monkeypatch.setattr(imports, "STALLED_AFTER", imports.timedelta(0))
+    client.post(reverse("admin:subscribers_subscriberimport_resume", args=[found.pk]))
+    with running_worker(concurrency=1):
+        wait_for(status_of(found, "done", "failed"), timeout=120, what="the resumed import")
+    assert (found.status, found.position) == ("done", 20_000)
+    assert found.result["counts"]["new"] == 20_000
+    assert Subscriber.objects.filter(app=app).count() == 20_000
