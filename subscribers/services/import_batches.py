@@ -117,21 +117,30 @@ def _upsert(app: ProviderApp, rows: list[Row]) -> dict[str, tuple[int, bool]]:
     """{msisdn: (subscriber id, inserted)} for the rows stored; an
     unsubscribed number is not among them."""
     table = connection.ops.quote_name(Subscriber._meta.db_table)
-    now = timezone.now()
+    now, pending = timezone.now(), Subscriber.Status.PENDING
+    numbers = [row.msisdn for row in rows]
+    attributes = [json.dumps(row.attributes) for row in rows]
     if connection.vendor == "postgresql":
-        merged, cast, inserted = f"{table}.attributes || EXCLUDED.attributes", "::jsonb", "xmax = 0"
+        # Two arrays rather than a VALUES list: one small statement to send
+        # and parse whatever the batch's size.
+        source = (
+            "SELECT %s, m, %s, '', a::jsonb, %s, %s FROM unnest(%s::text[], %s::text[]) t(m, a)"
+        )
+        params: list = [app.pk, pending, now, now, numbers, attributes]
+        merged, inserted = f"{table}.attributes || excluded.attributes", "xmax = 0"
     else:
-        merged, cast = f"json_patch({table}.attributes, excluded.attributes)", ""
+        source = "VALUES " + ", ".join(["(%s, %s, %s, '', %s, %s, %s)"] * len(rows))
+        params = [
+            value
+            for number, attrs in zip(numbers, attributes, strict=True)
+            for value in (app.pk, number, pending, attrs, now, now)
+        ]
+        merged = f"json_patch({table}.attributes, excluded.attributes)"
         inserted = "created_at = %s"
-    values = ", ".join([f"(%s, %s, %s, '', %s{cast}, %s, %s)"] * len(rows))
-    params: list = []
-    for row in rows:
-        params += [app.pk, row.msisdn, Subscriber.Status.PENDING, json.dumps(row.attributes)]
-        params += [now, now]
     # Only quoted names and fixed fragments are formatted in; values are parameters.
     sql = (
-        f"INSERT INTO {table} (app_id, msisdn, status, opt_in_channel, attributes, "  # noqa: S608
-        f"created_at, updated_at) VALUES {values} "
+        f"INSERT INTO {table} (app_id, msisdn, status, opt_in_channel, attributes, "
+        f"created_at, updated_at) {source} "
         f"ON CONFLICT (app_id, msisdn) DO UPDATE SET attributes = {merged}, "
         f"updated_at = excluded.updated_at WHERE {table}.status <> %s "
         f"RETURNING id, msisdn, {inserted}"
@@ -150,14 +159,24 @@ def _tag(rows: list[Row], returned: dict[str, tuple[int, bool]]) -> None:
         return
     Tag.objects.bulk_create([Tag(name=name) for name in sorted(names)], ignore_conflicts=True)
     tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
-    through = Subscriber.tags.through
-    links = {
-        (returned[row.msisdn][0], tag_ids[name])
-        for row in rows
-        if row.msisdn in returned
-        for name in row.tags
-    }
-    through.objects.bulk_create(
-        [through(subscriber_id=pk, tag_id=tag) for pk, tag in sorted(links)],
-        ignore_conflicts=True,
+    links = sorted(
+        {
+            (returned[row.msisdn][0], tag_ids[name])
+            for row in rows
+            if row.msisdn in returned
+            for name in row.tags
+        }
     )
+    through = Subscriber.tags.through
+    if connection.vendor != "postgresql":
+        through.objects.bulk_create(
+            [through(subscriber_id=pk, tag_id=tag) for pk, tag in links], ignore_conflicts=True
+        )
+        return
+    table = connection.ops.quote_name(through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (subscriber_id, tag_id) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+            [[pk for pk, _ in links], [tag for _, tag in links]],
+        )
