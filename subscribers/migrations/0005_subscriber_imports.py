@@ -5,6 +5,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def store_files_uncompressed(apps, schema_editor):
+    """PostgreSQL reads a window of an uncompressed (EXTERNAL) value without
+    decompressing what comes before it: the worker reads the file 256 KB at a
+    time (subscribers.services.imports.StoredFile)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE subscribers_subscriberimport ALTER COLUMN data SET STORAGE EXTERNAL"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("subscribers", "0004_console_plurals"),
@@ -118,4 +128,5 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at"],
             },
         ),
+        migrations.RunPython(store_files_uncompressed, migrations.RunPython.noop),
     ]
