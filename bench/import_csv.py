@@ -10,7 +10,7 @@ its growth between the two (the file is streamed: it should not grow with the
 file but for the set of numbers seen, about 60 bytes a number).
 
     BENCH_DATABASE_URL=... BENCH_REDIS_URL=... .venv/bin/python bench/import_csv.py \\
-        [--rows 100000] [--provider globe|hoiio]
+        [--rows 100000] [--provider globe|hoiio] [--quick]
 """
 
 from __future__ import annotations
@@ -104,7 +104,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--provider", choices=["globe", "hoiio"], default="globe")
+    parser.add_argument("--quick", action="store_true", help="20,000 rows")
     args = parser.parse_args()
+    if args.quick:
+        args.rows = 20_000
     with BenchEnv("import-csv") as env:
         from subscribers.models import Subscriber
         from telecom.models import ProviderApp
@@ -158,7 +161,7 @@ def main() -> None:
         "subscribers": stored,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    print(f"written to {write('import_csv', result)}")
+    print(f"written to {write('import_csv-quick' if args.quick else 'import_csv', result)}")
     sys.exit(0 if all(run["status"] == "done" for run in runs) else 1)
 
 
