@@ -642,6 +642,14 @@ LOGGING = {
 # secrets redacted, numbers masked). Celery's processes use this configuration
 # and add no handler of their own (config/celery.py).
 
+# --- Subscriber imports (subscribers.services.imports) ---------------------------
+
+# The largest CSV an operator may upload (kept in the database until imported):
+# 20 MB holds some 300,000 rows of a number, tags and a few attributes.
+SUBSCRIBER_IMPORT_MAX_BYTES = env_int("SUBSCRIBER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Rows applied per transaction (each one INSERT ... ON CONFLICT of that many rows).
+SUBSCRIBER_IMPORT_BATCH_ROWS = env_int("SUBSCRIBER_IMPORT_BATCH_ROWS", 1000)
+
 # --- Messaging --------------------------------------------------------------
 
 # How long an SMS keeps being retried (same clientCorrelator) before it fails.
