@@ -103,6 +103,9 @@ class ProviderAppForm(forms.ModelForm):
         if not self.instance.pk:
             for name in ("clear_passphrase", "clear_rewards_token"):
                 self.fields.pop(name, None)
+        for name in ("quiet_from", "quiet_until"):
+            if name in self.fields:
+                self.fields[name].required = False  # empty keeps the time it had
 
     def clean(self):
         cleaned = super().clean()
@@ -112,6 +115,9 @@ class ProviderAppForm(forms.ModelForm):
         for name in OPTIONAL_SECRETS:
             if cleaned.get(f"clear_{name}"):
                 cleaned[name] = ""
+        for name in ("quiet_from", "quiet_until"):
+            if name in self.fields and cleaned.get(name) is None:
+                cleaned[name] = getattr(self.instance, name)
         if cleaned.get("quiet_hours") and cleaned.get("quiet_from") == cleaned.get("quiet_until"):
             self.add_error(
                 "quiet_until", "The same start and end make no quiet hours: untick them instead."

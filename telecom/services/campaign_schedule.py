@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from telecom import outbox
 from telecom.errors import HeldBack
-from telecom.models import Campaign
+from telecom.models import Campaign, Message, SmsBulk
 from telecom.quiet_hours import is_quiet
 from telecom.services import campaigns
 
@@ -145,6 +145,10 @@ class CampaignHours:
         quiet = is_quiet(hours, now)
         if campaign.status == Campaign.Status.CANCELLED:
             outbox.finish(row, "cancelled", last_error="campaign cancelled")
+            if isinstance(row, SmsBulk):  # its messages end with it
+                Message.objects.filter(bulk=row, status=Message.Status.BATCHED).update(
+                    status=Message.Status.CANCELLED, last_error="campaign cancelled"
+                )
         elif campaign.status in WAITING_ROWS or (
             campaign.status == Campaign.Status.RUNNING and quiet
         ):

@@ -98,3 +98,36 @@ def test_quiet_hours_pause_a_running_campaign_and_it_resumes_after_sending_nothi
     wait_for(lambda: status_of(campaign) == "completed", timeout=60, what="completed")
     assert counts(campaign) == Counter({"sent": 24})
     each_got_one(hatid, numbers, "Night sale")
+
+
+def test_a_hoiio_bulk_handed_over_in_quiet_hours_is_held_unsent_and_sent_once_after(
+    sandbox, hoiio_app
+):
+    from subscribers.models import Subscriber
+    from telecom.models import SmsBulk
+    from telecom.services.hoiio.sms import SmsBulkDelivery
+
+    Subscriber.objects.bulk_create(
+        [Subscriber(app=hoiio_app, msisdn=f"+63917{n:07d}") for n in range(5)]
+    )
+    campaign = campaigns.create_campaign(app=hoiio_app, name="C", text="Bulk!", segment={})
+    campaigns.build_campaign(campaign.pk)  # running, its bulk queued
+    bulk = SmsBulk.objects.get(campaign=campaign)
+    local = timezone.now().astimezone(MANILA)
+    hoiio_app.quiet_hours = True
+    hoiio_app.quiet_from = (local - timedelta(minutes=1)).time()
+    hoiio_app.quiet_until = (local + timedelta(hours=1)).time()
+    hoiio_app.save()
+    SmsBulkDelivery().run_many([bulk.pk])  # a worker takes it before the clock ticks
+    bulk.refresh_from_db()
+    assert (bulk.status, bulk.attempts, bulk.submitted_at) == ("held", 0, None)
+    assert status_of(campaign) == "quiet"
+    assert sandbox.hoiio_transactions() == []
+
+    hoiio_app.quiet_hours = False
+    hoiio_app.save()
+    campaign_schedule.keep_quiet_hours()
+    SmsBulkDelivery().run_many([bulk.pk])
+    bulk.refresh_from_db()
+    assert bulk.status == "sent"
+    assert len(sandbox.hoiio_transactions(kind="sms")) == 5
