@@ -127,7 +127,10 @@ def test_globe_preview_then_import_never_gives_consent(client, operator, worker)
     assert event.user == operator and event.outcome == "succeeded"
     assert event.detail["new"] == 1 and event.detail["rows"] == 6
     assert event.targets == [{"id": str(found.pk), "label": str(found)}]
-    assert AuditEvent.objects.filter(action="subscriberimport.apply", user=operator).exists()
+    for action in ("subscriberimport.add", "subscriberimport.apply"):
+        assert AuditEvent.objects.get(action=action, user=operator).targets[0]["id"] == str(
+            found.pk
+        )
 
 
 @pytest.mark.parametrize("factory", [HoiioAppFactory, VoicentAppFactory])
