@@ -29,7 +29,9 @@ NODE_W, NODE_H = 200, 60
 PORT_GAP = 17
 LABEL_CHARS, CHAR_W, CURVE_W = 26, 6.4, 56
 VGAP = 22
-MARGIN_LEFT, MARGIN_TOP, MARGIN = 64, 60, 24
+MARGIN_LEFT, MARGIN = 64, 24
+# Above the first row: room for the curve of a loop back into it, when there is one.
+TOP, TOP_WITH_LOOPS = 34, 60
 SWEEPS = 6
 
 
@@ -201,7 +203,8 @@ def layout(graph: Graph) -> Layout:
         chains.append([*chain, edge.target])
     layers = _order(boxes, chains, rank, graph)
     lanes = _lanes(graph, rank)
-    _place(boxes, chains, layers, lanes)
+    loops = any(rank[e.target] <= rank[e.source] for e in graph.edges)
+    _place(boxes, chains, layers, lanes, TOP_WITH_LOOPS if loops else TOP)
     return _route(boxes, chains, lanes, graph)
 
 
@@ -240,7 +243,7 @@ def _order(boxes, chains, rank, graph) -> list[list[str]]:
     return layers
 
 
-def _place(boxes, chains, layers, lanes) -> None:
+def _place(boxes, chains, layers, lanes, top: float) -> None:
     """Columns left to right; in each, a box as near the middle of what leads
     into it as the boxes above allow."""
     out_of: dict[str, list[int]] = {}
@@ -262,12 +265,12 @@ def _place(boxes, chains, layers, lanes) -> None:
                 incoming.setdefault(b, []).append((a, i))
     column_x = MARGIN_LEFT
     for r, layer in enumerate(layers):
-        bottom = MARGIN_TOP - VGAP
+        bottom = top - VGAP
         for key in layer:
             box = boxes[key]
             box.x = column_x
             sources = [_port_y(boxes[a], i) for a, i in incoming.get(key, [])]
-            wanted = sum(sources) / len(sources) - box.h / 2 if sources else MARGIN_TOP
+            wanted = sum(sources) / len(sources) - box.h / 2 if sources else top
             box.y = max(wanted, bottom + VGAP)
             bottom = box.y + box.h
             _set_ports(box)
