@@ -6,8 +6,9 @@ The voice and USSD consoles each say what their nodes and edges are
 (`voiceflows/admin/graph.py`, `telecom/admin/ussd_graph.py`);
 `telecom.steps.graph_svg` draws the layout computed here as SVG.
 
-The layout is layered, left to right: a node's column is its distance from the
-start (breadth first); an edge that skips columns passes through a placeholder
+The layout is layered, left to right: a node's column is the longest way to it
+from the start, once the edges that close a loop are set aside (so the main
+path reads left to right); an edge that skips columns passes through a placeholder
 in each column it crosses, so it never runs through a node; nodes are ordered
 within a column by the mean position of their neighbours (a few sweeps each
 way), which removes most crossings. Each edge leaves its node from its own
@@ -28,7 +29,9 @@ NODE_W, NODE_H = 200, 60
 PORT_GAP = 17
 LABEL_CHARS, CHAR_W, CURVE_W = 26, 6.4, 56
 VGAP = 22
-MARGIN_LEFT, MARGIN_TOP, MARGIN = 64, 34, 24
+MARGIN_LEFT, MARGIN = 64, 24
+# Above the first row: room for the curve of a loop back into it, when there is one.
+TOP, TOP_WITH_LOOPS = 34, 60
 SWEEPS = 6
 
 
@@ -185,6 +188,7 @@ def _ranks(graph: Graph) -> dict[str, int]:
 
 
 def layout(graph: Graph) -> Layout:
+    """Where each node and each edge is drawn (see the module's docstring)."""
     rank = _ranks(graph)
     boxes = {n.key: Box(n.key, rank[n.key]) for n in graph.nodes}
     # The chain of boxes each forward edge passes through; back edges go direct.
@@ -199,7 +203,8 @@ def layout(graph: Graph) -> Layout:
         chains.append([*chain, edge.target])
     layers = _order(boxes, chains, rank, graph)
     lanes = _lanes(graph, rank)
-    _place(boxes, chains, layers, lanes)
+    loops = any(rank[e.target] <= rank[e.source] for e in graph.edges)
+    _place(boxes, chains, layers, lanes, TOP_WITH_LOOPS if loops else TOP)
     return _route(boxes, chains, lanes, graph)
 
 
@@ -238,7 +243,7 @@ def _order(boxes, chains, rank, graph) -> list[list[str]]:
     return layers
 
 
-def _place(boxes, chains, layers, lanes) -> None:
+def _place(boxes, chains, layers, lanes, top: float) -> None:
     """Columns left to right; in each, a box as near the middle of what leads
     into it as the boxes above allow."""
     out_of: dict[str, list[int]] = {}
@@ -260,12 +265,12 @@ def _place(boxes, chains, layers, lanes) -> None:
                 incoming.setdefault(b, []).append((a, i))
     column_x = MARGIN_LEFT
     for r, layer in enumerate(layers):
-        bottom = MARGIN_TOP - VGAP
+        bottom = top - VGAP
         for key in layer:
             box = boxes[key]
             box.x = column_x
             sources = [_port_y(boxes[a], i) for a, i in incoming.get(key, [])]
-            wanted = sum(sources) / len(sources) - box.h / 2 if sources else MARGIN_TOP
+            wanted = sum(sources) / len(sources) - box.h / 2 if sources else top
             box.y = max(wanted, bottom + VGAP)
             bottom = box.y + box.h
             _set_ports(box)
@@ -298,7 +303,8 @@ def _route(boxes, chains, lanes, graph) -> Layout:
         back = target.rank <= source.rank
         if back:
             top_x, top_y = target.x + NODE_W * 0.7, target.y
-            lift = max(40.0, (y - top_y) / 2 + 30)
+            # Above the target, but inside the drawing (an inline SVG clips).
+            lift = min(max(40.0, (y - top_y) / 2 + 30), top_y - 4)
             parts.append(
                 f"C{x + CURVE_W:.1f},{y:.1f} {top_x:.1f},{top_y - lift:.1f} "
                 f"{top_x:.1f},{top_y - 2:.1f}"

@@ -19,6 +19,9 @@ KEY_CHARS, TEXT_CHARS, KIND_CHARS = 20, 30, 12
 TEXT_LINE = 14
 SHOWN_NAMES = 12
 
+# Said in words over a flagged node too: a colour alone is easy to miss.
+FLAG_WORDS = {"dead": "⚠ dead end", "unreachable": "⚠ cannot be reached"}
+
 LEGEND = (
     ("start", "the start"),
     ("end", "ends on purpose"),
@@ -67,15 +70,24 @@ def _node(node, box, classes: str):
             ),
         ),
     )
-    tip = " · ".join(p for p in (node.key, node.kind, node.note, node.text) if p)
+    flags = [FLAG_WORDS[f] for f in FLAG_WORDS if f in classes.split()]
+    tip = " · ".join(p for p in (node.key, node.kind, node.note, *flags, node.text) if p)
     inner = format_html(
-        '<title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="6"/>{}',
+        '<title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="6"/>{}{}',
         tip,
         f"{box.x:.1f}",
         f"{box.y:.1f}",
         NODE_W,
         f"{box.h:.1f}",
         lines,
+        format_html(
+            '<text class="hatid-graph-flag" x="{}" y="{}">{}</text>',
+            f"{box.x + 3:.1f}",
+            f"{box.y - 5:.1f}",
+            " · ".join(flags),
+        )
+        if flags
+        else "",
     )
     if node.url:
         return format_html(

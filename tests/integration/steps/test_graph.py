@@ -60,6 +60,8 @@ def test_graph_flags_unreachable_nodes_and_dead_ends():
     assert "dead" in nodes["stuck"]
     assert nodes["a"].split() == ["hatid-graph-node", "start"]
     assert "end" in nodes["end"].split() and "dead" not in nodes["end"]
+    flags = [t.text for t in svg_of(html).iter(f"{SVG}text") if "flag" in t.get("class")]
+    assert flags == ["⚠ dead end", "⚠ cannot be reached", "⚠ cannot be reached"]
 
 
 def test_a_way_out_that_only_follows_a_hang_up_leaves_a_dead_end():
