@@ -67,7 +67,7 @@ class UssdMenuAdmin(CounterContextMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "start_screen":
             menu_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = UssdScreen.objects.filter(menu_id=menu_id)
+            kwargs["queryset"] = UssdScreen.objects.filter(menu_id=menu_id).select_related("menu")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="preview")

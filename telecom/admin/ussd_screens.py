@@ -297,9 +297,16 @@ class UssdScreenCards(admin.StackedInline):
         js = ["hatid/ussd_menu_editor.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("options")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("next_screen")
+            .prefetch_related("options__target")
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
+        # Posted form counts beyond this are refused, not built and shown.
+        kwargs.setdefault("absolute_max", MAX_SCREENS)
         formset = super().get_formset(request, obj, **kwargs)
         formset.screen_limit = settings.USSD_SCREEN_LIMIT
         return formset
