@@ -37,7 +37,8 @@ def page_url(menu):
 
 def card(data: dict, key: str) -> str:
     """The form prefix of the card whose key is `key` ("screens-2")."""
-    return next(name[: -len("-key")] for name, value in data.items() if value == key and name.endswith("-key"))
+    keys = (name for name, value in data.items() if value == key and name.endswith("-key"))
+    return next(keys).removesuffix("-key")
 
 
 def page_data(client, menu) -> dict:
