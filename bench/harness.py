@@ -83,6 +83,19 @@ def recreate_database(url: str, env: dict) -> None:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
+def empty_database(url: str) -> str:
+    """Drop the database and create it again, empty (its owner migrates it)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
 def collected_static(env: dict) -> Path:
     """Hatid's static files as `collectstatic` leaves them, collected once per
     set of sources, settings and pinned packages (four seconds a run saved)."""
@@ -213,11 +226,17 @@ class BenchEnv:
 
     # --- the parts ----------------------------------------------------------
 
-    def start_sandbox(self):
+    def start_sandbox(self, *, postgres: bool = False):
+        """The sandbox on its SQLite file, or with `postgres` on a fresh
+        PostgreSQL database beside the bench's (`<name>_sandbox`), so that
+        what it costs a latency measurement is not one SQLite writer."""
         from sandbox.client import SandboxControl, SandboxProcess
 
         (self.home / "sandbox").mkdir(exist_ok=True)
-        self.sandbox_process = SandboxProcess(home=self.home / "sandbox", env=self.env).start()
+        env = dict(self.env)
+        if postgres:
+            env["SANDBOX_DATABASE_URL"] = empty_database(f"{self.database_url}_sandbox")
+        self.sandbox_process = SandboxProcess(home=self.home / "sandbox", env=env).start()
         url = self.sandbox_process.url
         for key in ("GLOBE_API_URL", "GLOBE_OAUTH_URL", "TROPO_API_URL"):
             self.env[key] = url

@@ -29,6 +29,7 @@ SUITE = {
     "ussd_voice": ("ussd_voice.py", [], ["--quick"]),
     "admin_scale": ("admin_scale.py", [], ["--quick"]),
     "export_memory": ("export_memory.py", [], ["--quick"]),
+    "import_csv": ("import_csv.py", [], ["--quick"]),
     "chaos": ("chaos.py", [], ["--quick"]),
 }
 

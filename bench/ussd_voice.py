@@ -19,13 +19,19 @@ synchronously with the next Tropo document; its latency is the sandbox's
 (`Callback.latency_ms`: request out -> answer in, whole milliseconds), with
 the handset's control call (place the call / press) beside it.
 
+Hatid's own share of a USSD step is read from its database after each
+level: the callback stored (`CallbackEvent.received_at`) -> the reply's
+request leaving (`OutboundCall.started_at`), and written to the results as
+`hatid_share` (p50/p99 per concurrency). The sandbox runs on its own
+PostgreSQL database (`<bench database>_sandbox`) unless --sandbox-sqlite.
+
 Each at 1 concurrent handset and at 10 (each handset doing sessions or calls
 one after another), with p50 and p99 and the ratio of 10 to 1.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_inbound \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/11 \\
     .venv/bin/python bench/ussd_voice.py [--quick] [--sessions 1000] [--single-sessions 200]
-        [--steps 1000] [--concurrency 1,10]
+        [--steps 1000] [--concurrency 1,10] [--sandbox-sqlite]
 """
 
 from __future__ import annotations
@@ -173,6 +179,29 @@ def ussd_platform_latencies(sandbox, app_id: str, session_ids: list[str]) -> lis
     return latencies
 
 
+def hatid_shares(session_ids: list[str]) -> list[float]:
+    """Per step, Hatid's own share, read from its database: the callback stored
+    (`CallbackEvent.received_at`, set as the request's row is built) -> the
+    reply's request leaving (`OutboundCall.started_at`, set just before the
+    HTTP call). What the sandbox and the network add is outside it."""
+    from telecom.models import OutboundCall, UssdExchange
+
+    received = dict(
+        UssdExchange.objects.filter(session__session_id__in=session_ids)
+        .exclude(input_key="push")
+        .values_list("pk", "received_at")
+    )
+    first_request: dict[int, datetime] = {}
+    for pk, started_at in OutboundCall.objects.filter(
+        subject_type="telecom.ussdexchange", subject_id__in=list(received)
+    ).values_list("subject_id", "started_at"):
+        first_request[pk] = min(started_at, first_request.get(pk, started_at))
+    missing = set(received) - set(first_request)
+    if missing:
+        raise AssertionError(f"{len(missing)} USSD steps have no reply request")
+    return [(first_request[pk] - at).total_seconds() for pk, at in received.items()]
+
+
 def voice_run(numbers: list[str], shortcode: str, steps: int) -> tuple[list, list, list, float]:
     """Calls until `steps` flow steps were answered. Returns the sandbox's per-step
     latencies (s), the handset's control-call latencies and the call ids, and the time."""
@@ -243,13 +272,18 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,10")
     parser.add_argument("--web-workers", type=int, default=5)
     parser.add_argument("--threads", type=int, default=8, help="per Celery worker")
+    parser.add_argument(
+        "--sandbox-sqlite",
+        action="store_true",
+        help="the sandbox on its SQLite file, as `make run` has it (default: on PostgreSQL)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.sessions = args.steps = args.single_sessions = 25
     levels = [int(x) for x in args.concurrency.split(",")]
-    rows = []
+    rows, hatid_share = [], []
     with BenchEnv("ussd_voice") as env:
-        sandbox = env.start_sandbox()
+        sandbox = env.start_sandbox(postgres=not args.sandbox_sqlite)
         URL[0] = sandbox.url
         env.start_web(args.web_workers)
         from bench.world import app_with_subscribers, wait_for_workers
@@ -272,12 +306,15 @@ def main() -> None:
             count = args.single_sessions if level == 1 else args.sessions
             sessions, handset, wall = ussd_run(numbers[:level], code, count)
             platform = ussd_platform_latencies(sandbox, app.app_id, sessions)
+            share = hatid_shares(sessions)
+            hatid_share.append({"concurrency": level, **summary_ms(share)})
             measured = {
+                "hatid: callback stored -> reply request out": share,
                 "sandbox: callback out -> reply in": platform,
                 "handset: input -> reply on screen": handset,
             }
             rows += _measured("ussd", level, load, wall, measured)
-            print(table(rows[-2:], list(rows[-1])), flush=True)
+            print(table(rows[-3:], list(rows[-1])), flush=True)
             load = " ".join(f"{x:.2f}" for x in os.getloadavg())
             steps, handset, _calls, wall = voice_run(numbers[:level], app.shortcode, args.steps)
             measured = {
@@ -323,6 +360,7 @@ def main() -> None:
         {
             "quick": args.quick,
             "settings": vars(args),
+            "hatid_share": hatid_share,
             "rows": rows,
             "comparisons": comparisons,
         },

@@ -267,6 +267,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "telecom.tasks.watch_campaigns",
         "schedule": 60.0,
     },
+    "start-due-campaigns": {
+        "task": "telecom.tasks.start_due_campaigns",
+        "schedule": env_float("CAMPAIGN_CLOCK_INTERVAL_SECONDS", 15.0),
+    },
+    "keep-quiet-hours": {
+        "task": "telecom.tasks.keep_quiet_hours",
+        "schedule": env_float("CAMPAIGN_CLOCK_INTERVAL_SECONDS", 15.0),
+    },
     "reconcile-charges": {"task": "telecom.tasks.reconcile_charges", "schedule": 3600.0},
     "read-wallets": {
         "task": "telecom.tasks.read_wallets",
@@ -295,11 +303,26 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Campaigns: scheduling and quiet hours (telecom.services.campaign_schedule) --
+
+# A new app's quiet hours (editable per app in the console), local time in
+# QUIET_HOURS_TIME_ZONE: the subscribers' zone, not the operator's TIME_ZONE.
+# Campaigns send nothing then; keyword replies and API sends are not held.
+QUIET_HOURS_ON_BY_DEFAULT = env_bool("QUIET_HOURS_ON_BY_DEFAULT", True)
+QUIET_HOURS_START = env_str("QUIET_HOURS_START", "21:00")
+QUIET_HOURS_END = env_str("QUIET_HOURS_END", "08:00")
+QUIET_HOURS_TIME_ZONE = env_str("QUIET_HOURS_TIME_ZONE", "Asia/Manila")
+# How far ahead a campaign may be scheduled.
+CAMPAIGN_SCHEDULE_MAX_DAYS = env_int("CAMPAIGN_SCHEDULE_MAX_DAYS", 366)
+
 # --- Callbacks answered once stored (telecom.callbacks.lanes) -------------------
 
 # How often a process asks Redis whether any ProviderApp changed (its cache of
 # apps by callback token; its own changes it sees at once).
 CALLBACK_APP_CACHE_CHECK_SECONDS = env_float("CALLBACK_APP_CACHE_CHECK_SECONDS", 1.0)
+# The longest an app stays cached whatever Redis says (a change whose
+# invalidation was lost to a Redis outage is seen within this).
+CALLBACK_APP_CACHE_MAX_AGE_SECONDS = env_float("CALLBACK_APP_CACHE_MAX_AGE_SECONDS", 60.0)
 # How many lanes (one worker each at a time) a subscriber's number is hashed to.
 CALLBACK_LANES = env_int("CALLBACK_LANES", 16)
 CALLBACK_BATCH_SIZE = env_int("CALLBACK_BATCH_SIZE", 100)
@@ -618,6 +641,14 @@ LOGGING = {
 # Every handler above carries the "redact" filter (telecom.redaction.RedactingFilter:
 # secrets redacted, numbers masked). Celery's processes use this configuration
 # and add no handler of their own (config/celery.py).
+
+# --- Subscriber imports (subscribers.services.imports) ---------------------------
+
+# The largest CSV an operator may upload (kept in the database until imported):
+# 20 MB holds some 300,000 rows of a number, tags and a few attributes.
+SUBSCRIBER_IMPORT_MAX_BYTES = env_int("SUBSCRIBER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Rows applied per transaction (each one INSERT ... ON CONFLICT of that many rows).
+SUBSCRIBER_IMPORT_BATCH_ROWS = env_int("SUBSCRIBER_IMPORT_BATCH_ROWS", 1000)
 
 # --- Messaging --------------------------------------------------------------
 

@@ -61,9 +61,12 @@ class WaitTimeout(AssertionError, TimeoutError):
     """`wait_for` reached its deadline: a failed assertion to a test, a timeout to a benchmark."""
 
 
-def wait_for(condition: Callable, *, timeout: float = 10.0, interval: float = 0.05, what=""):
+def wait_for(condition: Callable, *, timeout: float = 30.0, interval: float = 0.05, what=""):
     """Poll `condition()` until it returns something truthy, and return it; fail at the
-    deadline. The one polling helper of the tests and the benchmarks (bench/)."""
+    deadline. The one polling helper of the tests and the benchmarks (bench/).
+
+    The deadline only costs time when something is wrong, so it is generous: a
+    worker on a machine loaded by other test processes can take seconds."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()

@@ -13,4 +13,5 @@ class SubscribersConfig(AppConfig):
         "subscribers.query_balance_subscriber",
         "subscribers.offer_charging_optin_subscriber",
         "subscribers.change_subscriber",
+        "subscribers.add_subscriberimport",
     )

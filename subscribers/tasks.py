@@ -1,4 +1,5 @@
-"""Celery tasks of the subscribers app: thin wrappers that deliver outbox rows by id."""
+"""Celery tasks of the subscribers app: thin wrappers that deliver outbox rows by id,
+and run a CSV import (`subscribers.services.imports`)."""
 
 from celery import shared_task
 
@@ -8,6 +9,7 @@ from subscribers.services.deliveries import (
     CodeExchangeDelivery,
     LocationDelivery,
 )
+from subscribers.services.imports import run_import
 
 
 @shared_task(name="subscribers.tasks.exchange_codes", ignore_result=True)
@@ -28,3 +30,8 @@ def locate_subscribers(ids: list[int]) -> None:
 @shared_task(name="subscribers.tasks.query_balances", ignore_result=True)
 def query_balances(ids: list[int]) -> None:
     BalanceDelivery().run_many(ids)
+
+
+@shared_task(name="subscribers.tasks.run_subscriber_import", ignore_result=True)
+def run_subscriber_import(import_id: int) -> None:
+    run_import(import_id)

@@ -17,7 +17,15 @@ from telecom.roles import OPERATORS
 # The sections of the index and the side bar, in order; a model named in none
 # goes to System, which is always last.
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
-    ("Subscribers", ("subscribers.subscriber", "subscribers.tag", "telecom.promo")),
+    (
+        "Subscribers",
+        (
+            "subscribers.subscriber",
+            "subscribers.subscriberimport",
+            "subscribers.tag",
+            "telecom.promo",
+        ),
+    ),
     (
         "Messaging",
         (
@@ -85,6 +93,7 @@ PLAIN_NAMES = {
     "telecom.usageday": "Platform calls per day",
     "telecom.providerapp": "Apps (Globe Labs, Hoiio, Voicent)",
     "subscribers.codeexchange": "Consent code exchanges",
+    "subscribers.subscriberimport": "Imports (CSV)",
     "voiceflows.calltrigger": "Outbound voice calls",
     "voiceflows.step": "Voice flow steps",
     "django_celery_beat.periodictask": "Scheduled jobs",
@@ -126,6 +135,7 @@ LIVE_MODELS = {
     "telecom.ussdsession",
     "subscribers.locationquery",
     "subscribers.balancequery",
+    "subscribers.subscriberimport",
     "voiceflows.callsession",
     "voiceflows.calltrigger",
     "voiceflows.callcampaign",

@@ -99,3 +99,12 @@ class TokenRevoked(PermanentError):
 
 class ProviderConfigurationError(Exception):
     """A provider app lacks what a call needs (a credential, a URL)."""
+
+
+class HeldBack(Exception):
+    """Not to be sent now (a campaign in its app's quiet hours, or paused), and
+    nothing has left: the sender's `on_held_back` puts the row back."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

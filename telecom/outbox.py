@@ -323,6 +323,14 @@ def give_back(rows: list[OutboxRow]) -> int:
     return count
 
 
+def put_back(row: OutboxRow, status: str, **fields) -> bool:
+    """Return a claimed row that was never attempted to `status` (queued, or a
+    model's own waiting state), its claim undone; fenced like `finish`."""
+    return bool(
+        _fenced(row).update(status=status, lease_until=None, attempts=F("attempts") - 1, **fields)
+    )
+
+
 def past_deadline(row: OutboxRow, deadline_seconds: float) -> bool:
     start = row.retry_from or row.created_at
     return timezone.now() - start > timedelta(seconds=deadline_seconds)

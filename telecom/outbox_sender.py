@@ -14,6 +14,8 @@ row's next state, the same way for every kind:
   idempotency key, until `deadline_seconds` after the row was created;
 - `OutcomeUnknown`: retried when `retry_unknown` (the call is idempotent or
   read-only), else handed to `on_outcome_unknown`;
+- `HeldBack` (nothing left: a campaign waiting for quiet hours to end):
+  `on_held_back`, which the sender that raises it implements;
 - anything else (a bug, a lost database connection): logged and retried to
   the deadline.
 
@@ -40,6 +42,7 @@ from django.db import transaction
 
 from telecom import outbox
 from telecom.errors import (
+    HeldBack,
     OutcomeUnknown,
     PermanentError,
     ProviderConfigurationError,
@@ -93,6 +96,10 @@ class OutboxSender:
 
     def on_outcome_unknown(self, row, exc: OutcomeUnknown) -> None:
         self.fail(row, f"outcome unknown: {exc.reason}")
+
+    def on_held_back(self, row, exc: HeldBack) -> None:
+        """`send` refused to send the row now, before anything left."""
+        raise NotImplementedError(f"{type(self).__name__} raised HeldBack without handling it")
 
     def on_failed(self, row) -> None:
         """Called after the row failed for good."""
@@ -183,7 +190,9 @@ class OutboxSender:
             outbox.finish_held(succeeded, self.done_status)
 
     def settle_failure(self, row, error: Exception) -> None:
-        if isinstance(error, ServiceError):
+        if isinstance(error, HeldBack):
+            self.on_held_back(row, error)
+        elif isinstance(error, ServiceError):
             self.fail(row, error.message)
         elif isinstance(error, TokenRevoked):
             self.on_token_revoked(row, error)

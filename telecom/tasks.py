@@ -8,7 +8,17 @@ from telecom import outbox, rollups
 from telecom.api.idempotency import purge_expired_records
 from telecom.callbacks import lanes
 from telecom.errors import OutcomeUnknown, TransientError
-from telecom.services import campaigns, charging, fax, inbound, rewards, ussd, voicent, wallet
+from telecom.services import (
+    campaign_schedule,
+    campaigns,
+    charging,
+    fax,
+    inbound,
+    rewards,
+    ussd,
+    voicent,
+    wallet,
+)
 from telecom.services.hoiio import ivr as hoiio_ivr
 from telecom.services.hoiio import numbers as hoiio_numbers
 from telecom.services.hoiio import resolve as hoiio_resolve
@@ -69,6 +79,16 @@ def assemble_stale_multiparts() -> int:
 @shared_task(name="telecom.tasks.watch_campaigns", ignore_result=True)
 def watch_campaigns() -> int:
     return campaigns.watch()
+
+
+@shared_task(name="telecom.tasks.start_due_campaigns", ignore_result=True)
+def start_due_campaigns() -> int:
+    return len(campaign_schedule.start_due_campaigns())
+
+
+@shared_task(name="telecom.tasks.keep_quiet_hours", ignore_result=True)
+def keep_quiet_hours() -> dict[str, int]:
+    return campaign_schedule.keep_quiet_hours()
 
 
 @shared_task(name="telecom.tasks.deliver_charges", ignore_result=True)

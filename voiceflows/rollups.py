@@ -12,7 +12,6 @@ from voiceflows.models import CallSession
 
 # A call with no news for this long is stuck (expire_call_sessions ends it later).
 STUCK_AFTER = timedelta(minutes=15)
-OPEN = (CallSession.Status.DIALING, CallSession.Status.ACTIVE)
 
 
 calls = started_and_completed(CallSession, "started_at", "calls", CallSession.Status.COMPLETED)
@@ -20,6 +19,8 @@ calls = started_and_completed(CallSession, "started_at", "calls", CallSession.St
 
 def stuck_calls() -> Iterator[Attention]:
     before = timezone.now() - STUCK_AFTER
-    count = CallSession.objects.filter(status__in=OPEN, last_activity_at__lt=before).count()
+    count = CallSession.objects.filter(
+        status__in=CallSession.OPEN, last_activity_at__lt=before
+    ).count()
     url = reverse("admin:voiceflows_callsession_changelist")
     yield Attention(count, "voice calls with no news for 15 minutes", f"{url}?status__exact=active")

@@ -1,3 +1,3 @@
 """The operator console's pages for subscribers and what Hatid asked about them."""
 
-from subscribers.admin import queries, subscriber  # noqa: F401
+from subscribers.admin import imports, queries, subscriber  # noqa: F401

@@ -93,6 +93,7 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
     filter_horizontal = ["tags"]
+    change_list_template = "admin/subscribers/subscriber/change_list.html"
     inlines = [ConsentEventInline, AccessTokenInline]
     actions = [
         "tag",
@@ -110,7 +111,13 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
         )
 
     def has_add_permission(self, request) -> bool:
-        return False  # subscribers come from the platform's consent workflow
+        return False  # subscribers come from the platform's consent workflow, or an import
+
+    def changelist_view(self, request, extra_context=None):
+        extra = dict(extra_context or {})
+        if request.user.has_perm("subscribers.add_subscriberimport"):
+            extra["import_url"] = reverse("admin:subscribers_subscriberimport_add")
+        return super().changelist_view(request, extra_context=extra)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -6,6 +6,7 @@ from subscribers.models.consent import (
     CodeExchange,
     ConsentEvent,
 )
+from subscribers.models.imports import SubscriberImport
 from subscribers.models.queries import BalanceQuery, LocationQuery
 from subscribers.models.subscriber import Subscriber, Tag, prefetch_live_tokens
 
@@ -17,6 +18,7 @@ __all__ = [
     "ConsentEvent",
     "LocationQuery",
     "Subscriber",
+    "SubscriberImport",
     "Tag",
     "prefetch_live_tokens",
 ]

@@ -40,8 +40,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if self.fields:
             return self.fields
-        shown = [f.name for f in self.model._meta.fields if f.name not in self.hidden_fields]
+        shown = [f.name for f in _own_fields_first(self.model) if f.name not in self.hidden_fields]
         return [*shown, *self.readonly_fields]
+
+
+# Who a row is about comes first, whichever class declares it.
+_LEADING_FIELDS = ("id", "app", "subscriber", "msisdn")
+
+
+def _own_fields_first(model) -> list:
+    """The model's fields: who it is about, then those it declares, then those
+    an abstract base gives it (`telecom.models.bases`, the outbox's plumbing).
+    Fields are ordered by creation, and the bases' were created first, which
+    would put a charge's requester and lease above its amount."""
+    inherited = {
+        field.name
+        for base in model.__mro__[1:]
+        if getattr(getattr(base, "_meta", None), "abstract", False)
+        for field in base._meta.local_fields
+    }
+
+    def place(field) -> tuple[int, int]:
+        if field.name in _LEADING_FIELDS:
+            return (0, _LEADING_FIELDS.index(field.name))
+        return (2 if field.name in inherited else 1, 0)
+
+    return sorted(model._meta.fields, key=place)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,27 +1,33 @@
-"""Campaigns in the console: pick a segment and a text, see the count and the
-cost in parts, confirm; then watch the progress bar, pause, resume, cancel."""
+"""Campaigns in the console: pick a segment and a text (and, to schedule it,
+when to start: in the operator's zone, TIME_ZONE), see the count and the
+cost in parts, confirm; then watch the progress bar and why it waits, pause,
+resume, cancel."""
 
 import csv
 import io
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from subscribers.models import Subscriber, Tag
 from telecom.errors import ServiceError
 from telecom.models import Campaign, ProviderApp
-from telecom.services import campaigns
+from telecom.services import campaign_schedule, campaigns
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 # What an operator may still do to a campaign in each status (the services'
 # own guards); a finished campaign offers nothing.
 CONTROLS = {
+    Campaign.Status.SCHEDULED: ("cancel",),
     Campaign.Status.BUILDING: ("cancel",),
+    Campaign.Status.QUIET: ("pause", "cancel"),
     Campaign.Status.RUNNING: ("pause", "cancel"),
     Campaign.Status.PAUSED: ("resume", "cancel"),
 }
@@ -64,8 +70,20 @@ class CampaignForm(forms.Form):
         label="Only these numbers (CSV)",
         help_text="A CSV whose first column holds numbers, any form.",
     )
+    send_at = forms.DateTimeField(
+        required=False,
+        label="Start at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=f"Your time ({settings.TIME_ZONE}). Empty: start as soon as it is confirmed.",
+    )
     numbers = forms.CharField(widget=forms.HiddenInput, required=False)
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def clean_send_at(self):
+        try:
+            return campaigns.clean_send_at(self.cleaned_data.get("send_at"), timezone.now())
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -96,7 +114,16 @@ class CampaignForm(forms.Form):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "app", "status", "recipients", "skipped", "created_at", "finished_at"]
+    list_display = [
+        "name",
+        "app",
+        "status",
+        "send_at",
+        "recipients",
+        "skipped",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "app"]
     list_select_related = ["app"]
     search_fields = ["name"]
@@ -145,10 +172,13 @@ class CampaignAdmin(admin.ModelAdmin):
                         text=data["text"],
                         segment=form.segment(),
                         created_by=request.user,
+                        send_at=data.get("send_at"),
                     )
-                    self.message_user(request, f"Campaign {campaign} is being prepared.")
+                    said = campaign_schedule.waiting(campaign) or "being prepared"
+                    self.message_user(request, f"Campaign {campaign}: {said[0].lower()}{said[1:]}.")
                     return redirect("admin:telecom_campaign_change", campaign.pk)
                 preview = campaigns.preview(data["app"], data["text"], form.segment())
+                preview["starts"] = campaign_schedule.starts(data["app"], data.get("send_at"))
                 form = CampaignForm(
                     initial={
                         **data,
@@ -157,7 +187,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     }
                 )
             except ServiceError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return TemplateResponse(
             request,
             "admin/telecom/campaign_add.html",
@@ -172,11 +202,19 @@ class CampaignAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        campaign = get_object_or_404(Campaign, pk=object_id)
+        campaign = get_object_or_404(Campaign.objects.select_related("app"), pk=object_id)
+        hours = campaign.app.quiet_window()
         extra = {
             **(extra_context or {}),
             "progress_url": reverse("admin:telecom_campaign_progress", args=[campaign.pk]),
             "progress": campaigns.progress(campaign),
+            "status_label": campaign.get_status_display(),
+            "quiet_hours": (
+                f"{campaign.app}'s quiet hours: {hours.describe()}; nothing of a campaign "
+                "is sent then."
+                if hours
+                else ""
+            ),
             "can_run": request.user.has_perm("telecom.run_campaign"),
             "control": {
                 a: reverse("admin:telecom_campaign_control", args=[campaign.pk, a])
@@ -188,7 +226,10 @@ class CampaignAdmin(admin.ModelAdmin):
     def progress_view(self, request, pk: int):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return JsonResponse(campaigns.progress(get_object_or_404(Campaign, pk=pk)))
+        campaign = get_object_or_404(Campaign.objects.select_related("app"), pk=pk)
+        return JsonResponse(
+            {**campaigns.progress(campaign), "status_label": campaign.get_status_display()}
+        )
 
     def control_view(self, request, pk: int, action: str):
         if request.method != "POST" or not request.user.has_perm("telecom.run_campaign"):
@@ -201,7 +242,10 @@ class CampaignAdmin(admin.ModelAdmin):
         }
         if action not in handlers:
             raise PermissionDenied
+        before = campaign.status
         done = handlers[action](campaign)
+        campaign.refresh_from_db()
+        done = done or campaign.status != before  # a scheduled one cancels no message
         level = messages.SUCCESS if done else messages.WARNING
         self.message_user(
             request, f"{action.title()}: {'done' if done else 'nothing to do'}.", level

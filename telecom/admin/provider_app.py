@@ -4,6 +4,7 @@ access token; the Voicent gateway's address), the exact URIs to paste into
 the Globe Labs portal (or that Hatid sends Hoiio), and the balance."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
@@ -35,6 +36,15 @@ REQUIRED = {
     ProviderApp.Provider.VOICENT: ("gateway_host",),
 }
 OPTIONAL_SECRETS = ("passphrase", "rewards_token")
+QUIET_HOURS = (
+    f"Quiet hours ({settings.QUIET_HOURS_TIME_ZONE})",
+    {
+        "fields": ["quiet_hours", "quiet_from", "quiet_until"],
+        "description": "No campaign message is sent between these times, subscribers' local "
+        "time: a running campaign waits and goes on after. Keyword replies and partner API "
+        "sends (answers, codes) still go.",
+    },
+)
 
 
 class ProviderAppForm(forms.ModelForm):
@@ -66,6 +76,9 @@ class ProviderAppForm(forms.ModelForm):
             "charging_requires_optin",
             "wallet_alert_below",
             "sms_per_second",
+            "quiet_hours",
+            "quiet_from",
+            "quiet_until",
         ]
         widgets = {"allowed_ips": forms.Textarea(attrs={"rows": 3})}
 
@@ -99,6 +112,10 @@ class ProviderAppForm(forms.ModelForm):
         for name in OPTIONAL_SECRETS:
             if cleaned.get(f"clear_{name}"):
                 cleaned[name] = ""
+        if cleaned.get("quiet_hours") and cleaned.get("quiet_from") == cleaned.get("quiet_until"):
+            self.add_error(
+                "quiet_until", "The same start and end make no quiet hours: untick them instead."
+            )
         provider = cleaned.get("provider")
         for name in REQUIRED.get(provider, ()):
             if name in self.fields and not cleaned.get(name):
@@ -133,6 +150,7 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdm
                     "Sending",
                     {"fields": ["sms_per_second", "charging_requires_optin", "wallet_alert_below"]},
                 ),
+                QUIET_HOURS,
             ]
         credentials = CREDENTIALS[obj.provider]
         if obj.provider == ProviderApp.Provider.GLOBE:
@@ -151,6 +169,7 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdm
             ("Credentials", {"fields": credentials}),
             ("Callbacks", {"fields": ["allowed_ips"]}),
             ("Sending", {"fields": ["sms_per_second", "charging_requires_optin"]}),
+            QUIET_HOURS,
             ("History", {"fields": ["created_at", "updated_at"]}),
         ]
         return sets

@@ -12,7 +12,7 @@ from telecom.api.apps import chosen_app
 from telecom.api.bases import OwnedRows, ServiceCreate, validated
 from telecom.api.filters import NumberFilter, SinceFilter
 from telecom.api.idempotency import idempotent
-from telecom.api.serializers import RowOut, ServiceInput, row_fields
+from telecom.api.serializers import AwareDateTimeField, RowOut, ServiceInput, row_fields
 from telecom.models import Campaign, Message, OutboundCall
 from telecom.services import campaigns
 from telecom.services.messaging import BinaryPayload, send_sms
@@ -167,12 +167,22 @@ class CampaignIn(ServiceInput):
     name = serializers.CharField(max_length=100)
     text = serializers.CharField()
     segment = SegmentIn(required=False, default=dict)
+    send_at = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When to start, ISO 8601 with its offset (e.g. 2026-12-07T09:00:00+08:00); "
+        "left out, it starts now. A time already past is refused (400).",
+    )
 
 
 class CampaignOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Campaign.Status.choices)
+    send_at = serializers.DateTimeField(allow_null=True, help_text="When it starts (UTC).")
+    waiting = serializers.CharField(
+        help_text="Why it waits, in words: its schedule, or quiet hours; empty otherwise."
+    )
     recipients = serializers.IntegerField()
     skipped = serializers.IntegerField()
     queued = serializers.IntegerField()
@@ -209,7 +219,7 @@ class CampaignDetail(OwnedRows, APIView):
 
 
 class CampaignControl(OwnedRows, APIView):
-    """Pause, resume or cancel a campaign."""
+    """Pause, resume or cancel a campaign (`cancel` also calls off a scheduled one)."""
 
     required_scopes = {"POST": "sms:send"}
     queryset = Campaign.objects.all()

@@ -12,7 +12,9 @@ moved. An app accepted on its previous token stays cached only until that
 token's expiry.
 
 A change made by a queryset `update()` sends no signal: code that changes an
-app that way calls `bump()` itself. Without Redis the cache is bypassed.
+app that way calls `bump()` itself. Without Redis the cache is bypassed. A
+bump lost to a Redis outage would leave other processes' entries stale for
+ever, so no entry outlives CALLBACK_APP_CACHE_MAX_AGE_SECONDS either.
 """
 
 import copy
@@ -35,8 +37,9 @@ _MAX_ENTRIES = 10_000
 
 _lock = threading.Lock()
 _version: bytes | None = None
-# digest -> (app or None, until: a datetime after which the entry is stale, or None)
-_entries: dict[str, tuple[ProviderApp | None, object]] = {}
+# digest -> (app or None, until: a datetime after which the entry is stale or
+# None, filled: the time.monotonic() it was read from the database)
+_entries: dict[str, tuple[ProviderApp | None, object, float]] = {}
 
 
 _checked_at = 0.0
@@ -68,8 +71,9 @@ def app_for_token(token: str) -> ProviderApp | None:
             _version = version
         entry = _entries.get(digest)
     if entry is not None:
-        app, until = entry
-        if until is None or until > timezone.now():
+        app, until, filled = entry
+        fresh = time.monotonic() - filled < settings.CALLBACK_APP_CACHE_MAX_AGE_SECONDS
+        if fresh and (until is None or until > timezone.now()):
             return _copy(app)
     app = ProviderApp.for_callback_token(token)
     until = None
@@ -77,7 +81,7 @@ def app_for_token(token: str) -> ProviderApp | None:
         until = app.previous_callback_token_expires_at
     with _lock:
         if version == _version and len(_entries) < _MAX_ENTRIES:
-            _entries[digest] = (app, until)
+            _entries[digest] = (app, until, time.monotonic())
     return _copy(app)
 
 

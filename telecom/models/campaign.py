@@ -2,6 +2,9 @@
 
 Creating its messages streams the segment in batches; delivery hands many
 messages to each task; pausing holds the queued ones, cancelling ends them.
+One with a `send_at` waits `scheduled` until then; one whose app is in its
+quiet hours waits `quiet`, its messages held as in a pause
+(`telecom.services.campaign_schedule`).
 """
 
 from django.conf import settings
@@ -13,9 +16,11 @@ from telecom.models.provider_app import ProviderApp
 
 class Campaign(Timestamped):
     class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
         BUILDING = "building", "Creating messages"
         RUNNING = "running", "Sending"
         PAUSED = "paused", "Paused"
+        QUIET = "quiet", "Waiting for quiet hours to end"
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Completed"
 
@@ -33,11 +38,24 @@ class Campaign(Timestamped):
     parts_per_message = models.PositiveSmallIntegerField(default=1)
     created_by = optional_link(settings.AUTH_USER_MODEL)
     partner = optional_link("telecom.Partner")
+    send_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it starts (stored in UTC); empty: as soon as it is created.",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The clock's question every few seconds: which scheduled ones are due.
+            models.Index(
+                fields=["send_at"],
+                name="campaign_due",
+                condition=models.Q(status="scheduled"),
+            )
+        ]
         permissions = [("run_campaign", "Can start, pause, resume and cancel campaigns")]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from telecom import quiet_hours as quiet
 from telecom.fields import EncryptedTextField
 from telecom.models.bases import Timestamped, amount_field
 
@@ -158,6 +159,21 @@ class ProviderApp(Timestamped):
         default=20,
         help_text="The most SMS this app sends per second, shared by all workers.",
     )
+    quiet_hours = models.BooleanField(
+        "keep quiet hours",
+        default=quiet.default_on,
+        help_text="Send no campaign message between the two times below (subscribers' "
+        "local time); a running campaign waits and goes on after. Keyword replies and "
+        "API sends are not held.",
+    )
+    quiet_from = models.TimeField(
+        "quiet from", default=quiet.default_start, help_text="When quiet hours start."
+    )
+    quiet_until = models.TimeField(
+        "quiet until",
+        default=quiet.default_end,
+        help_text="When they end (the next morning when earlier than the start).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -176,6 +192,10 @@ class ProviderApp(Timestamped):
         if not self.callback_token_digest:
             self.set_callback_token(new_callback_token())
         super().save(*args, **kwargs)
+
+    def quiet_window(self) -> "quiet.QuietHours | None":
+        """The app's quiet hours, or None when it keeps none."""
+        return quiet.window(on=self.quiet_hours, start=self.quiet_from, end=self.quiet_until)
 
     def set_callback_token(self, token: str) -> None:
         self.callback_token = token

@@ -10,9 +10,15 @@ say (`telecom.services.sms_channels`): through Hoiio the messages are
 created `batched`, grouped as they are built into bulk sends of at most
 1,000 (`SmsBulk`, one request each), and the bulks are what is published,
 paused, resumed and cancelled.
+
+A campaign given a `send_at` is created `scheduled` and built only when the
+clock starts it (`telecom.services.campaign_schedule`); one whose app is in
+its quiet hours waits `quiet`, its unsent messages held as in a pause
+(`quiet_campaign`, `end_quiet`), and the senders hold back any campaign
+message they are handed then (`telecom.services.message_delivery`).
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -26,6 +32,7 @@ from telecom.errors import ServiceError
 from telecom.models import Campaign, Message, ProviderApp, SmsBulk
 from telecom.models.message import new_client_correlator
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
+from telecom.quiet_hours import is_quiet
 from telecom.send_once import new_tag
 from telecom.services.messaging import validate_text
 from telecom.services.sms_channels import sms_channel
@@ -68,6 +75,24 @@ def clean_segment(segment: dict) -> dict:
     return clean
 
 
+def clean_send_at(send_at: datetime | None, now: datetime) -> datetime | None:
+    """`send_at` checked: aware, in the future, within CAMPAIGN_SCHEDULE_MAX_DAYS.
+    A time already past is refused rather than started at once: a client that
+    meant "later" should hear that it is too late."""
+    if send_at is None:
+        return None
+    if not isinstance(send_at, datetime) or timezone.is_naive(send_at):
+        raise ServiceError("send_at needs a time zone offset (e.g. +08:00)", field="send_at")
+    if send_at <= now:
+        raise ServiceError("send_at is in the past; leave it out to start now", field="send_at")
+    if send_at > now + timedelta(days=settings.CAMPAIGN_SCHEDULE_MAX_DAYS):
+        raise ServiceError(
+            f"send_at is more than {settings.CAMPAIGN_SCHEDULE_MAX_DAYS} days ahead",
+            field="send_at",
+        )
+    return send_at
+
+
 def segment_queryset(app: ProviderApp, segment: dict):
     """Subscribers of the segment (everyone of the app when it says nothing)."""
     queryset = Subscriber.objects.filter(app=app)
@@ -106,14 +131,25 @@ def preview(app: ProviderApp, text: str, segment: dict) -> dict:
 
 @transaction.atomic
 def create_campaign(
-    *, app: ProviderApp, name: str, text: str, segment: dict, created_by=None, partner=None
+    *,
+    app: ProviderApp,
+    name: str,
+    text: str,
+    segment: dict,
+    created_by=None,
+    partner=None,
+    send_at: datetime | None = None,
 ) -> Campaign:
+    """A campaign, built at once, or `scheduled` when it has a `send_at`."""
     validate_text(text)
     sms_channel(app)
     if not name or not name.strip():
         raise ServiceError("a campaign needs a name", field="name")
     segment = clean_segment(segment)
+    send_at = clean_send_at(send_at, timezone.now())
     campaign = Campaign.objects.create(
+        status=Campaign.Status.SCHEDULED if send_at else Campaign.Status.BUILDING,
+        send_at=send_at,
         app=app,
         name=name.strip()[:100],
         text=text,
@@ -122,8 +158,13 @@ def create_campaign(
         created_by=created_by,
         partner=partner,
     )
-    transaction.on_commit(lambda: _publish("telecom.tasks.build_campaign", campaign.pk))
+    if not send_at:
+        transaction.on_commit(lambda: publish_build(campaign.pk))
     return campaign
+
+
+def publish_build(campaign_id: int) -> None:
+    _publish("telecom.tasks.build_campaign", campaign_id)
 
 
 def _publish(task: str, campaign_id: int) -> None:
@@ -155,7 +196,10 @@ def build_campaign(campaign_id: int) -> int:
         skipped=skipped,
         started_at=timezone.now(),
     )
-    dispatch_campaign(campaign.pk)
+    if is_quiet(campaign.app.quiet_window(), timezone.now()):
+        quiet_campaign(campaign)  # built in quiet hours: held until they end
+    else:
+        dispatch_campaign(campaign.pk)
     return created
 
 
@@ -256,21 +300,51 @@ def _switch(campaign: Campaign, was: str, now: str, *, sends: tuple[str, str], *
     return bool(moved)
 
 
+HOLD = (Message.Status.QUEUED, Message.Status.HELD)  # the same two states on SmsBulk
+
+
 @transaction.atomic
 def pause_campaign(campaign: Campaign) -> bool:
-    """Hold the queued messages and bulk sends; those already being sent finish."""
-    held = (Message.Status.QUEUED, Message.Status.HELD)  # the same two states on SmsBulk
-    return _switch(campaign, Campaign.Status.RUNNING, Campaign.Status.PAUSED, sends=held)
+    """Hold the queued messages and bulk sends; those already being sent finish.
+    A campaign waiting for quiet hours to end is paused too (an operator's pause
+    outlasts them)."""
+    for was in (Campaign.Status.RUNNING, Campaign.Status.QUIET):
+        if _switch(campaign, was, Campaign.Status.PAUSED, sends=HOLD):
+            return True
+    return False
+
+
+@transaction.atomic
+def quiet_campaign(campaign: Campaign) -> bool:
+    """Quiet hours began: hold a running campaign's queued messages, as a pause."""
+    return _switch(campaign, Campaign.Status.RUNNING, Campaign.Status.QUIET, sends=HOLD)
+
+
+@transaction.atomic
+def end_quiet(campaign: Campaign) -> bool:
+    """Quiet hours ended: send the held messages again."""
+    return _release(campaign, Campaign.Status.QUIET)
 
 
 @transaction.atomic
 def resume_campaign(campaign: Campaign) -> bool:
+    """Send the held messages again; in the app's quiet hours, wait for them to end."""
+    app = ProviderApp.objects.get(pk=campaign.app_id)
+    if is_quiet(app.quiet_window(), timezone.now()):
+        return _switch(campaign, Campaign.Status.PAUSED, Campaign.Status.QUIET, sends=HOLD)
+    return _release(campaign, Campaign.Status.PAUSED)
+
+
+def _release(campaign: Campaign, was: str) -> bool:
+    now = timezone.now()
     resumed = _switch(
         campaign,
-        Campaign.Status.PAUSED,
+        was,
         Campaign.Status.RUNNING,
         sends=(Message.Status.HELD, Message.Status.QUEUED),
-        next_attempt_at=timezone.now(),
+        # Retry deadlines count from here, not from before the wait.
+        next_attempt_at=now,
+        retry_from=now,
     )
     if resumed:
         transaction.on_commit(lambda: dispatch_campaign(campaign.pk))
@@ -281,7 +355,13 @@ def resume_campaign(campaign: Campaign) -> bool:
 def cancel_campaign(campaign: Campaign) -> int:
     updated = Campaign.objects.filter(
         pk=campaign.pk,
-        status__in=[Campaign.Status.BUILDING, Campaign.Status.RUNNING, Campaign.Status.PAUSED],
+        status__in=[
+            Campaign.Status.SCHEDULED,
+            Campaign.Status.BUILDING,
+            Campaign.Status.RUNNING,
+            Campaign.Status.PAUSED,
+            Campaign.Status.QUIET,
+        ],
     ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
     if not updated:
         return 0
@@ -299,6 +379,8 @@ def cancel_campaign(campaign: Campaign) -> int:
 
 
 def progress(campaign: Campaign) -> dict:
+    from telecom.services.campaign_schedule import waiting
+
     counts = dict(
         Message.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk"))
     )
@@ -313,6 +395,8 @@ def progress(campaign: Campaign) -> dict:
         "id": campaign.pk,
         "name": campaign.name,
         "status": campaign.status,
+        "send_at": campaign.send_at and campaign.send_at.astimezone(UTC),
+        "waiting": waiting(campaign),
         "recipients": total,
         "skipped": campaign.skipped,
         "queued": sum(counts.get(s, 0) for s in ("queued", "sending", "held", "batched")),

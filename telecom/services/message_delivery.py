@@ -7,7 +7,9 @@ platform: unknown outcomes are retried. Through Hoiio, which has no such
 key, the message is sent once (`telecom.send_once`): a lost answer leaves it
 `unknown` until Hoiio's history or delivery report settles it. Each send
 first waits for its token of the app's rate limit, shared by all workers
-(a chunk's tokens are reserved together).
+(a chunk's tokens are reserved together). A campaign's message is not
+sent in its app's quiet hours nor while its campaign is paused
+(`telecom.services.campaign_schedule.CampaignHours`): it is held back.
 """
 
 import time
@@ -20,10 +22,11 @@ from telecom.errors import OutcomeUnknown
 from telecom.models import Campaign, Message
 from telecom.ratelimit import acquire_many
 from telecom.send_once import SendOnceSender
+from telecom.services.campaign_schedule import CampaignHours
 from telecom.services.sms_channels import sms_channel
 
 
-class MessageDelivery(SendOnceSender):
+class MessageDelivery(CampaignHours, SendOnceSender):
     model = Message
     done_status = Message.Status.SENT
     unknown_status = Message.Status.UNKNOWN
@@ -32,6 +35,7 @@ class MessageDelivery(SendOnceSender):
     deadline_setting = "SMS_RETRY_DEADLINE_SECONDS"
 
     def prepare(self, rows: list[Message]) -> None:
+        self.note_waiting(rows)
         # One round trip reserves the chunk's tokens of each app's rate limit.
         by_app = defaultdict(list)
         for row in rows:
@@ -47,6 +51,7 @@ class MessageDelivery(SendOnceSender):
         row.channel = sms_channel(row.app)
         # Before anything is marked as submitted: waiting here sends nothing.
         time.sleep(max(0.0, row.send_not_before - time.monotonic()))
+        self.hold_back_if_waiting(row)  # after the wait: quiet hours may have begun
         if row.channel.has_idempotency_key:
             return row.channel.send(row)
         return super().send(row)  # submitted_at first: sent once

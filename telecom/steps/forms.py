@@ -1,6 +1,9 @@
 """An action's fields in the console, the same on a USSD screen's form and a
-voice step's: their names, their layout, and the choices a kind of step
-offers."""
+voice step's: their names, their layout, the choices a kind of step offers,
+and `SwitchedFields`, which shows only the fields the chosen value of another
+field uses (a step's action; a voice step's verb)."""
+
+from typing import ClassVar
 
 from django import forms
 
@@ -19,13 +22,74 @@ ACTION_FIELDSET = [
     ("action", "action_text"),
     ("action_amount", "action_description", "action_promo", "action_tag", "action_partner"),
 ]
+SWITCHED_FIELDS_JS = "hatid/switched_fields.js"
 
 
-class StepActionForm(forms.ModelForm):
-    """A model form of a `StepAction` subclass: `action` offers only what that
-    kind of step may take (a USSD screen does not confirm escalations)."""
+class SwitchedFields:
+    """A form mixin for fields that only mean something for some values of
+    another field, the switch: a subclass sets `switches`, `{switch: {value:
+    (field, ...)}}`.
+
+    The form marks them for `hatid/switched_fields.js` (in its media): the
+    switch's widget gets `data-switch="<switch>"`, each field it governs
+    `data-switched-by="<switch>"` and `data-shown-for="<value> <value>"`. The
+    script shows, in the switch's own inline or form, only the fields of the
+    value chosen, and follows every change. Without the script every field
+    shows and the server decides alike: `clean` empties the fields the chosen
+    value does not use, and drops their errors, so a stale value typed for
+    another choice is neither kept nor in the way.
+    """
+
+    switches: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {}
+
+    class Media:
+        js = (SWITCHED_FIELDS_JS,)
 
     def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for switch in self.switches:
+            if switch in self.fields:
+                _widget(self.fields[switch]).attrs["data-switch"] = switch
+            for name, values in self.switched_by(switch).items():
+                if name in self.fields:
+                    attrs = _widget(self.fields[name]).attrs
+                    attrs["data-switched-by"] = switch
+                    attrs["data-shown-for"] = " ".join(values)
+
+    def switched_by(self, switch: str) -> dict[str, list[str]]:
+        """Each field `switch` governs, with the values it shows for."""
+        shown: dict[str, list[str]] = {}
+        for value, names in self.switches[switch].items():
+            for name in names:
+                shown.setdefault(name, []).append(str(value))
+        return shown
+
+    def clean(self):
+        cleaned = super().clean()
+        for switch in self.switches:
+            if switch not in cleaned:
+                continue
+            used = set(self.switches[switch].get(cleaned[switch], ()))
+            for name in self.switched_by(switch):
+                if name in used or name not in self.fields:
+                    continue
+                self._errors.pop(name, None)
+                cleaned[name] = self.fields[name].to_python("")
+        return cleaned
+
+
+def _widget(field: forms.Field) -> forms.Widget:
+    """The widget that renders the input (the admin wraps a link's select)."""
+    return getattr(field.widget, "widget", field.widget)
+
+
+class StepActionForm(SwitchedFields, forms.ModelForm):
+    """A model form of a `StepAction` subclass: `action` offers only what that
+    kind of step may take (a USSD screen does not confirm escalations), and
+    only the chosen action's fields show and are kept (`StepAction.USES`)."""
+
+    def __init__(self, *args, **kwargs):
+        self.switches = {**self.switches, "action": self._meta.model.USES}
         super().__init__(*args, **kwargs)
         if "action" in self.fields:
             self.fields["action"].choices = self._meta.model.action_choices()

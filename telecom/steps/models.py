@@ -71,6 +71,15 @@ class StepAction(models.Model):
         CONFIRM = "confirm", "Confirm the escalation this call belongs to"
 
     ACTIONS: ClassVar[tuple[str, ...]] = tuple(Action.values)
+    # The fields each action reads (`telecom.steps.runner`); the console shows
+    # only the chosen action's, and a form keeps no other (`StepActionForm`).
+    USES: ClassVar[dict[str, tuple[str, ...]]] = {
+        Action.SMS: ("action_text",),
+        Action.CHARGE: ("action_amount", "action_description"),
+        Action.REWARD: ("action_promo",),
+        Action.TAG: ("action_tag",),
+        Action.WEBHOOK: ("action_partner",),
+    }
     # What each action needs filled in, and what to say when it is not.
     REQUIRED: ClassVar[dict[str, tuple[str, str]]] = {
         Action.SMS: ("action_text", "An SMS action needs a text."),

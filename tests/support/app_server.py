@@ -101,7 +101,7 @@ class AppServer:
         with self._lock:
             return [r for r in self.received if r.kind == kind]
 
-    def wait_for(self, kind: str, count: int = 1, timeout: float = 10.0) -> list[Received]:
+    def wait_for(self, kind: str, count: int = 1, timeout: float = 30.0) -> list[Received]:
         deadline = time.monotonic() + timeout
         while len(self.of(kind)) < count:
             if time.monotonic() > deadline:

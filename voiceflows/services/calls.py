@@ -404,7 +404,7 @@ def expire_sessions() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.VOICE_SESSION_TIMEOUT_SECONDS)
     expired = 0
     stale = CallSession.objects.filter(
-        status__in=[CallSession.Status.DIALING, CallSession.Status.ACTIVE],
+        status__in=CallSession.OPEN,
         last_activity_at__lt=cutoff,
     ).values_list("pk", flat=True)
     for pk in list(stale[:500]):

@@ -32,6 +32,7 @@ from telecom.inbound_events import InboundSms
 from telecom.models import CallbackEvent, Message, ProviderApp, SmsBulk
 from telecom.send_once import SendOnceSender
 from telecom.services import checks
+from telecom.services.campaign_schedule import CampaignHours
 from telecom.services.hoiio import history
 from telecom.services.inbound import receive_sms
 from telecom.services.message_delivery import complete_campaigns_of
@@ -39,9 +40,16 @@ from telecom.services.message_delivery import complete_campaigns_of
 FINAL_REPORTS = ("delivered", "failed", "error")
 
 
-class SmsBulkDelivery(SendOnceSender):
+class SmsBulkDelivery(CampaignHours, SendOnceSender):
     model = SmsBulk
     done_status = SmsBulk.Status.SENT
+
+    def prepare(self, rows: list[SmsBulk]) -> None:
+        self.note_waiting(rows)
+
+    def send(self, row: SmsBulk):
+        self.hold_back_if_waiting(row)  # before submitted_at: nothing has left
+        return super().send(row)
 
     def submit(self, row: SmsBulk):
         numbers = list(

@@ -2,6 +2,9 @@
 // queries) asks /admin/live/<app>/<model>/ for its rows' cells every few
 // seconds and puts the new ones in place, without a reload. The page says
 // where to ask in this script's data-live attribute (telecom/admin_site.py).
+// A single object's page takes part with an element data-live-id="<pk>" holding
+// .field-<name> cells; a cell marked data-live-reload reloads the page when it
+// changes (the page's layout depends on it: an import's status).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -22,6 +25,9 @@
       }
       if (id) { found[id] = tr; }
     });
+    document.querySelectorAll("[data-live-id]").forEach(function (block) {
+      found[block.dataset.liveId] = block;
+    });
     return found;
   }
 
@@ -35,17 +41,20 @@
       .then(function (answer) { return answer.ok ? answer.json() : null; })
       .then(function (data) {
         if (!data) { return; }
+        var reload = false;
         Object.keys(data.rows).forEach(function (id) {
           var tr = rows[id];
           var cells = data.rows[id];
           Object.keys(cells).forEach(function (name) {
             var td = tr && tr.querySelector(".field-" + name);
             if (td && td.innerHTML !== cells[name]) {
+              if (td.hasAttribute("data-live-reload")) { reload = true; }
               td.innerHTML = cells[name];
               td.classList.add("hatid-live-changed");
             }
           });
         });
+        if (reload) { window.location.reload(); return; }
         document.body.dataset.liveRefreshed = String(Date.now());
         schedule(data.poll_seconds || 5);
       })

@@ -60,7 +60,7 @@ def test_a_campaign_of_more_than_a_thousand_goes_out_in_bulks_of_at_most_a_thous
     campaign = campaigns.create_campaign(app=hoiio_app, name="Big", text="Sale!", segment={})
     wait_for(
         lambda: Campaign.objects.filter(pk=campaign.pk, status="completed").exists(),
-        timeout=60,
+        timeout=120,
         what="the campaign sent",
     )
     assert sorted(SmsBulk.objects.values_list("size", flat=True)) == [50, 1000]
@@ -74,7 +74,7 @@ def test_a_campaign_of_more_than_a_thousand_goes_out_in_bulks_of_at_most_a_thous
             .exclude(delivery_status="delivered")
             .exists()
         ),
-        timeout=90,
+        timeout=180,
         what="1,050 delivery reports",
     )
     refs = Message.objects.filter(campaign=campaign).aggregate(n=Count("txn_ref", distinct=True))

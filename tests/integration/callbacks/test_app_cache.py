@@ -43,3 +43,13 @@ def test_another_process_s_change_is_seen_after_the_check_interval(globe_app, se
     assert app_cache.app_for_token(token) is not None  # still cached
     hatid_redis.client().incr(app_cache.VERSION_KEY)  # what the other process's save does
     assert app_cache.app_for_token(token) is None
+
+
+def test_a_change_whose_invalidation_was_lost_is_seen_after_the_maximum_age(globe_app, settings):
+    token = globe_app.callback_token.reveal()
+    assert app_cache.app_for_token(token) is not None
+    # Redis was down when the change was saved: nobody's version moved.
+    ProviderApp.objects.filter(pk=globe_app.pk).update(is_active=False)
+    assert app_cache.app_for_token(token) is not None  # still cached
+    settings.CALLBACK_APP_CACHE_MAX_AGE_SECONDS = 0
+    assert app_cache.app_for_token(token) is None

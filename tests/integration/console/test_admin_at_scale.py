@@ -11,7 +11,17 @@ from django.urls import reverse
 from subscribers.models import Subscriber
 from telecom.admin import pagination
 from telecom.admin.pagination import EstimatedCountPaginator
-from telecom.models import CallbackEvent, Charge, Message, OutboundCall, ProviderApp
+from telecom.models import (
+    AuditEvent,
+    CallbackEvent,
+    Charge,
+    Message,
+    OutboundCall,
+    ProviderApp,
+    Reward,
+    UssdSession,
+)
+from voiceflows.models import CallSession, CallTrigger
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -91,6 +101,11 @@ def test_message_list_does_not_scan_the_table_for_its_months(admin_client, messa
         (CallbackEvent, "received_at"),
         (Charge, "created_at"),
         (OutboundCall, "started_at"),
+        (Reward, "created_at"),
+        (UssdSession, "started_at"),
+        (CallSession, "started_at"),
+        (CallTrigger, "created_at"),
+        (AuditEvent, "at"),
     ],
 )
 def test_the_big_logs_filter_by_date_without_a_date_hierarchy(model, field):

@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 import requests
 from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from subscribers.services.consent import subscriber_opt_in
-from telecom.models import ApiKey, Campaign, Message, WalletSnapshot
+from telecom.models import ApiKey, Campaign, Charge, Message, WalletSnapshot
 from tests.support.factories import PartnerFactory, inbound_message
 from voiceflows.models import CallSession
 
@@ -114,6 +116,8 @@ def _campaign(globe_app, status):
     [
         ("running", {"Pause", "Cancel"}),
         ("paused", {"Resume", "Cancel"}),
+        ("scheduled", {"Cancel"}),
+        ("quiet", {"Pause", "Cancel"}),
         ("completed", set()),
         ("cancelled", set()),
     ],
@@ -164,3 +168,12 @@ def test_inbound_message_in_the_api_is_from_its_sender_to_the_app(globe_app):
     outbound = inbound_message(subscriber, direction="out", status="sent", source="api")
     body = api.get(f"/api/v1/messages/{outbound.pk}/").json()
     assert (body["from"], body["to"]) == (globe_app.shortcode, "+639171234567")
+
+
+def test_a_read_only_page_shows_who_then_what_then_the_plumbing(admin_client):
+    """Fields from the abstract bases (the requester, the outbox's lease) were
+    created first; a charge's page still starts with whom and how much."""
+    request = RequestFactory().get("/")
+    fields = list(admin.site._registry[Charge].get_readonly_fields(request))
+    assert fields[:5] == ["id", "app", "subscriber", "msisdn", "amount"]
+    assert fields.index("status") < fields.index("partner") < fields.index("lease_until")

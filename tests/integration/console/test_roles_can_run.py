@@ -113,6 +113,8 @@ ACT_PAGES = {
     "telecom_conferenceroom_participant",
     "telecom_message_compose",
     "telecom_message_rate",  # asks Hoiio
+    "subscribers_subscriberimport_apply",
+    "subscribers_subscriberimport_resume",
     "voiceflows_calltrigger_start",
     "voiceflows_escalation_start",
 }
