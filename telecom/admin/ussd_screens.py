@@ -130,7 +130,7 @@ class ScreenCardForm(StepActionForm):
         widgets = {
             "key": forms.TextInput(attrs={"class": "ussd-key", "data-key": ""}),
             "kind": forms.Select(attrs={"data-kind": ""}),
-            "text": forms.Textarea(attrs={"rows": 2, "class": "ussd-text", "data-text": ""}),
+            "text": forms.Textarea(attrs={"rows": 1, "class": "ussd-text", "data-text": ""}),
             "variable": forms.TextInput(attrs=small),
             "min_length": forms.NumberInput(attrs={"class": "ussd-number"}),
             "max_length": forms.NumberInput(attrs={"class": "ussd-number"}),

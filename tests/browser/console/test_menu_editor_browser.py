@@ -21,9 +21,9 @@ def test_the_demo_menu_page_fits_in_two_screens_and_counts_as_you_type(
     console.goto(f"{console.base}/admin/telecom/ussdmenu/{menu.pk}/change/")
     main = console.locator("[data-card]").filter(has=console.locator("input[value=main]"))
     assert main.locator("[data-count]").inner_text() == "38 / 182"
+    console.screenshot(path=str(screenshots / "menu-editor.png"), full_page=True)
     height = console.evaluate("document.documentElement.scrollHeight")
     assert height <= 2 * HEIGHT, f"the page is {height} px tall"
-    console.screenshot(path=str(screenshots / "menu-editor.png"), full_page=True)
 
     main.locator("[data-label]").first.fill("Get a tip by SMS, free of charge")
     assert main.locator("[data-count]").inner_text() == "54 / 182"
@@ -34,3 +34,15 @@ def test_the_demo_menu_page_fits_in_two_screens_and_counts_as_you_type(
     target = main.locator("select[data-screen-ref]").first
     target.select_option(label="help")
     assert target.input_value() == "new-5"
+
+
+def test_viewers_see_the_cards_read_only(viewer_console, globe_app, screenshots):
+    menu = ensure_demo_menu(globe_app)
+    viewer_console.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    viewer_console.goto(f"{viewer_console.base}/admin/telecom/ussdmenu/{menu.pk}/change/")
+    cards = viewer_console.locator(".ussd-readonly")
+    assert cards.count() == 5
+    assert viewer_console.locator(".ussd-editor input, .ussd-editor select").count() == 0
+    main = cards.filter(has_text="Hatid demo")
+    assert "1. Get a tip by SMS → name" in main.inner_text()
+    viewer_console.screenshot(path=str(screenshots / "menu-editor-viewer.png"), full_page=True)
