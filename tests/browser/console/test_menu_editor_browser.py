@@ -36,7 +36,7 @@ def test_the_demo_menu_page_fits_in_two_screens_and_counts_as_you_type(
     assert target.input_value() == "new-5"
 
 
-def test_viewers_see_the_cards_read_only(viewer_console, globe_app, screenshots):
+def test_viewers_see_the_cards_read_only(viewer_console, globe_app, tmp_path):
     menu = ensure_demo_menu(globe_app)
     viewer_console.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     viewer_console.goto(f"{viewer_console.base}/admin/telecom/ussdmenu/{menu.pk}/change/")
@@ -45,4 +45,5 @@ def test_viewers_see_the_cards_read_only(viewer_console, globe_app, screenshots)
     assert viewer_console.locator(".ussd-editor input, .ussd-editor select").count() == 0
     main = cards.filter(has_text="Hatid demo")
     assert "1. Get a tip by SMS → name" in main.inner_text()
-    viewer_console.screenshot(path=str(screenshots / "menu-editor-viewer.png"), full_page=True)
+    assert "then → thanks" in cards.filter(has_text="Your first name?").inner_text()
+    viewer_console.screenshot(path=str(tmp_path / "menu-viewer.png"), full_page=True)
