@@ -147,7 +147,8 @@ class ScreenCardForm(StepActionForm):
         self.fields["kind"].choices = SHORT_KINDS
         # A plain select (no add/change links), its choices read once for the
         # whole page rather than once per card.
-        self.fields["action_partner"].widget = forms.Select()
+        partner = self.fields["action_partner"]
+        partner.widget = forms.Select(attrs=getattr(partner.widget, "widget", partner.widget).attrs)
         if partners is not None:
             self.fields["action_partner"].choices = partners
         screen = self.instance
