@@ -16,9 +16,10 @@ from django.utils.safestring import mark_safe
 
 from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline
 from telecom.admin.export import CsvExport
+from telecom.admin.ussd_screens import SCREEN_FIELDS, UssdScreenCards
 from telecom.models import UssdExchange, UssdMenu, UssdOption, UssdScreen, UssdSession
 from telecom.services.ussd import menu_statistics
-from telecom.steps.forms import ACTION_FIELDS, ACTION_FIELDSET, StepActionForm
+from telecom.steps.forms import ACTION_FIELDS, StepActionForm
 from telecom.ussd import engine
 
 COUNTER_ATTRS = {"data-ussd-limit": "", "rows": 3, "cols": 40}
@@ -27,34 +28,8 @@ COUNTER_ATTRS = {"data-ussd-limit": "", "rows": 3, "cols": 40}
 class ScreenForm(StepActionForm):
     class Meta:
         model = UssdScreen
-        fields = [
-            "menu",
-            "key",
-            "kind",
-            "text",
-            "variable",
-            "validation",
-            "min_length",
-            "max_length",
-            "next_screen",
-            *ACTION_FIELDS,
-            "action_partner",
-        ]
+        fields = ["menu", *SCREEN_FIELDS, "next_screen", *ACTION_FIELDS, "action_partner"]
         widgets = {"text": forms.Textarea(attrs=COUNTER_ATTRS)}
-
-
-class UssdScreenInline(admin.StackedInline):
-    model = UssdScreen
-    form = ScreenForm
-    fk_name = "menu"
-    extra = 0
-    show_change_link = True
-    fields = [
-        ("key", "kind"),
-        "text",
-        ("variable", "validation", "min_length", "max_length", "next_screen"),
-        *ACTION_FIELDSET,
-    ]
 
 
 class UssdOptionInline(admin.TabularInline):
@@ -85,14 +60,14 @@ class CounterContextMixin:
 class UssdMenuAdmin(CounterContextMixin, admin.ModelAdmin):
     list_display = ["name", "app", "is_live", "updated_at"]
     list_filter = ["app", "is_live"]
-    inlines = [UssdScreenInline]
+    inlines = [UssdScreenCards]
     readonly_fields = ["walk_through", "statistics"]
     fields = ["app", "name", "start_screen", "is_live", "walk_through", "statistics"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "start_screen":
             menu_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = UssdScreen.objects.filter(menu_id=menu_id)
+            kwargs["queryset"] = UssdScreen.objects.filter(menu_id=menu_id).select_related("menu")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="preview")
