@@ -108,11 +108,13 @@ class StepForm(VerbOptionFields, StepActionForm):
         return cleaned
 
     def _post_clean(self):
+        options = self.cleaned_data.get("options")
         super()._post_clean()
-        if getattr(self, "by_fields", False):
+        if getattr(self, "by_fields", False) and "options" in self._errors:
             # The fields' problems are said beside them; the model's check of
-            # the options would say them again.
-            self._errors.pop("options", None)
+            # the options says them again (and drops the options the preview shows).
+            del self._errors["options"]
+            self.cleaned_data["options"] = options
 
     def options_from_fields(self, cleaned: dict, verb: str) -> dict:
         """The saved options with what the fields changed (for another verb: the fields alone)."""

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from telecom.roles import VIEWERS
+from tests.support.voice_flows import demo_ask_fields
 from voiceflows import step_options
 from voiceflows.admin.step_form import StepForm
 from voiceflows.demo import DEMO_FLOW, ensure_demo_voice
@@ -62,16 +63,7 @@ VALID = {
         {"value": "Hi {caller}", "as": "DIGITS"},
     ),
     "ask": (
-        {
-            "ask_say": DEMO_ASK["say"][0]["value"],
-            "ask_choices_value": "1, 2",
-            "ask_choices_mode": "dtmf",
-            "ask_attempts": "3",
-            "ask_timeout": "10",
-            "ask_say_nomatch": DEMO_ASK["say"][1]["value"],
-            "ask_say_timeout": DEMO_ASK["say"][2]["value"],
-            "ask_name": "choice",
-        },
+        demo_ask_fields(),
         DEMO_ASK,
     ),
     "record": (

@@ -1,6 +1,6 @@
 /* The voice step editor, on a flow's page and a step's own page: as the
    operator types, the step's fields go to the flow's preview URL
-   (data-preview-url on this script's tag), which checks them with the step's
+   (data-preview-url on this script's tag; none on a flow not saved yet), which checks them with the step's
    form and answers with the Tropo JSON the step would answer a call with, or
    each field's problem; those are shown beside their fields. A step row the
    admin adds opens its form at once. */
