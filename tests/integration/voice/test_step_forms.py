@@ -288,3 +288,24 @@ def test_the_flow_page_is_one_summary_line_per_step(
     assert html.count('class="step-summary"') == 6
     assert "1 → promo, 2 → hours, incomplete → goodbye" in html
     assert "Edit this step" in html and "Advanced: options as Tropo JSON" in html
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"ask_attempts": "9" * 60, "ask_say": "x" * 100_000},
+        {"options": "[" * 100_000},
+        {"verb": "transfer", "transfer_to": ""},
+    ],
+)
+def test_the_step_page_answers_hostile_input_with_its_form_again(admin_client, flow, changes):
+    step = flow.steps.get(key="menu")
+    data = posted(StepForm(instance=step), **changes)
+    management = {"routes-TOTAL_FORMS": "0", "routes-INITIAL_FORMS": "0"}
+    page = admin_client.post(
+        reverse("admin:voiceflows_step_change", args=[step.pk]), {**data, **management}
+    )
+    assert page.status_code == 200
+    assert "errornote" in page.content.decode()
+    step.refresh_from_db()
+    assert step.options == DEMO_ASK
