@@ -209,8 +209,9 @@ class VoiceFlowAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk: int):
         """A step as typed in the editor, checked by its form: the Tropo JSON it
-        answers with, or its problems by field (the page shows them live)."""
-        if not self.has_change_permission(request):
+        answers with, or its problems by field (the page shows them live).
+        Nothing is saved: whoever may see the flow may ask."""
+        if not self.has_view_permission(request):
             raise PermissionDenied
         flow = get_object_or_404(VoiceFlow, pk=pk)
         step_id = request.POST.get("id", "")
