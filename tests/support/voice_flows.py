@@ -130,3 +130,21 @@ def answer(name: str, said: str, *, disposition="SUCCESS", attempts=1) -> dict:
         "utterance": said if success else None,
         "value": said if success else None,
     }
+
+
+def demo_ask_fields() -> dict:
+    """The demo's ask (voiceflows/demo.py, step `menu`) as an operator fills in
+    its form's fields (voiceflows/step_options.py)."""
+    from voiceflows.demo import DEMO_FLOW
+
+    ask = DEMO_FLOW["steps"][1]["options"]
+    return {
+        "ask_say": ask["say"][0]["value"],
+        "ask_choices_value": "1, 2",
+        "ask_choices_mode": "dtmf",
+        "ask_attempts": "3",
+        "ask_timeout": "10",
+        "ask_say_nomatch": ask["say"][1]["value"],
+        "ask_say_timeout": ask["say"][2]["value"],
+        "ask_name": "choice",
+    }

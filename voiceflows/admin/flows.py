@@ -16,32 +16,23 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from telecom.steps.forms import ACTION_FIELDSET, StepActionForm
+from telecom.steps.forms import ACTION_FIELDS
 from voiceflows import engine, simulator
 from voiceflows.admin.preview import step_document
+from voiceflows.admin.step_form import StepForm
+from voiceflows.admin.step_layout import EDIT_FIELDS, JSON_FIELDSET, summary
 from voiceflows.models import Route, Step, VoiceFlow, VoiceSettings
-from voiceflows.services.flows import STEP_FIELDS
 from voiceflows.services.statistics import flow_statistics
 from voiceflows.tropo.platform import CallError
 
-OPTIONS_ATTRS = {"rows": 5, "cols": 80, "data-step-options": "", "spellcheck": "false"}
 
-
-class StepForm(StepActionForm):
-    class Meta:
-        model = Step
-        fields = ["flow", "key", "position", *STEP_FIELDS, "action_partner"]
-        widgets = {
-            "options": forms.Textarea(attrs=OPTIONS_ATTRS),
-            "action_text": forms.Textarea(attrs={"rows": 2, "cols": 40}),
-        }
-
-
-def preview_block(step: Step):
+def preview_block(step: Step, spec: engine.FlowSpec | None = None):
     """The step's Tropo JSON as saved (the page's script keeps it live while typing)."""
     text, problem = ("", "")
     if step.pk and step.flow_id:
-        text, problem = step_document(step.flow, key=step.key, verb=step.verb, options=step.options)
+        text, problem = step_document(
+            step.flow, key=step.key, verb=step.verb, options=step.options, spec=spec
+        )
     return format_html(
         '<div class="step-preview" data-step-preview>'
         '<pre data-state="{}" class="hatid-pre tall">{}</pre></div>',
@@ -62,24 +53,61 @@ def routes_summary(step: Step):
     )
 
 
-class StepInline(admin.StackedInline):
+# What a Viewer reads of a step: no form, its summary and its options.
+READ_ONLY_STEP = [(None, {"fields": ["summary", "options", *ACTION_FIELDS[1:], "action_partner"]})]
+
+
+class StepFieldsets:
+    """A step's layout: its fields for those who may change it, a read-only view otherwise."""
+
+    def step_fieldsets(self, request, obj):
+        raise NotImplementedError
+
+    def get_fieldsets(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            return READ_ONLY_STEP
+        return self.step_fieldsets(request, obj)
+
+    @admin.display(description="step")
+    def summary(self, obj):
+        return summary(obj)
+
+    @admin.display(description="Tropo JSON (live)")
+    def preview(self, obj):
+        # The admin makes its inlines anew for each request: the flow is loaded
+        # once per page, not once per step.
+        if not obj.pk:
+            return preview_block(obj)
+        specs = self.__dict__.setdefault("flow_specs", {})
+        if obj.flow_id not in specs:
+            specs[obj.flow_id] = engine.FlowSpec.load(obj.flow)
+        return preview_block(obj, specs[obj.flow_id])
+
+
+class StepInline(StepFieldsets, admin.StackedInline):
+    """Each step in one line (its summary), its form folded under it."""
+
     model = Step
     form = StepForm
     fk_name = "flow"
     extra = 0
     show_change_link = True
-    fields = [
-        ("key", "position", "verb"),
-        "options",
-        "preview",
-        "routes",
-        *ACTION_FIELDSET,
-    ]
-    readonly_fields = ["preview", "routes"]
+    readonly_fields = ["summary", "preview", "routes"]
 
-    @admin.display(description="Tropo JSON (live)")
-    def preview(self, obj):
-        return preview_block(obj)
+    def step_fieldsets(self, request, obj):
+        return [
+            (None, {"fields": ["summary"]}),
+            ("Edit this step", {"classes": ["collapse"], "fields": [*EDIT_FIELDS, "routes"]}),
+            JSON_FIELDSET,
+        ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("flow__app")
+            .prefetch_related("routes__goto")
+        )
 
     @admin.display(description="routes")
     def routes(self, obj):
@@ -180,17 +208,35 @@ class VoiceFlowAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request, pk: int):
-        """The Tropo JSON of a step as typed in the editor."""
+        """A step as typed in the editor, checked by its form: the Tropo JSON it
+        answers with, or its problems by field (the page shows them live).
+        Nothing is saved: whoever may see the flow may ask."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         flow = get_object_or_404(VoiceFlow, pk=pk)
-        text, problem = step_document(
-            flow,
-            key=request.POST.get("key", ""),
-            verb=request.POST.get("verb", ""),
-            options=request.POST.get("options", ""),
+        step_id = request.POST.get("id", "")
+        step = flow.steps.filter(pk=step_id).first() if step_id.isdigit() else None
+        data = request.POST.copy()
+        data["flow"] = str(flow.pk)
+        data.setdefault("position", str(step.position if step else 0))
+        form = StepForm(data=data, instance=step or Step(flow=flow))
+        errors = {} if form.is_valid() else form.errors.get_json_data()
+        errors.pop("flow", None)
+        options = form.cleaned_data.get("options")
+        text, problem = "", ""
+        if "options" in errors or options is None:
+            problem = "; ".join(e["message"] for e in errors.get("options", [])) or "see the fields"
+        else:
+            text, problem = step_document(
+                flow, key=data.get("key", ""), verb=data.get("verb", ""), options=options
+            )
+        return JsonResponse(
+            {
+                "document": text,
+                "error": problem,
+                "errors": {name: [e["message"] for e in found] for name, found in errors.items()},
+            }
         )
-        return JsonResponse({"document": text, "error": problem})
 
     def simulate_view(self, request, pk: int):
         """The flow engine and the platform model, without side effects."""
@@ -252,18 +298,17 @@ class RouteInline(admin.TabularInline):
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(StepFieldsets, admin.ModelAdmin):
     form = StepForm
     list_display = ["key", "flow", "verb", "action"]
     list_filter = ["flow__app", "flow", "verb"]
     list_select_related = ["flow"]
     search_fields = ["key", "flow__name"]
     inlines = [RouteInline]
-    readonly_fields = ["preview"]
+    readonly_fields = ["summary", "preview"]
 
-    @admin.display(description="Tropo JSON (live)")
-    def preview(self, obj):
-        return preview_block(obj)
+    def step_fieldsets(self, request, obj):
+        return [(None, {"fields": ["flow", *EDIT_FIELDS]}), JSON_FIELDSET]
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.pk:

@@ -19,8 +19,11 @@ class Placeholders(dict):
         return "{" + key + "}"
 
 
-def step_document(flow: VoiceFlow, *, key: str, verb: str, options) -> tuple[str, str]:
-    """(the document as indented JSON, "") or ("", what is wrong)."""
+def step_document(
+    flow: VoiceFlow, *, key: str, verb: str, options, spec: engine.FlowSpec | None = None
+) -> tuple[str, str]:
+    """(the document as indented JSON, "") or ("", what is wrong). `spec`:
+    the flow as saved, when the caller has it (a page of several steps)."""
     key = (key or "").strip() or "new-step"
     if isinstance(options, str):
         try:
@@ -30,7 +33,7 @@ def step_document(flow: VoiceFlow, *, key: str, verb: str, options) -> tuple[str
     problem = engine.options_problem(verb, options)
     if problem:
         return "", problem
-    spec = engine.FlowSpec.load(flow)
+    spec = spec or engine.FlowSpec.load(flow)
     saved = spec.steps.get(key)
     typed = engine.StepSpec(
         key=key,

@@ -1,7 +1,8 @@
 """The flow editor and the simulator in a real browser (the system Chromium,
 through Playwright), logged in to the admin on the live server: typing a
-step's options updates its Tropo JSON preview; walking the flow shows what
-the caller hears and what the platform would post next."""
+step's options as JSON (the advanced field) updates its Tropo JSON preview;
+walking the flow shows what the caller hears and what the platform would
+post next."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -60,6 +61,8 @@ def test_editing_a_step_updates_its_json_preview_live(logged_in, live_server, fl
     preview = greet.locator("[data-step-preview] pre")
     expect(preview).to_contain_text('"value": "Hello. Thank you for calling."')
     expect(preview).to_contain_text('"ask"')  # the menu joins the greeting's document
+    greet.locator("summary", has_text="Edit this step").click()
+    greet.locator("summary", has_text="Advanced").click()
 
     greet.locator("textarea[name$='-options']").fill('{"value": "Hi {caller}, welcome!"}')
 
@@ -116,6 +119,7 @@ def test_standalone_step_page_previews_what_is_typed(logged_in, live_server, flo
     page.goto(f"{live_server.url}/admin/voiceflows/step/{greet.pk}/change/")
     preview = page.locator("[data-step-preview] pre")
     expect(preview).to_contain_text('"value": "Hello. Thank you for calling."')
+    page.locator("summary", has_text="Advanced").click()
 
     page.locator("textarea[name='options']").fill('{"value": "Typed on the step page"}')
 

@@ -74,7 +74,7 @@ def test_preview_renders_a_step_as_typed_with_its_saved_routes(admin_client, men
     broken = admin_client.post(url, {"key": "menu", "verb": "ask", "options": '{"say": {}}'})
     assert broken.json()["error"].startswith("ask")
     not_json = admin_client.post(url, {"key": "x", "verb": "say", "options": "{"})
-    assert "not JSON" in not_json.json()["error"]
+    assert "valid JSON" in not_json.json()["error"]
 
 
 def test_simulator_walks_the_flow_without_side_effects(admin_client, menu_flow):
