@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from subscribers.models import Subscriber, Tag
+from telecom.admin.message_template import TemplateChoice
 from telecom.errors import ServiceError
 from telecom.models import Campaign, ProviderApp
 from telecom.services import campaigns
@@ -49,7 +50,12 @@ def describe_segment(segment: dict) -> str:
 class CampaignForm(forms.Form):
     app = forms.ModelChoiceField(queryset=ProviderApp.objects.filter(is_active=True))
     name = forms.CharField(max_length=100)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"}))
+    template = TemplateChoice(
+        help_text="Or a template, filled for each recipient with their own attributes."
+    )
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"})
+    )
     status = forms.ChoiceField(
         choices=[("", "any"), *Subscriber.Status.choices],
         required=False,
@@ -69,6 +75,11 @@ class CampaignForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        template, app = cleaned.get("template"), cleaned.get("app")
+        if bool(template) == bool((cleaned.get("text") or "").strip()):
+            self.add_error("text", "Write the text, or choose a template (not both).")
+        elif template and app and template.app_id != app.pk:
+            self.add_error("template", f"This template belongs to {template.app}.")
         upload = cleaned.get("numbers_file")
         if upload:
             if upload.size > MAX_CSV_BYTES:
@@ -143,12 +154,15 @@ class CampaignAdmin(admin.ModelAdmin):
                         app=data["app"],
                         name=data["name"],
                         text=data["text"],
+                        template=data["template"],
                         segment=form.segment(),
                         created_by=request.user,
                     )
                     self.message_user(request, f"Campaign {campaign} is being prepared.")
                     return redirect("admin:telecom_campaign_change", campaign.pk)
-                preview = campaigns.preview(data["app"], data["text"], form.segment())
+                preview = campaigns.preview(
+                    data["app"], data["text"], form.segment(), template=data["template"]
+                )
                 form = CampaignForm(
                     initial={
                         **data,
@@ -157,7 +171,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     }
                 )
             except ServiceError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return TemplateResponse(
             request,
             "admin/telecom/campaign_add.html",
