@@ -42,7 +42,11 @@
         let line = plural(m.characters, "character") + ", " + plural(m.parts, "part") +
           " (" + m.encoding + ", " + m.per_part + " per part)";
         if (m.basis) line += ", filled with " + m.basis;
-        counters.forEach((counter) => { counter.textContent = line; });
+        // Only the counter of the row shown (the text's or the template's) speaks.
+        counters.forEach((counter) => {
+          const own = counter.closest(".compose-row");
+          counter.textContent = own && own.hidden ? "" : line;
+        });
         if (shown) { shown.textContent = useTemplate ? m.text : ""; shown.hidden = !useTemplate; }
       });
     }
