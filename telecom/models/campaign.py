@@ -1,4 +1,5 @@
-"""`Campaign`: one text to a segment of subscribers, sent in the background.
+"""`Campaign`: one text (or one message template, filled for each recipient)
+to a segment of subscribers, sent in the background.
 
 Creating its messages streams the segment in batches; delivery hands many
 messages to each task; pausing holds the queued ones, cancelling ends them.

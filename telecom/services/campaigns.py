@@ -10,6 +10,12 @@ say (`telecom.services.sms_channels`): through Hoiio the messages are
 created `batched`, grouped as they are built into bulk sends of at most
 1,000 (`SmsBulk`, one request each), and the bulks are what is published,
 paused, resumed and cancelled.
+
+A campaign from a message template copies its text and defaults when it is
+created (`Campaign.variables`); building reads each recipient's attributes
+with their id and fills their own text (`telecom.services.message_templates`),
+so the messages differ in text and parts; Hoiio's bulk sends then hold one
+filled text each.
 """
 
 from datetime import timedelta

@@ -161,6 +161,23 @@ def test_two_templates_of_an_app_cannot_share_a_name_but_two_apps_can(
     assert again.status_code == 302
 
 
+def test_the_template_list_asks_the_same_queries_for_3_or_30(
+    operator, globe_app, django_assert_max_num_queries
+):
+    url = reverse("admin:telecom_messagetemplate_changelist")
+    for count in (3, 30):
+        for n in range(MessageTemplate.objects.count(), count):
+            app = ProviderAppFactory() if n % 2 else globe_app
+            MessageTemplate.objects.create(app=app, name=f"t{n}", text="Hi {number}")
+        with django_assert_max_num_queries(12):
+            assert operator.get(url).status_code == 200
+
+
+def test_the_keyword_rule_form_names_each_template_with_its_app(operator, globe_app, greeting):
+    html = operator.get(reverse("admin:telecom_keywordrule_add")).content.decode()
+    assert f"greeting ({globe_app})" in html
+
+
 # --- preview ----------------------------------------------------------------
 
 
