@@ -32,6 +32,7 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
             "telecom.message",
             "telecom.campaign",
             "telecom.keywordrule",
+            "telecom.messagetemplate",
             "telecom.smsbulk",
             "subscribers.locationquery",
             "subscribers.balancequery",

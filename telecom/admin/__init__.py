@@ -8,6 +8,7 @@ from telecom.admin import (  # noqa: F401
     hoiio,
     keyword_rule,
     message,
+    message_template,
     money,
     outbound_call,
     partner,

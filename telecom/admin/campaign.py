@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from subscribers.models import Subscriber, Tag
+from telecom.admin.message_template import TemplateChoice
 from telecom.errors import ServiceError
 from telecom.models import Campaign, ProviderApp
 from telecom.services import campaign_schedule, campaigns
@@ -55,7 +56,12 @@ def describe_segment(segment: dict) -> str:
 class CampaignForm(forms.Form):
     app = forms.ModelChoiceField(queryset=ProviderApp.objects.filter(is_active=True))
     name = forms.CharField(max_length=100)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"}))
+    template = TemplateChoice(
+        help_text="Or a template, filled for each recipient with their own attributes."
+    )
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"})
+    )
     status = forms.ChoiceField(
         choices=[("", "any"), *Subscriber.Status.choices],
         required=False,
@@ -87,6 +93,11 @@ class CampaignForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        template, app = cleaned.get("template"), cleaned.get("app")
+        if bool(template) == bool((cleaned.get("text") or "").strip()):
+            self.add_error("text", "Write the text, or choose a template (not both).")
+        elif template and app and template.app_id != app.pk:
+            self.add_error("template", f"This template belongs to {template.app}.")
         upload = cleaned.get("numbers_file")
         if upload:
             if upload.size > MAX_CSV_BYTES:
@@ -170,6 +181,7 @@ class CampaignAdmin(admin.ModelAdmin):
                         app=data["app"],
                         name=data["name"],
                         text=data["text"],
+                        template=data["template"],
                         segment=form.segment(),
                         created_by=request.user,
                         send_at=data.get("send_at"),
@@ -177,7 +189,9 @@ class CampaignAdmin(admin.ModelAdmin):
                     said = campaign_schedule.waiting(campaign) or "being prepared"
                     self.message_user(request, f"Campaign {campaign}: {said[0].lower()}{said[1:]}.")
                     return redirect("admin:telecom_campaign_change", campaign.pk)
-                preview = campaigns.preview(data["app"], data["text"], form.segment())
+                preview = campaigns.preview(
+                    data["app"], data["text"], form.segment(), template=data["template"]
+                )
                 preview["starts"] = campaign_schedule.starts(data["app"], data.get("send_at"))
                 form = CampaignForm(
                     initial={

@@ -18,24 +18,64 @@ from subscribers.models import Subscriber
 from telecom.admin.base import AsksProviders, ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, send_again_action, settle_action
 from telecom.admin.export import CsvExport
+from telecom.admin.message_template import TemplateChoice
 from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
-from telecom.models import Message, OutboundCall, ProviderApp
+from telecom.models import Message, MessageTemplate, OutboundCall, ProviderApp
 from telecom.msisdn import try_normalize
+from telecom.services import message_templates
 from telecom.services.hoiio.sms import refresh_messages, sms_rate
 from telecom.services.messaging import (
+    DATA_CODING_SCHEMES,
+    BinaryPayload,
     cancel_messages,
     send_sms,
+    validate_binary,
 )
 from telecom.sms_length import measure
 
 
+def first_number(raw: str | None) -> str | None:
+    """The first of the numbers typed in compose's "to" (lines or commas), in E.164."""
+    for line in (raw or "").splitlines():
+        for part in line.split(","):
+            if part.strip():
+                return try_normalize(part.strip())
+    return None
+
+
 class ComposeForm(forms.Form):
+    KINDS = [("text", "Text"), ("template", "Template"), ("binary", "Binary")]
+
     app = forms.ModelChoiceField(queryset=ProviderApp.objects.filter(is_active=True))
     to = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One or more numbers, one per line or separated by commas, in any form.",
     )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"}))
+    kind = forms.ChoiceField(
+        choices=KINDS, initial="text", widget=forms.RadioSelect, label="Send", required=False
+    )
+    template = TemplateChoice(
+        help_text="Filled for each number: its subscriber's attributes, else the defaults."
+    )
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "data-measure": "1"}),
+        help_text="For binary: the payload.",
+    )
+    user_data_header = forms.CharField(
+        required=False,
+        max_length=280,
+        label="UDH (hex)",
+        help_text="The user data header in hex, its first byte its length, e.g. 06050415811581.",
+    )
+    data_coding_scheme = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        initial=4,
+        label="DCS",
+        choices=[(code, f"{code}: {name}") for code, name in DATA_CODING_SCHEMES.items()],
+    )
 
     def clean_to(self):
         raw = [
@@ -55,6 +95,45 @@ class ComposeForm(forms.Form):
         if len(numbers) > 500:
             raise forms.ValidationError("For more than 500 numbers, start a campaign.")
         return list(dict.fromkeys(numbers))
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned["kind"] = cleaned.get("kind") or (
+            "template" if cleaned.get("template") else "text"
+        )
+        if kind == "template":
+            template, app = cleaned.get("template"), cleaned.get("app")
+            if template is None:
+                self.add_error("template", "Choose a template.")
+            elif app is not None and template.app_id != app.pk:
+                self.add_error("template", f"This template belongs to {template.app}.")
+        elif kind == "text" and not (cleaned.get("text") or "").strip():
+            self.add_error("text", "Write the message.")
+        elif kind == "binary":
+            # The API's own check (`validate_binary`), its fields named as here.
+            try:
+                validate_binary(self.binary())
+            except ServiceError as exc:
+                field = {"message": "text"}.get(exc.field, exc.field)
+                self.add_error(field if field in self.fields else None, exc.message)
+        return cleaned
+
+    def binary(self) -> BinaryPayload:
+        data = self.cleaned_data
+        return BinaryPayload(
+            message=data.get("text") or "",
+            user_data_header=(data.get("user_data_header") or "").strip(),
+            data_coding_scheme=data.get("data_coding_scheme"),
+        )
+
+    def content(self) -> dict:
+        """What `send_sms` sends: the text, the template, or the binary payload."""
+        kind = self.cleaned_data["kind"]
+        if kind == "template":
+            return {"template": self.cleaned_data["template"]}
+        if kind == "binary":
+            return {"binary": self.binary()}
+        return {"text": self.cleaned_data["text"]}
 
 
 @admin.register(Message)
@@ -244,15 +323,28 @@ class MessageAdmin(CsvExport, AsksProviders, OperatorDecisions, ReadOnlyAdmin):
         return super().changelist_view(request, extra_context)
 
     def measure_view(self, request):
-        return JsonResponse(measure(request.GET.get("text", "")).as_dict())
+        """The text's length; for a template, filled for the first number's
+        subscriber, or with the longest plausible values when there is none."""
+        ref = request.GET.get("template") or ""
+        template = (
+            MessageTemplate.objects.select_related("app").filter(pk=ref).first()
+            if ref.isdigit()
+            else None
+        )
+        if template is None:
+            return JsonResponse(measure(request.GET.get("text", "")).as_dict())
+        number = first_number(request.GET.get("to"))
+        subscriber = (
+            Subscriber.objects.filter(app=template.app, msisdn=number).first() if number else None
+        )
+        return JsonResponse(message_templates.preview(template, subscriber))
 
     def rate_view(self, request):
         """What the text costs through the app's Hoiio account (empty for other apps)."""
         if not self.has_send_permission(request):
             raise PermissionDenied
         app = ProviderApp.objects.filter(pk=request.GET.get("app") or 0).first()
-        first = ((request.GET.get("to") or "").replace(",", " ").split() or [""])[0]
-        number = try_normalize(first)
+        number = first_number(request.GET.get("to"))
         if app is None or app.provider != ProviderApp.Provider.HOIIO or not number:
             return JsonResponse({})
         try:
@@ -274,19 +366,19 @@ class MessageAdmin(CsvExport, AsksProviders, OperatorDecisions, ReadOnlyAdmin):
             raise PermissionDenied
         form = ComposeForm(
             request.POST or None,
-            initial={"app": request.GET.get("app"), "to": request.GET.get("to", "")},
+            initial={
+                "app": request.GET.get("app"),
+                "to": request.GET.get("to", ""),
+                "template": request.GET.get("template"),
+                "kind": "template" if request.GET.get("template") else "text",
+            },
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
+            data, content = form.cleaned_data, form.content()
             try:
                 with transaction.atomic():
                     sent = [
-                        send_sms(
-                            app=data["app"],
-                            to=number,
-                            text=data["text"],
-                            source=Message.Source.ADMIN,
-                        )
+                        send_sms(app=data["app"], to=number, source=Message.Source.ADMIN, **content)
                         for number in data["to"]
                     ]
             except ServiceError as exc:

@@ -15,6 +15,7 @@ from telecom.api.idempotency import idempotent
 from telecom.api.serializers import AwareDateTimeField, RowOut, ServiceInput, row_fields
 from telecom.models import Campaign, Message, OutboundCall
 from telecom.services import campaigns
+from telecom.services.message_templates import find_template
 from telecom.services.messaging import BinaryPayload, send_sms
 from telecom.sms_length import measure
 
@@ -32,10 +33,25 @@ class MessageIn(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=False, trim_whitespace=False)
     app = serializers.IntegerField(required=False, help_text="Needed when the key has several.")
     binary = BinaryIn(required=False)
+    template = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Instead of text: one of the app's message templates, by id or name, "
+        "filled for the recipient.",
+    )
+    variables = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=1000),
+        required=False,
+        help_text="With a template: values for its variables, before the subscriber's "
+        "attributes and the template's defaults.",
+    )
 
     def validate(self, data):
-        if ("text" in data) == ("binary" in data):
-            raise ValidationError({"text": ["give either text or binary"]})
+        given = [name for name in ("text", "binary", "template") if name in data]
+        if len(given) != 1:
+            raise ValidationError({"text": ["give one of text, binary or template"]})
+        if "variables" in data and "template" not in data:
+            raise ValidationError({"variables": ["variables go with a template"]})
         return data
 
 
@@ -143,6 +159,8 @@ class MessageList(OwnedRows, ServiceCreate, generics.ListAPIView):
     def service_arguments(self, app, values: dict) -> dict:
         if "binary" in values:
             values["binary"] = BinaryPayload(**values["binary"])
+        if "template" in values:
+            values["template"] = find_template(app, values["template"])
         return values
 
 
@@ -165,7 +183,13 @@ class SegmentIn(serializers.Serializer):
 
 class CampaignIn(ServiceInput):
     name = serializers.CharField(max_length=100)
-    text = serializers.CharField()
+    text = serializers.CharField(required=False)
+    template = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Instead of text: one of the app's message templates, by id or name, "
+        "filled for each recipient with their own attributes.",
+    )
     segment = SegmentIn(required=False, default=dict)
     send_at = AwareDateTimeField(
         required=False,
@@ -173,6 +197,18 @@ class CampaignIn(ServiceInput):
         help_text="When to start, ISO 8601 with its offset (e.g. 2026-12-07T09:00:00+08:00); "
         "left out, it starts now. A time already past is refused (400).",
     )
+
+    def validate(self, data):
+        if ("text" in data) == ("template" in data):
+            raise ValidationError({"text": ["give either text or template"]})
+        return data
+
+
+def campaign_arguments(app, values: dict) -> dict:
+    """A campaign's input as its service takes it: a named template found."""
+    if "template" in values:
+        values["template"] = find_template(app, values["template"])
+    return values
 
 
 class CampaignOut(serializers.Serializer):
@@ -200,6 +236,9 @@ class CampaignList(OwnedRows, ServiceCreate, APIView):
     queryset = Campaign.objects.order_by("-pk")
     input_serializer, output_serializer = CampaignIn, CampaignOut
     service = staticmethod(campaigns.create_campaign)
+
+    def service_arguments(self, app, values: dict) -> dict:
+        return campaign_arguments(app, values)
 
     @extend_schema(responses=CampaignOut(many=True))
     def get(self, request):
@@ -249,8 +288,10 @@ class CampaignPreview(APIView):
     @idempotent
     def post(self, request):
         values = validated(CampaignIn, request)
+        app = chosen_app(request, values.pop("app", None))
+        values = campaign_arguments(app, values)
         return Response(
             campaigns.preview(
-                chosen_app(request, values.get("app")), values["text"], values["segment"]
+                app, values.get("text", ""), values["segment"], template=values.get("template")
             )
         )

@@ -8,6 +8,7 @@ from telecom.models.fax import Fax
 from telecom.models.ivr import IvrSession, IvrStep
 from telecom.models.keyword import KeywordRule
 from telecom.models.message import InboundMultipart, Message
+from telecom.models.message_template import MessageTemplate
 from telecom.models.numbers import HoiioNumber, NumberConfiguration
 from telecom.models.outbound_call import OutboundCall
 from telecom.models.partner import ApiKey, IdempotencyRecord, Partner
@@ -36,6 +37,7 @@ __all__ = [
     "IvrStep",
     "KeywordRule",
     "Message",
+    "MessageTemplate",
     "NumberConfiguration",
     "OutboundCall",
     "Partner",

@@ -1,4 +1,5 @@
-"""`Campaign`: one text to a segment of subscribers, sent in the background.
+"""`Campaign`: one text (or one message template, filled for each recipient)
+to a segment of subscribers, sent in the background.
 
 Creating its messages streams the segment in batches; delivery hands many
 messages to each task; pausing holds the queued ones, cancelling ends them.
@@ -26,7 +27,14 @@ class Campaign(Timestamped):
 
     app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="campaigns")
     name = models.CharField(max_length=100)
-    text = models.TextField()
+    text = models.TextField(help_text="The text, or the template's text when it has one.")
+    template = optional_link("telecom.MessageTemplate", "The template it was written from.")
+    variables = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The template's variables and their defaults when the campaign began; "
+        "empty when the text goes out as written.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BUILDING)
     segment = models.JSONField(
         default=dict, help_text="Who receives it: status, tag, and/or a list of numbers."
@@ -35,7 +43,9 @@ class Campaign(Timestamped):
     skipped = models.PositiveIntegerField(
         default=0, help_text="Numbers in the segment that could not receive it (no consent)."
     )
-    parts_per_message = models.PositiveSmallIntegerField(default=1)
+    parts_per_message = models.PositiveSmallIntegerField(
+        default=1, help_text="For a template, the most a filled text may take."
+    )
     created_by = optional_link(settings.AUTH_USER_MODEL)
     partner = optional_link("telecom.Partner")
     send_at = models.DateTimeField(
@@ -60,6 +70,11 @@ class Campaign(Timestamped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def personalized(self) -> bool:
+        """Whether each recipient's text is filled with their own values."""
+        return self.variables is not None
 
     @property
     def total_parts(self) -> int:

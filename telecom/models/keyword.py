@@ -34,6 +34,11 @@ class KeywordRule(models.Model):
     reply_text = models.TextField(
         blank=True, help_text="Auto-reply. {text} is the message, {number} the sender."
     )
+    reply_template = optional_link(
+        "telecom.MessageTemplate",
+        "Reply with this template instead, filled for the sender ({text}: the message, "
+        "when the template declares it).",
+    )
     tag = optional_link("subscribers.Tag", "Tag the sender with this.")
     webhook_partner = optional_link(
         "telecom.Partner", "Send the message to this partner's webhook."
@@ -66,7 +71,13 @@ class KeywordRule(models.Model):
                 re.compile(self.keyword)
             except re.error as exc:
                 raise ValidationError({"keyword": f"Not a valid pattern: {exc}"}) from None
-        if not (self.reply_text or self.tag_id or self.webhook_partner_id):
+        if self.reply_text and self.reply_template_id:
+            raise ValidationError({"reply_template": "Reply with a text or a template, not both."})
+        if self.reply_template_id and self.reply_template.app_id != self.app_id:
+            raise ValidationError({"reply_template": "This template belongs to another app."})
+        if not (
+            self.reply_text or self.reply_template_id or self.tag_id or self.webhook_partner_id
+        ):
             raise ValidationError("A rule must do something: reply, tag, or call a webhook.")
 
     def matches(self, first_word: str) -> bool:

@@ -16,6 +16,12 @@ clock starts it (`telecom.services.campaign_schedule`); one whose app is in
 its quiet hours waits `quiet`, its unsent messages held as in a pause
 (`quiet_campaign`, `end_quiet`), and the senders hold back any campaign
 message they are handed then (`telecom.services.message_delivery`).
+
+A campaign from a message template copies its text and defaults when it is
+created (`Campaign.variables`); building reads each recipient's attributes
+with their id and fills their own text (`telecom.services.message_templates`),
+so the messages differ in text and parts; Hoiio's bulk sends then hold one
+filled text each.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -29,11 +35,13 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 from telecom import outbox
 from telecom.errors import ServiceError
-from telecom.models import Campaign, Message, ProviderApp, SmsBulk
+from telecom.models import Campaign, Message, MessageTemplate, ProviderApp, SmsBulk
 from telecom.models.message import new_client_correlator
 from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.quiet_hours import is_quiet
 from telecom.send_once import new_tag
+from telecom.services.message_templates import estimate, fill, plausible_fill
+from telecom.services.message_templates import preview as preview_template
 from telecom.services.messaging import validate_text
 from telecom.services.sms_channels import sms_channel
 from telecom.sms_length import measure
@@ -116,17 +124,39 @@ def reachable(app: ProviderApp, queryset):
     return sms_channel(app).reachable(queryset)
 
 
-def preview(app: ProviderApp, text: str, segment: dict) -> dict:
-    """What a campaign would send: recipients and billed parts, before confirming."""
+def preview(
+    app: ProviderApp, text: str, segment: dict, template: MessageTemplate | None = None
+) -> dict:
+    """What a campaign would send: recipients and billed parts, before confirming.
+    From a template, the parts are the most a filled text may take (the longest
+    plausible values) and `sample` is the text its first recipient would get."""
     segment = clean_segment(segment)
-    length = measure(text or "")
-    recipients = reachable(app, segment_queryset(app, segment)).count()
-    return {
+    text, defaults = _written(app, text, template)
+    length = estimate(text or "", defaults)
+    queryset = reachable(app, segment_queryset(app, segment))
+    recipients = queryset.count()
+    answer = {
         "recipients": recipients,
         "unreachable": audience(app, segment) - recipients,
         **length.as_dict(),
         "total_parts": recipients * length.parts,
     }
+    if template is not None:
+        first = queryset.order_by("pk").first()
+        answer["sample"] = preview_template(template, first)
+    return answer
+
+
+def _written(app: ProviderApp, text: str, template: MessageTemplate | None):
+    """The campaign's text and, from a template, its variables' defaults (None
+    when the text goes out as written)."""
+    if template is None:
+        return text, None
+    if template.app_id != app.pk:
+        raise ServiceError(f"the template {template} belongs to another app", field="template")
+    if text:
+        raise ServiceError("give a text or a template, not both", field="template")
+    return template.text, dict(template.defaults)
 
 
 @transaction.atomic
@@ -134,14 +164,23 @@ def create_campaign(
     *,
     app: ProviderApp,
     name: str,
-    text: str,
+    text: str = "",
     segment: dict,
+    template: MessageTemplate | None = None,
     created_by=None,
     partner=None,
     send_at: datetime | None = None,
 ) -> Campaign:
-    """A campaign, built at once, or `scheduled` when it has a `send_at`."""
-    validate_text(text)
+    """A campaign of `text`, or of `template` filled for each recipient (its text
+    and defaults kept as they are now: editing the template later changes
+    nothing); built at once, or `scheduled` when it has a `send_at`."""
+    text, defaults = _written(app, text, template)
+    try:
+        validate_text(text if defaults is None else plausible_fill(text, defaults))
+    except ServiceError as exc:
+        if defaults is None:
+            raise
+        raise ServiceError(f"filled at its longest, {exc}", field="template") from None
     sms_channel(app)
     if not name or not name.strip():
         raise ServiceError("a campaign needs a name", field="name")
@@ -153,8 +192,10 @@ def create_campaign(
         app=app,
         name=name.strip()[:100],
         text=text,
+        template=template,
+        variables=defaults,
         segment=segment,
-        parts_per_message=measure(text).parts,
+        parts_per_message=estimate(text, defaults).parts,
         created_by=created_by,
         partner=partner,
     )
@@ -179,8 +220,9 @@ def build_campaign(campaign_id: int) -> int:
     everyone = segment_queryset(campaign.app, campaign.segment)
     length = measure(campaign.text)
     created = 0
-    ids = reachable(campaign.app, everyone).order_by("pk").values_list("pk", "msisdn").distinct()
-    chunk: list[tuple[int, str]] = []
+    columns = ("pk", "msisdn", "attributes") if campaign.personalized else ("pk", "msisdn")
+    ids = reachable(campaign.app, everyone).order_by("pk").values_list(*columns).distinct()
+    chunk: list[tuple] = []
     for row in ids.iterator(chunk_size=BUILD_CHUNK):
         chunk.append(row)
         if len(chunk) == BUILD_CHUNK:
@@ -203,6 +245,18 @@ def build_campaign(campaign_id: int) -> int:
     return created
 
 
+def _texts(campaign: Campaign, rows, length):
+    """Each row's subscriber id, number, text and length: the campaign's text,
+    or its template filled with the row's attributes."""
+    if not campaign.personalized:
+        for pk, msisdn in rows:
+            yield pk, msisdn, campaign.text, length
+        return
+    for pk, msisdn, attributes in rows:
+        text = fill(campaign.text, campaign.variables, number=msisdn, attributes=attributes)
+        yield pk, msisdn, text, measure(text)
+
+
 def _insert(campaign: Campaign, rows, length) -> int:
     now = timezone.now()
     bulk_limit = sms_channel(campaign.app).bulk_limit
@@ -214,9 +268,9 @@ def _insert(campaign: Campaign, rows, length) -> int:
             direction=Message.Direction.OUT,
             status=Message.Status.BATCHED if bulk_limit else Message.Status.QUEUED,
             source=Message.Source.CAMPAIGN,
-            text=campaign.text,
-            encoding=length.encoding,
-            parts=length.parts,
+            text=text,
+            encoding=size.encoding,
+            parts=size.parts,
             client_correlator=new_client_correlator(),
             campaign=campaign,
             partner=campaign.partner,
@@ -224,7 +278,7 @@ def _insert(campaign: Campaign, rows, length) -> int:
             next_attempt_at=now,
             enqueued_at=now,
         )
-        for pk, msisdn in rows
+        for pk, msisdn, text, size in _texts(campaign, rows, length)
     ]
     with transaction.atomic():
         Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=BUILD_CHUNK)
@@ -235,21 +289,21 @@ def _insert(campaign: Campaign, rows, length) -> int:
 
 
 def _batch(campaign: Campaign, limit: int) -> None:
-    """Group the campaign's messages not yet in a bulk send into bulks of `limit`."""
+    """Group the campaign's messages not yet in a bulk send into bulks of `limit`,
+    each of one text (a bulk send carries one: a template's filled texts that
+    differ go in different bulks)."""
+    unbatched = Message.objects.filter(
+        campaign=campaign, status=Message.Status.BATCHED, bulk__isnull=True
+    )
     while True:
-        ids = list(
-            Message.objects.filter(
-                campaign=campaign, status=Message.Status.BATCHED, bulk__isnull=True
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if not ids:
+        text = unbatched.order_by("pk").values_list("text", flat=True).first()
+        if text is None:
             return
+        ids = list(unbatched.filter(text=text).order_by("pk").values_list("pk", flat=True)[:limit])
         bulk = SmsBulk.objects.create(
             app_id=campaign.app_id,
             campaign=campaign,
-            text=campaign.text,
+            text=text,
             size=len(ids),
             tag=new_tag("b"),
         )

@@ -50,7 +50,9 @@ def prepare_inbound_batch(events) -> PreparedBatch:
             prepared.subscribers[(subscriber.app_id, subscriber.msisdn)] = subscriber
         for app_id in app_ids:
             prepared.rules[app_id] = list(
-                KeywordRule.objects.filter(app_id=app_id, is_active=True).select_related("tag")
+                KeywordRule.objects.filter(app_id=app_id, is_active=True).select_related(
+                    "tag", "reply_template"
+                )
             )
             prepared.partners[app_id] = list(
                 Partner.objects.filter(apps=app_id).exclude(webhook_url="")

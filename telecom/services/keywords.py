@@ -7,6 +7,7 @@ from telecom.models import KeywordRule, Message
 from telecom.models.keyword import PLATFORM_KEYWORDS
 from telecom.services.messaging import send_sms
 from telecom.services.webhooks import queue_message_webhook
+from telecom.steps.templating import render
 
 
 def first_word(text: str) -> str:
@@ -20,11 +21,24 @@ def matching_rule(app, text: str, rules: list[KeywordRule] | None = None) -> Key
     if word.upper() in PLATFORM_KEYWORDS:
         return None
     if rules is None:
-        rules = list(KeywordRule.objects.filter(app=app, is_active=True).select_related("tag"))
+        rules = list(
+            KeywordRule.objects.filter(app=app, is_active=True).select_related(
+                "tag", "reply_template"
+            )
+        )
     for rule in rules:
         if rule.matches(word):
             return rule
     return next((rule for rule in rules if rule.match == KeywordRule.Match.DEFAULT), None)
+
+
+def reply_of(rule: KeywordRule, message: Message) -> dict:
+    """The reply's text, or its template with the message as `{text}`."""
+    if rule.reply_template_id:
+        template = rule.reply_template
+        given = {"text": message.text} if "text" in template.defaults else {}
+        return {"template": template, "variables": given}
+    return {"text": render(rule.reply_text, {"text": message.text, "number": message.msisdn})}
 
 
 def apply_keyword_rules(message: Message, rules: list[KeywordRule] | None = None) -> str:
@@ -38,14 +52,12 @@ def apply_keyword_rules(message: Message, rules: list[KeywordRule] | None = None
     if rule.tag_id:
         tag_subscribers(subscriber_ids=[message.subscriber_id], tag_name=rule.tag.name)
         done.append(f"tagged {rule.tag.name}")
-    if rule.reply_text:
+    if rule.reply_template_id or rule.reply_text:
         reply = send_sms(
             app=message.app,
             to=message.subscriber,
-            text=rule.reply_text.replace("{text}", message.text).replace(
-                "{number}", message.msisdn
-            ),
             source=Message.Source.KEYWORD,
+            **reply_of(rule, message),
         )
         done.append(f"reply {reply.pk} {reply.status}")
     if rule.webhook_partner_id:

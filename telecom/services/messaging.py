@@ -20,7 +20,9 @@ from telecom import outbox
 from telecom.errors import ServiceError
 from telecom.models import Message, ProviderApp
 from telecom.models.message import new_client_correlator
+from telecom.models.message_template import MessageTemplate
 from telecom.services import checks
+from telecom.services.message_templates import check_given, fill_for
 from telecom.services.sms_channels import sms_channel
 from telecom.sms_length import measure
 
@@ -92,22 +94,35 @@ def send_sms(
     to,
     text: str = "",
     binary: BinaryPayload | None = None,
+    template: MessageTemplate | None = None,
+    variables: dict | None = None,
     source: str = Message.Source.API,
     partner=None,
 ) -> Message:
-    """Queue one SMS (text, or binary) to a subscriber or a number of this app."""
+    """Queue one SMS (text, a template filled for the subscriber, or binary) to a
+    subscriber or a number of this app. `variables`: a template's values for
+    this message, before the subscriber's attributes and its defaults."""
     if not app.is_active:
         raise ServiceError(f"the app {app} is inactive", field="app")
     channel = sms_channel(app)
     if binary is not None and not channel.supports_binary:
         raise ServiceError(f"{app.get_provider_display()} does not send binary SMS", field="binary")
+    if template is not None and template.app_id != app.pk:
+        raise ServiceError(f"the template {template} belongs to another app", field="template")
     if binary is not None:
         validate_binary(binary)
         length = measure(binary.message)
-    else:
+    elif template is None:
         validate_text(text)
         length = measure(text)
     subscriber = resolve_subscriber(app, to)
+    if template is not None and binary is None:
+        text = fill_for(template, subscriber, check_given(template, variables))
+        try:
+            validate_text(text)
+        except ServiceError as exc:
+            raise ServiceError(f"filled for {subscriber.msisdn}, {exc}", field="template") from None
+        length = measure(text)
     reason = channel.unreachable_reason(subscriber)
     message = Message.objects.create(
         app=app,

@@ -19,7 +19,7 @@ ACTION_FIELDS = (
 )
 # How an inline lays them out: the action and its text, then the rest.
 ACTION_FIELDSET = [
-    ("action", "action_text"),
+    ("action", "action_text", "action_template"),
     ("action_amount", "action_description", "action_promo", "action_tag", "action_partner"),
 ]
 SWITCHED_FIELDS_JS = "hatid/switched_fields.js"
@@ -93,3 +93,7 @@ class StepActionForm(SwitchedFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "action" in self.fields:
             self.fields["action"].choices = self._meta.model.action_choices()
+        if "action_template" in self.fields:
+            field = self.fields["action_template"]
+            field.queryset = field.queryset.select_related("app")
+            field.label_from_instance = lambda template: f"{template.name} ({template.app})"

@@ -82,7 +82,7 @@ class StepAction(models.Model):
     }
     # What each action needs filled in, and what to say when it is not.
     REQUIRED: ClassVar[dict[str, tuple[str, str]]] = {
-        Action.SMS: ("action_text", "An SMS action needs a text."),
+        Action.SMS: ("action_text", "An SMS action needs a text or a template."),
         Action.CHARGE: ("action_amount", "A charge needs an amount."),
         Action.REWARD: ("action_promo", "A reward needs a promo."),
         Action.TAG: ("action_tag", "Tagging needs a tag."),
@@ -91,6 +91,11 @@ class StepAction(models.Model):
 
     action = models.CharField(max_length=8, choices=Action.choices, blank=True)
     action_text = models.TextField(blank=True, help_text="SMS text (variables allowed).")
+    action_template = optional_link(
+        "telecom.MessageTemplate",
+        "Or send this template, filled with the session's variables, then the "
+        "subscriber's attributes, then its defaults.",
+    )
     action_amount = models.CharField(
         max_length=20, blank=True, help_text="Charge amount, e.g. 1.00, or {variable}."
     )
@@ -113,5 +118,9 @@ class StepAction(models.Model):
             label = self.Action(self.action).label.lower()
             raise ValidationError({"action": f"A {self._meta.verbose_name} cannot {label}."})
         field, problem = self.REQUIRED.get(self.action, ("", ""))
+        if self.action == self.Action.SMS and self.action_template_id:
+            if self.action_text.strip():
+                raise ValidationError({"action_template": "Send a text or a template, not both."})
+            field = ""
         if field and not str(getattr(self, self._meta.get_field(field).attname) or "").strip():
             raise ValidationError({field: problem})

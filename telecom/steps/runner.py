@@ -69,6 +69,23 @@ class StepContext:
 
 
 def _sms(step: StepAction, context: StepContext) -> str:
+    if step.action_template_id:
+        # The session's variables that the template declares come first; the
+        # others (a PIN typed, a caller id) are not the template's business.
+        template = step.action_template
+        given = {
+            name: str(value)
+            for name, value in context.variables.items()
+            if name in template.defaults and value not in (None, "")
+        }
+        message = send_sms(
+            app=context.app,
+            to=context.subscriber,
+            template=template,
+            variables=given,
+            source=Message.Source.FLOW,
+        )
+        return f"SMS {message.pk} {message.status}"
     message = send_sms(
         app=context.app,
         to=context.subscriber,

@@ -36,6 +36,12 @@ def render(template: str | None, variables: dict) -> str:
     return TOKEN.sub(replace, template or "")
 
 
+def names(template: str | None) -> list[str]:
+    """The variables `template` uses, each once, in order of appearance."""
+    found = (match.group(1) for match in TOKEN.finditer(template or ""))
+    return list(dict.fromkeys(name for name in found if name))
+
+
 def render_all(value: Any, variables: dict) -> Any:
     """Every string inside a JSON-like value (a voice step's options) rendered."""
     return map_strings(value, lambda text: render(text, variables))

@@ -61,3 +61,12 @@ def inbound_message(subscriber, text="hello", **fields):
         **fields,
     }
     return Message.objects.create(**values)
+
+
+def staff_user(username: str, group: str):
+    """A console user in `group` (`telecom.roles.OPERATORS` or `VIEWERS`)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw-123-XYZ", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -11,7 +11,14 @@ import pytest
 from sandbox.client import wait_for
 from subscribers.services.consent import subscriber_opt_in
 from telecom import outbox
-from telecom.models import InboundMultipart, KeywordRule, Message, Partner
+from telecom.models import (
+    Campaign,
+    InboundMultipart,
+    KeywordRule,
+    Message,
+    MessageTemplate,
+    Partner,
+)
 from telecom.services import campaigns
 from telecom.services.messaging import send_sms
 from telecom.services.webhooks import rotate_webhook_secret
@@ -181,3 +188,45 @@ def test_campaign_delivers_to_its_segment_and_completes(hatid, celery_worker):
     progress = campaigns.progress(type(campaign).objects.get(pk=campaign.pk))
     assert (progress["sent"], progress["failed"], progress["recipients"]) == (30, 0, 30)
     assert len(hatid.sandbox.deliveries("sms")) == 30
+
+
+def test_a_campaign_from_a_template_reaches_each_handset_with_its_own_text(hatid, celery_worker):
+    hatid.app.sms_per_second = 10_000
+    hatid.app.save()
+    template = MessageTemplate.objects.create(
+        app=hatid.app, name="hello", text="Hi {first_name}!", defaults={"first_name": "there"}
+    )
+    names = {f"+6391950{n:05d}": name for n, name in enumerate(["Ana", "Ben", ""])}
+    for number, name in names.items():
+        subscriber = granted(hatid, number)
+        subscriber.attributes = {"first_name": name} if name else {}
+        subscriber.save()
+    campaign = campaigns.create_campaign(
+        app=hatid.app, name="Hello", template=template, segment={"status": "active"}
+    )
+    wait_for(
+        lambda: Campaign.objects.get(pk=campaign.pk).status == "completed",
+        timeout=60,
+        interval=0.2,
+        what="the campaign to complete",
+    )
+    for number, name in names.items():
+        assert [m["text"] for m in hatid.sandbox.inbox(number)] == [f"Hi {name or 'there'}!"]
+
+
+def test_a_keyword_reply_from_a_template_reaches_the_handset_filled(hatid, celery_worker):
+    subscriber = hatid.opt_in(NUMBER)
+    subscriber.attributes = {"first_name": "Ana"}
+    subscriber.save()
+    template = MessageTemplate.objects.create(
+        app=hatid.app,
+        name="price",
+        text="{first_name}: Load 50 costs 50.",
+        defaults={"first_name": "Hello"},
+    )
+    KeywordRule.objects.create(app=hatid.app, keyword="PRICE", reply_template=template)
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "price please")
+    wait_for(
+        lambda: "Ana: Load 50 costs 50." in [m["text"] for m in hatid.sandbox.inbox(NUMBER)],
+        what="the filled auto-reply on the handset",
+    )

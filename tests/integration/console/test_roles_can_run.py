@@ -102,6 +102,7 @@ LOOK_PAGES = {
     "telecom_fax_document",
     "telecom_message_measure",  # counts characters and parts, in Python
     "telecom_message_conversation",
+    "telecom_messagetemplate_preview",  # a template filled for a subscriber, read only
     "telecom_ussdmenu_preview",  # the menu engine without side effects
     "voiceflows_voiceflow_preview",  # a step's Tropo JSON
     "voiceflows_voiceflow_simulate",  # the flow engine without side effects
