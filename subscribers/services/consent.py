@@ -116,8 +116,10 @@ def subscriber_unsubscribe(
     token: str | None,
     occurred_at: datetime | None = None,
     callback_event: CallbackEvent | None = None,
+    detail: str = "",
 ) -> ConsentChange:
-    """The subscriber texted STOP: end their consent and revoke the token."""
+    """The subscriber texted STOP (or, on Hoiio, someone unsubscribed them on
+    their behalf: `detail` says who): end their consent and revoke the token."""
     msisdn = normalize_msisdn(msisdn)
     now = occurred_at or timezone.now()
     subscriber = subscriber_for_update(app, msisdn, status=Subscriber.Status.UNSUBSCRIBED)
@@ -150,6 +152,7 @@ def subscriber_unsubscribe(
         kind=ConsentEvent.Kind.UNSUBSCRIBED,
         occurred_at=now,
         callback_event=callback_event,
+        detail=detail[:300],
     )
     consent_ended.send(
         sender=Subscriber, subscriber=subscriber, reason="the subscriber unsubscribed"
