@@ -13,6 +13,7 @@ says so (`ConsentChange.changed` False), which is what keeps the
 confirmation SMS to one.
 """
 
+import functools
 from datetime import datetime
 
 from django.db import transaction
@@ -21,6 +22,8 @@ from django.utils import timezone
 from subscribers.models import ConsentEvent, Subscriber
 from subscribers.services.consent import (
     ConsentChange,
+    make_active,
+    record_consent,
     subscriber_for_update,
     subscriber_unsubscribe,
 )
@@ -41,59 +44,42 @@ def _hoiio_app(app: ProviderApp) -> ProviderApp:
     return app
 
 
-@transaction.atomic
-def hoiio_opt_out(
-    *,
-    app: ProviderApp,
-    number: str,
-    detail: str,
-    occurred_at: datetime | None = None,
-    callback_event: CallbackEvent | None = None,
-) -> ConsentChange:
+def _hoiio_number_change(change):
+    """A change of one Hoiio number's consent: the app checked, the number read,
+    its subscriber (created pending if new) locked, then `change` applied."""
+
+    @functools.wraps(change)
+    @transaction.atomic
+    def apply(
+        *,
+        app: ProviderApp,
+        number: str,
+        detail: str,
+        occurred_at: datetime | None = None,
+        callback_event: CallbackEvent | None = None,
+    ) -> ConsentChange:
+        _hoiio_app(app)
+        # Created pending (not unsubscribed), a new number's opt-out is a
+        # change with its history row rather than "already unsubscribed".
+        subscriber = subscriber_for_update(app, checks.number(number, "number"))
+        return change(subscriber, detail, occurred_at or timezone.now(), callback_event)
+
+    return apply
+
+
+@_hoiio_number_change
+def hoiio_opt_out(subscriber: Subscriber, detail: str, now, event) -> ConsentChange:
     """Unsubscribe `number` from the Hoiio `app` (`detail`: who asked, for the history)."""
-    _hoiio_app(app)
-    msisdn = checks.number(number, "number")
-    # A number never seen before is created pending here, so that its opt-out
-    # is a change with its history row (created unsubscribed, it would be "already").
-    subscriber_for_update(app, msisdn)
-    return subscriber_unsubscribe(
-        app=app,
-        msisdn=msisdn,
-        token=None,
-        occurred_at=occurred_at,
-        callback_event=callback_event,
-        detail=detail,
-    )
+    whom = {"app": subscriber.app, "msisdn": subscriber.msisdn, "token": None}
+    return subscriber_unsubscribe(**whom, occurred_at=now, callback_event=event, detail=detail)
 
 
-@transaction.atomic
-def hoiio_opt_in_again(
-    *,
-    app: ProviderApp,
-    number: str,
-    detail: str,
-    occurred_at: datetime | None = None,
-    callback_event: CallbackEvent | None = None,
-) -> ConsentChange:
+@_hoiio_number_change
+def hoiio_opt_in_again(subscriber: Subscriber, detail: str, now, callback_event) -> ConsentChange:
     """Subscribe an opted-out `number` to the Hoiio `app` again; anyone else is left as is."""
-    _hoiio_app(app)
-    msisdn = checks.number(number, "number")
-    now = occurred_at or timezone.now()
-    subscriber = subscriber_for_update(app, msisdn)
     if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
         return ConsentChange(subscriber, False, "not unsubscribed; nothing changed")
-    subscriber.status = Subscriber.Status.ACTIVE
-    by_sms = callback_event is not None
-    subscriber.opt_in_channel = Subscriber.Channel.SMS if by_sms else Subscriber.Channel.NONE
-    subscriber.first_opt_in_at = subscriber.first_opt_in_at or now
-    subscriber.last_opt_in_at = now
-    subscriber.unsubscribed_at = None
-    subscriber.save()
-    ConsentEvent.objects.create(
-        subscriber=subscriber,
-        kind=ConsentEvent.Kind.RESUBSCRIBED,
-        occurred_at=now,
-        callback_event=callback_event,
-        detail=detail[:300],
-    )
+    channel = Subscriber.Channel.SMS if callback_event is not None else Subscriber.Channel.NONE
+    make_active(subscriber, channel, now)
+    record_consent(subscriber, ConsentEvent.Kind.RESUBSCRIBED, now, callback_event, detail)
     return ConsentChange(subscriber, True, "subscribed again")
