@@ -9,7 +9,8 @@ starts with the word is a conversation, not an instruction).
 
 As on Globe, keyword rules never see these words (`telecom.services.keywords`
 skips STOP and STOPSVC; `inbound.handle` skips the rest when this module took
-the message), and partners are still told the message arrived.
+the message; a Hoiio app's word rule cannot be one of them), and partners are
+still told the message arrived.
 
 The confirmation SMS is sent only when the subscriber's consent changed: a
 second STOP, or the same one replayed (which `receive_sms` already refuses by
@@ -22,10 +23,10 @@ import unicodedata
 
 from subscribers.services.opt_out import hoiio_opt_in_again, hoiio_opt_out
 from telecom.models import Message, ProviderApp
+from telecom.models.keyword import HOIIO_OPT_IN, HOIIO_OPT_OUT
 from telecom.services.messaging import send_sms
 
-OPT_OUT = frozenset({"STOP", "STOPSVC", "UNSUBSCRIBE"})
-OPT_IN = frozenset({"START", "SUBSCRIBE"})
+OPT_OUT, OPT_IN = HOIIO_OPT_OUT, HOIIO_OPT_IN
 # Around the word: whitespace, punctuation, symbols (an emoji), controls, of any script.
 _AROUND = ("Z", "P", "S", "C")
 

@@ -372,3 +372,15 @@ def test_services_are_idempotent(app):
     assert (first.changed, second.changed) == (True, False)
     assert hoiio_opt_in_again(app=app, number=A, detail="x").changed
     assert not hoiio_opt_in_again(app=app, number=A, detail="x").changed
+
+
+@pytest.mark.parametrize("word", ["unsubscribe", "Start", "SUBSCRIBE"])
+def test_a_hoiio_word_rule_cannot_take_an_opt_out_word(app, globe_app, word):
+    from django.core.exceptions import ValidationError
+
+    from telecom.models import KeywordRule
+
+    with pytest.raises(ValidationError) as refused:
+        KeywordRule(app=app, match="word", keyword=word, reply_text="x").full_clean()
+    assert "keyword" in refused.value.message_dict
+    KeywordRule(app=globe_app, match="word", keyword=word, reply_text="x").full_clean()
