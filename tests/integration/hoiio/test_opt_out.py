@@ -384,3 +384,16 @@ def test_a_hoiio_word_rule_cannot_take_an_opt_out_word(app, globe_app, word):
         KeywordRule(app=app, match="word", keyword=word, reply_text="x").full_clean()
     assert "keyword" in refused.value.message_dict
     KeywordRule(app=globe_app, match="word", keyword=word, reply_text="x").full_clean()
+
+
+def test_the_console_compose_shows_the_refusal_on_to_and_audits_it_invalid(client, app):
+    client.force_login(staff("olive", OPERATORS))
+    hoiio_opt_out(app=app, number=A, detail="test")
+    response = client.post(
+        reverse("admin:telecom_message_compose"),
+        {"app": app.pk, "to": "09171234567", "text": "Hi"},
+    )
+    assert response.status_code == 200
+    assert b"has unsubscribed from" in response.content
+    assert not Message.objects.exists()
+    assert AuditEvent.objects.get().outcome == AuditEvent.Outcome.INVALID
