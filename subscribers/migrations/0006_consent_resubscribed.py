@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                     ("opt_in_web", "Opted in by web form"),
                     ("charging_opt_in", "Charging opt-in"),
                     ("unsubscribed", "Unsubscribed"),
-                    ("resubscribed", "Subscribed again (Hoiio: START, an operator, the API)"),
+                    ("resubscribed", "Subscribed again"),
                     ("token_revoked", "Token revoked"),
                 ],
                 max_length=20,
