@@ -1,5 +1,6 @@
-"""The subscriber list's own actions: tag, export, locate, query balances and
-offer a charging opt-in, each asking for what it needs. The telecom features
+"""The subscriber list's own actions: tag, export, locate, query balances,
+offer a charging opt-in, and unsubscribe or resubscribe Hoiio recipients,
+each asking for what it needs. The telecom features
 add theirs (charge, reward, push USSD) in `telecom/admin/subscriber.py`."""
 
 import csv
@@ -9,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 
 from subscribers.admin.forms import BalanceForm, ChargingOptInForm, LocateForm, TagForm
+from subscribers.services.opt_out import hoiio_opt_in_again, hoiio_opt_out
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from subscribers.services.tags import tag_subscribers, untag_subscribers
 from telecom.errors import ServiceError
@@ -116,6 +118,30 @@ class SubscriberActions:
             "charging opt-in offers",
         )
         return None
+
+    @admin.action(description="Unsubscribe the selected Hoiio recipients", permissions=["change"])
+    def unsubscribe(self, request, queryset):
+        self._consent(request, queryset, hoiio_opt_out, "Unsubscribed")
+
+    @admin.action(
+        description="Subscribe the selected Hoiio recipients again", permissions=["change"]
+    )
+    def resubscribe(self, request, queryset):
+        self._consent(request, queryset, hoiio_opt_in_again, "Subscribed again")
+
+    def _consent(self, request, queryset, service, done: str) -> None:
+        changed, unchanged, refused = 0, 0, {}
+        who = f"by an operator ({request.user.get_username()})"
+        for subscriber in queryset.select_related("app").iterator(chunk_size=500):
+            try:
+                change = service(app=subscriber.app, number=subscriber.msisdn, detail=who)
+            except ServiceError as exc:
+                refused[exc.message] = refused.get(exc.message, 0) + 1
+                continue
+            changed, unchanged = changed + change.changed, unchanged + (not change.changed)
+        self.message_user(request, f"{done}: {changed}; already so: {unchanged}.")
+        for reason, count in refused.items():
+            self.message_user(request, f"{count} left as they were: {reason}.", messages.WARNING)
 
     def _each(self, request, queryset, create, what: str) -> None:
         queued, refused = 0, {}

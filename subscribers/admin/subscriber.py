@@ -101,6 +101,8 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
         "locate",
         "balance",
         "charging_optin",
+        "unsubscribe",
+        "resubscribe",
     ]  # the telecom features add theirs (telecom/admin/subscriber.py)
 
     def get_queryset(self, request):

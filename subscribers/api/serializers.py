@@ -67,6 +67,12 @@ class ChargingOptInIn(serializers.Serializer):
     duration_days = serializers.IntegerField(min_value=0, max_value=366, default=0)
 
 
+class ConsentChangeIn(serializers.Serializer):
+    number = serializers.CharField(
+        max_length=40, help_text="The recipient's number, in any accepted form."
+    )
+
+
 class ChargingOptInOut(serializers.ModelSerializer):
     to = serializers.CharField(source="subscriber.msisdn")
 

@@ -18,4 +18,6 @@ urlpatterns = [
     *resource("balance-queries", "balance", detail_view=views.BalanceDetail),
     *resource("apps", "app", views.AppList),
     path("apps/<int:pk>/charging-optin/", views.ChargingOptIn.as_view(), name="charging-optin"),
+    path("apps/<int:pk>/unsubscribe/", views.HoiioUnsubscribe.as_view(), name="app-unsubscribe"),
+    path("apps/<int:pk>/resubscribe/", views.HoiioResubscribe.as_view(), name="app-resubscribe"),
 ]

@@ -13,11 +13,13 @@ from subscribers.api.serializers import (
     BalanceOut,
     ChargingOptInIn,
     ChargingOptInOut,
+    ConsentChangeIn,
     LocateIn,
     LocationOut,
     SubscriberOut,
 )
 from subscribers.models import BalanceQuery, LocationQuery, Subscriber
+from subscribers.services.opt_out import hoiio_opt_in_again, hoiio_opt_out
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from telecom.api.apps import partner_apps
 from telecom.api.bases import OwnedRows, validated
@@ -132,3 +134,35 @@ class ChargingOptIn(APIView):
             duration_days=values["duration_days"],
         )
         return Response(ChargingOptInOut(offer).data, status=status.HTTP_202_ACCEPTED)
+
+
+class HoiioConsentChange(APIView):
+    """Unsubscribe (or subscribe again) one number of a Hoiio app; answers the
+    subscriber as it is now (200), whether or not this changed it. A subclass
+    gives the `service` and the `detail` for the consent history."""
+
+    required_scopes = {"POST": "subscribers:write"}
+
+    @idempotent
+    def post(self, request, pk):
+        app = get_object_or_404(partner_apps(request), pk=pk)
+        values = validated(ConsentChangeIn, request)
+        change = self.service(
+            app=app, number=values["number"], detail=f"by {request.user} through the API"
+        )
+        return Response(SubscriberOut(change.subscriber).data)
+
+
+@extend_schema_view(post=extend_schema(request=ConsentChangeIn, responses={200: SubscriberOut}))
+class HoiioUnsubscribe(HoiioConsentChange):
+    """Unsubscribe a number from a Hoiio app: it is texted no more (sends to it are
+    refused, campaigns skip it) until it texts START or is subscribed again."""
+
+    service = staticmethod(hoiio_opt_out)
+
+
+@extend_schema_view(post=extend_schema(request=ConsentChangeIn, responses={200: SubscriberOut}))
+class HoiioResubscribe(HoiioConsentChange):
+    """Subscribe a number that unsubscribed from a Hoiio app again."""
+
+    service = staticmethod(hoiio_opt_in_again)

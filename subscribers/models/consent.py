@@ -68,6 +68,7 @@ class ConsentEvent(models.Model):
         OPT_IN_WEB = "opt_in_web", "Opted in by web form"
         CHARGING_OPT_IN = "charging_opt_in", "Charging opt-in"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        RESUBSCRIBED = "resubscribed", "Subscribed again"
         TOKEN_REVOKED = "token_revoked", "Token revoked"
 
     subscriber = models.ForeignKey(

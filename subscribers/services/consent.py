@@ -56,6 +56,29 @@ def _revoke(token: AccessToken, reason: str, detail: str = "", at: datetime | No
     token.save(update_fields=["revoked_at", "revoke_reason", "revoke_detail"])
 
 
+def make_active(subscriber: Subscriber, channel: str, now: datetime) -> None:
+    subscriber.status = Subscriber.Status.ACTIVE
+    subscriber.opt_in_channel = channel
+    subscriber.first_opt_in_at = subscriber.first_opt_in_at or now
+    subscriber.last_opt_in_at = now
+    subscriber.unsubscribed_at = None
+    subscriber.save()
+
+
+def record_consent(
+    subscriber: Subscriber, kind: str, now: datetime, callback_event, detail: str = "", **fields
+) -> ConsentEvent:
+    """One row of the subscriber's consent history."""
+    return ConsentEvent.objects.create(
+        subscriber=subscriber,
+        kind=kind,
+        occurred_at=now,
+        callback_event=callback_event,
+        detail=detail[:300],
+        **fields,
+    )
+
+
 _OPT_IN_KIND = {
     Channel.SMS: ConsentEvent.Kind.OPT_IN_SMS,
     Channel.WEB_FORM: ConsentEvent.Kind.OPT_IN_WEB,
@@ -91,19 +114,14 @@ def subscriber_opt_in(
         AccessToken.objects.create(
             subscriber=subscriber, token=token, digest=digest, channel=channel, granted_at=now
         )
-    subscriber.status = Subscriber.Status.ACTIVE
-    subscriber.opt_in_channel = channel
-    subscriber.first_opt_in_at = subscriber.first_opt_in_at or now
-    subscriber.last_opt_in_at = now
-    subscriber.unsubscribed_at = None
-    subscriber.save()
-    ConsentEvent.objects.create(
-        subscriber=subscriber,
-        kind=_OPT_IN_KIND[channel],
-        occurred_at=now,
+    make_active(subscriber, channel, now)
+    record_consent(
+        subscriber,
+        _OPT_IN_KIND[channel],
+        now,
+        callback_event,
         amount=amount,
         duration_days=duration_days,
-        callback_event=callback_event,
     )
     return ConsentChange(subscriber, True, f"opted in by {channel}")
 
@@ -116,8 +134,10 @@ def subscriber_unsubscribe(
     token: str | None,
     occurred_at: datetime | None = None,
     callback_event: CallbackEvent | None = None,
+    detail: str = "",
 ) -> ConsentChange:
-    """The subscriber texted STOP: end their consent and revoke the token."""
+    """The subscriber texted STOP (or, on Hoiio, someone unsubscribed them on
+    their behalf: `detail` says who): end their consent and revoke the token."""
     msisdn = normalize_msisdn(msisdn)
     now = occurred_at or timezone.now()
     subscriber = subscriber_for_update(app, msisdn, status=Subscriber.Status.UNSUBSCRIBED)
@@ -145,12 +165,7 @@ def subscriber_unsubscribe(
     subscriber.status = Subscriber.Status.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
     subscriber.save()
-    ConsentEvent.objects.create(
-        subscriber=subscriber,
-        kind=ConsentEvent.Kind.UNSUBSCRIBED,
-        occurred_at=now,
-        callback_event=callback_event,
-    )
+    record_consent(subscriber, ConsentEvent.Kind.UNSUBSCRIBED, now, callback_event, detail)
     consent_ended.send(
         sender=Subscriber, subscriber=subscriber, reason="the subscriber unsubscribed"
     )

@@ -15,6 +15,9 @@ from telecom.models.bases import optional_link
 from telecom.models.provider_app import ProviderApp
 
 PLATFORM_KEYWORDS = frozenset({"INFO", "YES", "STOP", "STOPSVC"})
+# What Hatid itself reads on a Hoiio number (`telecom.services.hoiio.opt_out`).
+HOIIO_OPT_OUT = frozenset({"STOP", "STOPSVC", "UNSUBSCRIBE"})
+HOIIO_OPT_IN = frozenset({"START", "SUBSCRIBE"})
 
 
 class KeywordRule(models.Model):
@@ -64,6 +67,14 @@ class KeywordRule(models.Model):
                     {
                         "keyword": "INFO, YES, STOP and STOPSVC belong to the "
                         "platform's consent workflow."
+                    }
+                )
+            hoiio = self.app_id is not None and self.app.provider == ProviderApp.Provider.HOIIO
+            if hoiio and self.keyword.upper() in HOIIO_OPT_OUT | HOIIO_OPT_IN:
+                raise ValidationError(
+                    {
+                        "keyword": "On a Hoiio app, UNSUBSCRIBE, START and SUBSCRIBE "
+                        "opt the sender out and back in."
                     }
                 )
         if self.match == self.Match.PATTERN:

@@ -5,6 +5,7 @@ content); a multipart one is assembled from its parts under a row lock, in
 sequence order, whatever order and however often the parts arrive, and
 handled once, when complete (or, after MULTIPART_TIMEOUT_SECONDS, as it is,
 marked incomplete). Handling runs in the same transaction as the storing:
+a Hoiio opt-out keyword (STOP, START: `services.hoiio.opt_out`) or else the
 keyword rules, then the partners' webhooks.
 """
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 from telecom.inbound_events import InboundSms
 from telecom.models import CallbackEvent, InboundMultipart, Message, ProviderApp
+from telecom.services.hoiio.opt_out import apply_opt_out_keywords
 from telecom.services.keywords import apply_keyword_rules
 from telecom.services.webhooks import notify_partners
 from telecom.sms_length import measure
@@ -61,7 +63,8 @@ def handle(message: Message, event=None) -> str:
     prepared = getattr(event, "prepared", None)
     rules = prepared.rules.get(message.app_id) if prepared else None
     partners = prepared.partners.get(message.app_id) if prepared else None
-    rule_note = apply_keyword_rules(message, rules=rules)
+    consent_note = apply_opt_out_keywords(message)
+    rule_note = consent_note if consent_note is not None else apply_keyword_rules(message, rules)
     partners = notify_partners(message, partners=partners)
     return f"message {message.pk}{rule_note}{f', {partners} webhook(s)' if partners else ''}"
 

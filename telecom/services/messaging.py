@@ -4,7 +4,10 @@ It validates, creates the `Message` (queued, its clientCorrelator fixed now)
 in the caller's transaction, and enqueues delivery on commit. A subscriber
 who cannot be reached (unsubscribed; on Globe Labs, no live token) gets a
 message that fails at once with that reason, before any call, so the record
-is complete. Whichever provider the app belongs to carries the message
+is complete; on Hoiio, where the opt-out is Hatid's own, an operator's or a
+partner's send to an opted-out number is refused instead (a ServiceError on
+`to`). The one message an opted-out number still gets is the confirmation of
+its opt-out (`consent_notice`). Whichever provider the app belongs to carries the message
 (`telecom.services.sms_channels`).
 """
 
@@ -33,6 +36,8 @@ DATA_CODING_SCHEMES = {
     4: "8-bit binary",
     8: "UCS2",
 }
+# Who is told "no" rather than handed a failed row: a person who asked to send.
+REFUSED_SOURCES = frozenset({Message.Source.API, Message.Source.ADMIN})
 _HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
 
 
@@ -98,10 +103,14 @@ def send_sms(
     variables: dict | None = None,
     source: str = Message.Source.API,
     partner=None,
+    consent_notice: bool = False,
 ) -> Message:
     """Queue one SMS (text, a template filled for the subscriber, or binary) to a
     subscriber or a number of this app. `variables`: a template's values for
-    this message, before the subscriber's attributes and its defaults."""
+    this message, before the subscriber's attributes and its defaults.
+
+    `consent_notice`: the confirmation of an opt-out or opt-in, sent whatever
+    the subscriber's status."""
     if not app.is_active:
         raise ServiceError(f"the app {app} is inactive", field="app")
     channel = sms_channel(app)
@@ -123,7 +132,14 @@ def send_sms(
         except ServiceError as exc:
             raise ServiceError(f"filled for {subscriber.msisdn}, {exc}", field="template") from None
         length = measure(text)
-    reason = channel.unreachable_reason(subscriber)
+    reason = "" if consent_notice else channel.unreachable_reason(subscriber)
+    if reason and channel.refuses_unsubscribed and source in REFUSED_SOURCES:
+        raise ServiceError(
+            f"{subscriber.msisdn} has unsubscribed from {app} (STOP, or an operator); "
+            "it is not texted until it subscribes again",
+            field="to",
+            code="unsubscribed",
+        )
     message = Message.objects.create(
         app=app,
         subscriber=subscriber,

@@ -30,6 +30,9 @@ class SmsChannel:
     has_idempotency_key = True
     supports_binary = False
     bulk_limit = 0  # > 0: campaigns go out as bulk sends of at most this many
+    # True: an operator's or a partner's send to an unsubscribed number is
+    # refused (a ServiceError on `to`) rather than recorded as failed.
+    refuses_unsubscribed = False
 
     def unreachable_reason(self, subscriber: Subscriber) -> str:
         if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
@@ -96,6 +99,9 @@ class HoiioSms(SmsChannel):
     provider = ProviderApp.Provider.HOIIO
     has_idempotency_key = False
     bulk_limit = BULK_LIMIT
+    # The opt-out is Hatid's own record (`subscribers.services.opt_out`), so a
+    # caller asking to text an opted-out number hears it at once.
+    refuses_unsubscribed = True
 
     def send(self, row: Message):
         return HoiioClient(row.app).send_sms(

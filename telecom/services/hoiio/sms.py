@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from subscribers.models import Subscriber
 from telecom.errors import OutcomeUnknown, ServiceError
 from telecom.hoiio import HoiioClient
 from telecom.hoiio.notifications import IncomingSms
@@ -52,6 +53,16 @@ class SmsBulkDelivery(CampaignHours, SendOnceSender):
         return super().send(row)
 
     def submit(self, row: SmsBulk):
+        # Who opted out since the bulk was built is not texted: their message ends here.
+        Message.objects.filter(
+            bulk=row,
+            status=Message.Status.BATCHED,
+            subscriber__status=Subscriber.Status.UNSUBSCRIBED,
+        ).update(
+            status=Message.Status.CANCELLED,
+            last_error="the subscriber has unsubscribed",
+            finished_at=timezone.now(),
+        )
         numbers = list(
             Message.objects.filter(bulk=row, status=Message.Status.BATCHED)
             .order_by("pk")

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from sandbox.client import wait_for
 from subscribers.models import Subscriber
+from telecom.errors import ServiceError
 from telecom.models import CallbackEvent, Campaign, Message, SmsBulk
 from telecom.services import campaigns
 from telecom.services.hoiio import sms as hoiio_sms
@@ -42,8 +43,11 @@ def test_a_failed_delivery_is_reported_on_the_message(sandbox, hoiio_app, celery
 
 def test_an_unsubscribed_number_is_not_texted(sandbox, hoiio_app):
     Subscriber.objects.create(app=hoiio_app, msisdn=A, status=Subscriber.Status.UNSUBSCRIBED)
-    message = send_sms(app=hoiio_app, to=A, text="hello")
-    assert message.status == Message.Status.FAILED
+    with pytest.raises(ServiceError) as refused:  # a partner's or an operator's send
+        send_sms(app=hoiio_app, to=A, text="hello")
+    assert refused.value.field == "to"
+    message = send_sms(app=hoiio_app, to=A, text="hello", source=Message.Source.KEYWORD)
+    assert message.status == Message.Status.FAILED  # an automatic reply: recorded, not sent
     assert sandbox.hoiio_transactions() == []
 
 
