@@ -6,6 +6,7 @@ field uses (a step's action; a voice step's verb)."""
 from typing import ClassVar
 
 from django import forms
+from django.forms.models import BaseInlineFormSet
 
 # The fields of `StepAction` an import, an export or a form names (the
 # partner aside: forms pick it, flows name it).
@@ -97,3 +98,28 @@ class StepActionForm(SwitchedFields, forms.ModelForm):
             field = self.fields["action_template"]
             field.queryset = field.queryset.select_related("app")
             field.label_from_instance = lambda template: f"{template.name} ({template.app})"
+
+
+class SharedChoicesFormSet(BaseInlineFormSet):
+    """Inline step forms whose selects of other rows (a template, a partner)
+    list the same choices: read once for the formset, not once per step."""
+
+    shared_choice_fields = ("action_template", "action_partner")
+
+    def _construct_form(self, i, **kwargs):
+        return self._share(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self._share(super().empty_form)
+
+    def _share(self, form):
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared_choice_fields:
+            field = form.fields.get(name)
+            if field is None or not hasattr(field, "queryset"):
+                continue
+            if name not in shared:
+                shared[name] = list(field.choices)
+            field.choices = shared[name]
+        return form

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from telecom.steps.forms import ACTION_FIELDS
+from telecom.steps.forms import ACTION_FIELDS, SharedChoicesFormSet
 from voiceflows import engine, simulator
 from voiceflows.admin.preview import step_document
 from voiceflows.admin.step_form import StepForm
@@ -89,6 +89,7 @@ class StepInline(StepFieldsets, admin.StackedInline):
 
     model = Step
     form = StepForm
+    formset = SharedChoicesFormSet
     fk_name = "flow"
     extra = 0
     show_change_link = True
