@@ -21,12 +21,16 @@ import re
 FULL_NUMBER_PERMISSION = "subscribers.view_full_number"
 HIDDEN = "•••"
 
-# A number written with its country code: `+` (or `%2B` in a URL), 7 to 15
-# digits. The `+` is not one inside base64 (a CSP nonce, an integrity hash).
-_INTERNATIONAL = r"(?P<plus>(?<![\w/+])\+|%2[Bb])(?P<intl>\d{7,15})(?!\d)"
-# Philippine mobile numbers without the `+`, as Globe sends them or people write them.
-_PH_BARE = r"(?<![\w.+%])(?P<bare>(?:63|0)?9\d{9})(?![\w])"
-_NUMBER = re.compile(f"{_INTERNATIONAL}|{_PH_BARE}")
+# A number written with its country code: `+` (or `%2B` in a URL, `%252B`
+# in the list's filters a change page's link carries), 7 to 15 digits. The `+`
+# is not one inside base64 (a CSP nonce, an integrity hash).
+_INTERNATIONAL = r"(?P<plus>(?<![\w/+])\+|%(?:25)?2[Bb])(?P<intl>\d{7,15})(?!\d)"
+# Philippine mobile numbers without the `+`, as Globe sends them or people
+# write them; after `=` URL-encoded too (`q%3D0917…` in those filters).
+_PH_BARE = r"(?:(?<=%3[Dd])|(?<=%253[Dd])|(?<![\w.+%]))(?P<bare>(?:63|0)?9\d{9})(?![\w])"
+# The lookahead skips, cheaply, every position that cannot start a number: a
+# list page is masked in a third of the time it takes without it.
+_NUMBER = re.compile(f"(?=[+%\\d])(?:{_INTERNATIONAL}|{_PH_BARE})")
 
 # Calling codes are 1 to 3 digits and prefix-free (ITU-T E.164), so the
 # first match from the shortest is the code. Only those Hatid is likely to see

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,3 +165,45 @@ def test_roles_give_the_full_number_to_operators_only():
     assert "view_full_number" not in viewers
     assert "view_full_number" in operators
     assert "view_subscriber" in viewers
+
+
+def test_an_export_is_masked_without_the_full_number_permission(client, rows):
+    """A Viewer given the right to export (none is by default) gets the
+    numbers masked; the same with view_full_number gets them whole."""
+    user = staff("victor", VIEWERS)
+    user.user_permissions.add(Permission.objects.get(codename="export_rows"))
+    client.force_login(user)
+    message = rows[1]
+    form = {"action": "export_csv", "_selected_action": [message.pk]}
+    response = client.post(changelist("telecom.message"), form)
+    text = b"".join(response.streaming_content).decode()
+    assert MASKED in text and "0917•••4567" in text
+    assert_masked(text)
+
+    user.user_permissions.add(Permission.objects.get(codename="view_full_number"))
+    client.force_login(User.objects.get(pk=user.pk))  # permissions are cached per user object
+    response = client.post(changelist("telecom.message"), form)
+    text = b"".join(response.streaming_content).decode()
+    assert NUMBER in text and "09171234567" in text
+
+
+def test_live_rows_are_masked(client, rows):
+    client.force_login(staff("victor", VIEWERS))
+    url = reverse("admin:live", args=["telecom", "message"])
+    response = client.get(url, {"ids": str(rows[1].pk)})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "63917•••4567" in text
+    assert_masked(text)
+
+
+@pytest.mark.parametrize("key", ["subscribers.subscriber", "telecom.message", "telecom.charge"])
+def test_masking_costs_no_query(client, rows, key):
+    counts = []
+    for user in (staff("victor", VIEWERS), staff("olive", OPERATORS)):
+        client.force_login(user)
+        client.get(changelist(key))  # the session and permission caches warm
+        with CaptureQueriesContext(connection) as queries:
+            client.get(changelist(key))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
