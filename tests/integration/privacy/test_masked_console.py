@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subscribers.models import Subscriber
-from telecom.models import CallbackEvent, Charge, OutboundCall, UssdSession
+from telecom.models import CallbackEvent, Charge, OutboundCall, UssdSession, VoiceCall
 from telecom.roles import OPERATORS, VIEWERS
-from tests.support.factories import inbound_message
+from tests.support.factories import HoiioAppFactory, inbound_message
+from voiceflows.models import CallSession
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,18 @@ def rows(globe_app):
         latency_ms=5,
         started_at=timezone.now(),
     )
-    return [subscriber, message, charge, session, event, call]
+    hoiio_call = VoiceCall.objects.create(
+        app=HoiioAppFactory(), kind="callback", dest1=NUMBER, dest2="+639205550123", tag="c1"
+    )
+    voice_session = CallSession.objects.create(
+        app=globe_app,
+        session_id="v-1",
+        direction="inbound",
+        caller="9171234567",
+        msisdn=NUMBER,
+        last_activity_at=timezone.now(),
+    )
+    return [subscriber, message, charge, session, event, call, hoiio_call, voice_session]
 
 
 def hatid_admins():
@@ -108,7 +120,7 @@ def test_a_viewer_sees_no_full_number_on_any_list(client, rows, key, django_asse
     assert_masked(page.content.decode())
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(8))
 def test_a_viewer_sees_change_pages_masked_and_an_operator_in_full(client, rows, index):
     row = rows[index]
     client.force_login(staff("victor", VIEWERS))
@@ -131,7 +143,15 @@ def test_lists_show_the_masked_form_to_viewers_and_the_number_to_operators(clien
 
 
 @pytest.mark.parametrize(
-    "key", ["subscribers.subscriber", "telecom.message", "telecom.charge", "telecom.ussdsession"]
+    "key",
+    [
+        "subscribers.subscriber",
+        "telecom.message",
+        "telecom.charge",
+        "telecom.ussdsession",
+        "telecom.voicecall",
+        "voiceflows.callsession",
+    ],
 )
 @pytest.mark.parametrize("typed", [NUMBER, "09171234567", "639171234567"])
 def test_a_viewer_finds_a_row_by_its_full_number(client, rows, globe_app, key, typed):
