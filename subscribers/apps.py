@@ -14,4 +14,5 @@ class SubscribersConfig(AppConfig):
         "subscribers.offer_charging_optin_subscriber",
         "subscribers.change_subscriber",
         "subscribers.add_subscriberimport",
+        "subscribers.view_full_number",
     )

@@ -8,10 +8,13 @@ named here as "app_label.model" strings, so this module imports no app's
 models and voiceflows' lists find their place without telecom importing them.
 """
 
+import functools
+
 from django.contrib import admin
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.text import slugify
 
+from telecom.masking import mask_response
 from telecom.roles import OPERATORS
 
 # The sections of the index and the side bar, in order; a model named in none
@@ -164,6 +167,17 @@ class ConsoleSite(admin.AdminSite):
     site_title = "Hatid"
     index_title = "Today at a glance"
     index_template = "admin/hatid/home.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every console view, its numbers masked for those who may not see
+        them whole (`telecom/masking.py`)."""
+        checked = super().admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def masked(request, *args, **kwargs):
+            return mask_response(request, checked(request, *args, **kwargs))
+
+        return masked
 
     def get_app_list(self, request, app_label=None):
         if app_label is not None:

@@ -4,7 +4,8 @@ The groups are created by a data migration; their permissions are kept in step
 with the code after every `migrate` (permissions of models added later exist
 only once their own migration ran). Viewers may look at everything in Hatid's
 apps. Operators may also do what each app lists in its AppConfig's
-`operator_permissions` (send, charge, reward, re-run callbacks...).
+`operator_permissions` (send, charge, reward, re-run callbacks, see phone
+numbers in full...).
 """
 
 from django.apps import apps as global_apps
@@ -30,16 +31,17 @@ def sync_role_permissions(using: str = "default", **kwargs) -> None:
     if not router.allow_migrate_model(using, Group):
         return
 
-    view = Permission.objects.filter(
-        content_type__app_label__in=HATID_APPS, codename__startswith="view_"
+    hatid = list(
+        Permission.objects.filter(content_type__app_label__in=HATID_APPS).select_related(
+            "content_type"
+        )
     )
+    # Each model's own view permission, not a custom one named alike
+    # (`view_full_number` is Operators').
+    view = [perm for perm in hatid if perm.codename == f"view_{perm.content_type.model}"]
     wanted = operator_permission_names()
     operator_extra = [
-        perm
-        for perm in Permission.objects.filter(
-            content_type__app_label__in=HATID_APPS
-        ).select_related("content_type")
-        if f"{perm.content_type.app_label}.{perm.codename}" in wanted
+        perm for perm in hatid if f"{perm.content_type.app_label}.{perm.codename}" in wanted
     ]
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)
     operators, _ = Group.objects.get_or_create(name=OPERATORS)

@@ -87,6 +87,9 @@ class Subscriber(models.Model):
             ("locate_subscriber", "Can locate subscribers"),
             ("query_balance_subscriber", "Can query subscribers' balance"),
             ("offer_charging_optin_subscriber", "Can offer subscribers a charging opt-in"),
+            # Not a model's view permission: Viewers get those, not this one
+            # (telecom/roles.py); without it the console masks numbers.
+            ("view_full_number", "Can see phone numbers in full"),
         ]
 
     def __str__(self) -> str:

@@ -5,12 +5,14 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from telecom.admin.pagination import EstimatedCountPaginator
 from telecom.errors import ProviderConfigurationError, ProviderError, ServiceError
+from telecom.msisdn import try_normalize
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,6 +68,24 @@ def _own_fields_first(model) -> list:
         return (2 if field.name in inherited else 1, 0)
 
     return sorted(model._meta.fields, key=place)
+
+
+class NumberSearch:
+    """A ModelAdmin mixin: a number typed in any form (`0917 123 4567`,
+    `639171234567`, `+639171234567`) finds the rows whose `number_fields`
+    (E.164) hold it, by equality on the index; anything else is searched as
+    `search_fields` say. Those who see numbers masked search this way too."""
+
+    number_fields: tuple[str, ...] = ("msisdn",)
+
+    def get_search_results(self, request, queryset, search_term):
+        number = try_normalize(search_term.strip()) if search_term.strip() else None
+        if number:
+            matches = Q()
+            for field in self.number_fields:
+                matches |= Q(**{field: number})
+            return queryset.filter(matches), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from subscribers.models import Subscriber
-from telecom.admin.base import AsksProviders, ReadOnlyAdmin
+from telecom.admin.base import AsksProviders, NumberSearch, ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, send_again_action, settle_action
 from telecom.admin.export import CsvExport
 from telecom.admin.message_template import TemplateChoice
@@ -137,7 +137,7 @@ class ComposeForm(forms.Form):
 
 
 @admin.register(Message)
-class MessageAdmin(CsvExport, AsksProviders, OperatorDecisions, ReadOnlyAdmin):
+class MessageAdmin(NumberSearch, CsvExport, AsksProviders, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "arrow",
@@ -211,12 +211,6 @@ class MessageAdmin(CsvExport, AsksProviders, OperatorDecisions, ReadOnlyAdmin):
     ]
 
     readonly_fields = ["conversation", "platform_attempts"]
-
-    def get_search_results(self, request, queryset, search_term):
-        number = try_normalize(search_term.strip()) if search_term.strip() else None
-        if number:
-            return queryset.filter(msisdn=number), False
-        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="")
     def arrow(self, obj: Message) -> str:

@@ -4,7 +4,7 @@ compares Hatid's referenceCodes with the platform's."""
 
 from django.contrib import admin
 
-from telecom.admin.base import ReadOnlyAdmin
+from telecom.admin.base import NumberSearch, ReadOnlyAdmin
 from telecom.admin.decisions import OperatorDecisions, settle_action
 from telecom.admin.export import CsvExport
 from telecom.models import Charge, Promo, ReconciliationReport, Reward, UsageDay
@@ -24,7 +24,7 @@ class OutcomeUnknownFilter(admin.SimpleListFilter):
 
 
 @admin.register(Charge)
-class ChargeAdmin(CsvExport, OperatorDecisions, ReadOnlyAdmin):
+class ChargeAdmin(NumberSearch, CsvExport, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "reference_code",
@@ -58,7 +58,7 @@ class ChargeAdmin(CsvExport, OperatorDecisions, ReadOnlyAdmin):
 
 
 @admin.register(Reward)
-class RewardAdmin(CsvExport, OperatorDecisions, ReadOnlyAdmin):
+class RewardAdmin(NumberSearch, CsvExport, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "msisdn",

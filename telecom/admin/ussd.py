@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline
+from telecom.admin.base import NumberSearch, ReadOnlyAdmin, ReadOnlyInline
 from telecom.admin.export import CsvExport
 from telecom.admin.ussd_screens import SCREEN_FIELDS, UssdScreenCards
 from telecom.models import UssdExchange, UssdMenu, UssdOption, UssdScreen, UssdSession
@@ -165,7 +165,7 @@ class UssdExchangeInline(ReadOnlyInline):
 
 
 @admin.register(UssdSession)
-class UssdSessionAdmin(CsvExport, ReadOnlyAdmin):
+class UssdSessionAdmin(NumberSearch, CsvExport, ReadOnlyAdmin):
     list_display = ["started_at", "msisdn", "app", "menu", "screen", "status", "network_initiated"]
     list_filter = ["status", "app", "menu", "network_initiated", "started_at"]
     list_select_related = ["app", "menu", "screen"]

@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from telecom.admin.base import (
     AsksProviders,
+    NumberSearch,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceFormMixin,
@@ -35,8 +36,9 @@ class VoicentCallForm(forms.Form):
 
 @admin.register(VoicentCall)
 class VoicentCallAdmin(
-    CsvExport, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
+    NumberSearch, CsvExport, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
 ):
+    number_fields = ("phone",)
     list_display = ["created_at", "kind", "phone", "status", "gateway_status", "req_id", "app"]
     list_filter = ["status", "kind", "app"]
     search_fields = ["phone", "=req_id"]

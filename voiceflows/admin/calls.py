@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline, act_on_each
+from telecom.admin.base import NumberSearch, ReadOnlyAdmin, ReadOnlyInline, act_on_each
 from telecom.admin.decisions import OperatorDecisions, settle_action
 from telecom.admin.export import CsvExport
 from telecom.errors import ServiceError
@@ -47,7 +47,7 @@ class CallExchangeInline(ReadOnlyInline):
 
 
 @admin.register(CallSession)
-class CallSessionAdmin(CsvExport, ReadOnlyAdmin):
+class CallSessionAdmin(NumberSearch, CsvExport, ReadOnlyAdmin):
     list_display = [
         "started_at",
         "direction",
@@ -164,7 +164,7 @@ def service_form_view(admin_view, request, form_class, act, *, title: str, submi
 
 
 @admin.register(CallTrigger)
-class CallTriggerAdmin(OperatorDecisions, ReadOnlyAdmin):
+class CallTriggerAdmin(NumberSearch, OperatorDecisions, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "msisdn",

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from telecom.admin.base import (
     AsksProviders,
+    NumberSearch,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceFormMixin,
@@ -38,7 +39,10 @@ class CallBackForm(forms.Form):
 
 
 @admin.register(VoiceCall)
-class VoiceCallAdmin(CsvExport, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class VoiceCallAdmin(
+    NumberSearch, CsvExport, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
+):
+    number_fields = ("dest1", "dest2")
     list_display = ["created_at", "kind", "dest1", "dest2", "room", "status", "duration", "app"]
     list_filter = ["status", "kind", "app"]
     list_select_related = ["app", "room"]

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from telecom.admin.base import (
     AsksProviders,
+    NumberSearch,
     ReadOnlyAdmin,
     ServiceFormMixin,
     act_on_each,
@@ -37,7 +38,8 @@ class FaxForm(forms.Form):
 
 
 @admin.register(Fax)
-class FaxAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class FaxAdmin(NumberSearch, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+    number_fields = ("src", "dest")
     list_display = ["created_at", "direction", "src", "dest", "pages", "status", "app"]
     list_filter = ["direction", "status", "app"]
     search_fields = ["src", "dest", "=txn_ref", "=tag"]

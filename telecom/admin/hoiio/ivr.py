@@ -6,7 +6,7 @@ import json
 from django import forms
 from django.contrib import admin
 
-from telecom.admin.base import ReadOnlyAdmin, ReadOnlyInline, ServiceFormMixin
+from telecom.admin.base import NumberSearch, ReadOnlyAdmin, ReadOnlyInline, ServiceFormMixin
 from telecom.admin.hoiio.common import hoiio_apps
 from telecom.models import IvrSession, IvrStep
 from telecom.services.hoiio import ivr as hoiio_ivr
@@ -37,7 +37,8 @@ class IvrForm(forms.Form):
 
 
 @admin.register(IvrSession)
-class IvrSessionAdmin(ServiceFormMixin, ReadOnlyAdmin):
+class IvrSessionAdmin(NumberSearch, ServiceFormMixin, ReadOnlyAdmin):
+    number_fields = ("dest",)
     list_display = ["created_at", "dest", "direction", "status", "call_state", "position", "app"]
     list_filter = ["status", "app"]
     search_fields = ["dest", "=session", "=tag"]

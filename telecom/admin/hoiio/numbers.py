@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from telecom.admin.base import (
     AsksProviders,
+    NumberSearch,
     ReadOnlyAdmin,
     ServiceFormMixin,
     act_on_each,
@@ -29,7 +30,10 @@ class SubscribeForm(forms.Form):
 
 
 @admin.register(HoiioNumber)
-class HoiioNumberAdmin(AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin):
+class HoiioNumberAdmin(
+    NumberSearch, AsksProviders, OperatorDecisions, ServiceFormMixin, ReadOnlyAdmin
+):
+    number_fields = ("number",)
     list_display = ["number", "app", "status", "mode", "expiry", "auto_extend", "forward_to"]
     list_filter = ["status", "mode", "app"]
     search_fields = ["number"]
