@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subscribers", "0005_subscriber_imports"),
+        ("subscribers", "0006_consent_resubscribed"),
     ]
 
     operations = [
