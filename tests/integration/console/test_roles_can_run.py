@@ -65,6 +65,8 @@ ACTIONS = {
     ("subscribers.Subscriber", "charge"): OPERATOR,
     ("subscribers.Subscriber", "reward"): OPERATOR,
     ("subscribers.Subscriber", "push_ussd"): OPERATOR,
+    ("subscribers.Subscriber", "unsubscribe"): OPERATOR,
+    ("subscribers.Subscriber", "resubscribe"): OPERATOR,
     ("voiceflows.CallTrigger", "mark_started"): OPERATOR,
     ("voiceflows.CallTrigger", "mark_not_started"): OPERATOR,
     ("voiceflows.CallCampaign", "start_calling"): OPERATOR,
