@@ -106,6 +106,10 @@ class SharedChoicesFormSet(BaseInlineFormSet):
 
     shared_choice_fields = ("action_template", "action_partner")
 
+    def __init__(self, *args, **kwargs):
+        self._shared_choices: dict[str, list] = {}
+        super().__init__(*args, **kwargs)
+
     def _construct_form(self, i, **kwargs):
         return self._share(super()._construct_form(i, **kwargs))
 
@@ -114,7 +118,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         return self._share(super().empty_form)
 
     def _share(self, form):
-        shared = self.__dict__.setdefault("_shared_choices", {})
+        shared = self._shared_choices
         for name in self.shared_choice_fields:
             field = form.fields.get(name)
             if field is None or not hasattr(field, "queryset"):
