@@ -261,12 +261,20 @@ class BenchEnv:
         return self.start_gunicorn(workers, "web.log", port=port)
 
     def start_worker(
-        self, n: int, *, pool: str = "threads", concurrency: int = 8, queues: str = "default,ussd"
+        self,
+        n: int,
+        *,
+        pool: str = "threads",
+        concurrency: int = 8,
+        queues: str = "default,ussd",
+        nice: int = 0,
     ) -> subprocess.Popen:
         """Celery worker number `n` (its log: worker<n>.log), with a pool of
-        `concurrency` threads or (pool="prefork") child processes."""
+        `concurrency` threads or (pool="prefork") child processes, at CPU
+        priority `nice` (docs/operations.md: callback processing below the web)."""
         return self.spawn(
             [
+                *(("nice", "-n", str(nice)) if nice else ()),
                 *(sys.executable, "-m", "celery", "-A", "config", "worker"),
                 *("--pool", pool, "--concurrency", str(concurrency), "--queues", queues),
                 *("--loglevel", "WARNING", "--without-mingle", "--without-gossip"),
@@ -307,9 +315,14 @@ class BenchEnv:
         wait_for(up, timeout=30, what=f"gunicorn ({log})", interval=0.1)
         return url
 
-    def start_workers(self, processes: int, threads: int = 8, queues: str = "default,ussd"):
+    def start_workers(
+        self, processes: int, threads: int = 8, queues: str = "default,ussd", nice: int = 0
+    ):
         """`processes` Celery worker processes, each with a pool of `threads`."""
-        return [self.start_worker(n, concurrency=threads, queues=queues) for n in range(processes)]
+        return [
+            self.start_worker(n, concurrency=threads, queues=queues, nice=nice)
+            for n in range(processes)
+        ]
 
     def stop(self, processes) -> None:
         for process in processes:

@@ -310,6 +310,12 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=50)
     parser.add_argument("--worker-processes", type=int, default=1, help="Celery, processing")
     parser.add_argument("--worker-threads", type=int, default=4)
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="the processing worker's CPU priority (nice), e.g. 10: the web first",
+    )
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.peak_seconds, args.warmup_seconds = 1, 1.5, 0.3
@@ -318,7 +324,12 @@ def main() -> None:
         sandbox = env.start_sandbox()
         web = env.start_web(args.web_workers)
         # The workers that process what the callbacks stored (telecom.callbacks.lanes).
-        env.start_workers(args.worker_processes, threads=args.worker_threads, queues="default")
+        env.start_workers(
+            args.worker_processes,
+            threads=args.worker_threads,
+            queues="default",
+            nice=args.worker_nice,
+        )
         from bench import inbound_baselines
         from bench.world import app_with_subscribers
         from telecom.models import CallbackEvent, Message

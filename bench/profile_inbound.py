@@ -117,7 +117,22 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--web-workers", type=int, default=5)
     parser.add_argument("--worker-threads", type=int, default=4)
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="the processing worker's CPU priority (nice), e.g. 10: the web first",
+    )
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--target",
+        choices=("hatid", "plain"),
+        default="hatid",
+        help="Hatid's notify callback, or the plain one-INSERT view (bench/baseline_site)",
+    )
+    parser.add_argument(
+        "--no-spy", action="store_true", help="only the CPU per process, without py-spy's cost"
+    )
     parser.add_argument(
         "--output",
         default=str(Path(__file__).resolve().parents[1] / "var" / "profiles" / "inbound"),
@@ -132,12 +147,21 @@ def main() -> None:
         sandbox = env.start_sandbox()
         env.start_web(args.web_workers)
         web = env.processes[-1]
-        workers = env.start_workers(1, threads=args.worker_threads, queues="default")
+        workers = env.start_workers(
+            1, threads=args.worker_threads, queues="default", nice=args.worker_nice
+        )
         from bench.world import app_with_subscribers
 
         app, subscribers = app_with_subscribers(sandbox, 50)
         senders = [f"tel:{s.msisdn}" for s in subscribers]
         url = app.callback_uri("notify")
+        if args.target == "plain":
+            from bench import inbound_baselines
+
+            inbound_baselines.create_tables()
+            url = inbound_baselines.start_baseline_web(env, args.web_workers)
+            url += inbound_baselines.PATHS["plain"]
+            web = env.processes[-1]
         # Warm every web worker up (imports, the app cache) before measuring.
         loadgen.closed_loop(
             loadgen.Target(url),
@@ -158,6 +182,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
             for name, process in (("web", web), ("worker", workers[0]))
+            if not args.no_spy
         }
         time.sleep(1)  # py-spy attaching
         processes = groups(env, web, workers)
@@ -167,7 +192,7 @@ def main() -> None:
         report = loadgen.closed_loop(loadgen.Target(url), streams, args.concurrency, args.seconds)
         from bench.inbound import _settle_hatid
 
-        keep_up = _settle_hatid(app)
+        keep_up = _settle_hatid(app) if args.target == "hatid" else 0
         wall = time.monotonic() - wall0
         after = cpu_by_group(processes)
         for spy in spies.values():
