@@ -66,6 +66,10 @@ _redis_context = None
 
 def pytest_configure(config):
     global _redis_context
+    # Production's PBKDF2 spends ~0.3 s of CPU per login and per user created
+    # by design; the suite makes thousands (the lockout tests alone log in
+    # hundreds of times). What is tested is who may log in, not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if settings.USING_EMBEDDED_REDIS:
         _redis_context = _embedded_redis()
         _redis_context.__enter__()
