@@ -192,6 +192,13 @@ REDIS_URL = env_str("REDIS_URL") or f"unix://{EMBEDDED_REDIS_SOCKET}"
 USING_EMBEDDED_REDIS = not env_str("REDIS_URL")
 
 
+def _redis_db(url: str) -> int:
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return int(dict(parse_qsl(parts.query)).get("db", "0"))
+    return int(parts.path.strip("/") or 0)
+
+
 def _with_redis_db(url: str, db: int) -> str:
     parts = urlsplit(url)
     if parts.scheme == "unix":
@@ -210,10 +217,12 @@ def _kombu_url(redis_url: str) -> str:
 
 
 # Parallel test processes (pytest-xdist) share one Redis server; each takes a
-# database of its own so that their Celery queues and caches never mix.
+# database of its own so that their Celery queues and caches never mix:
+# the ones after REDIS_URL's (so two suites on one server, started on
+# databases far enough apart, never share a queue either).
 _TEST_WORKER = env_str("PYTEST_XDIST_WORKER", "")
 if _TEST_WORKER.startswith("gw"):
-    REDIS_URL = _with_redis_db(REDIS_URL, 1 + int(_TEST_WORKER[2:]))
+    REDIS_URL = _with_redis_db(REDIS_URL, _redis_db(REDIS_URL) + 1 + int(_TEST_WORKER[2:]))
 
 CACHES = {
     "default": {
