@@ -292,7 +292,10 @@ def incoming_call(request, number: str):
     caller = data.get("from")
     if not isinstance(caller, str) or not caller:
         raise ControlError(400, "from is required: the calling number")
-    caller = number_of(caller)
+    try:
+        caller = number_of(caller)
+    except ControlError as exc:
+        raise ControlError(400, f"from: {exc.message}") from None
     digits = data.get("digits", "")
     if (
         not isinstance(digits, str)
