@@ -92,15 +92,19 @@ def refuse_unless_runs_on_hoiio(flow: VoiceFlow, field: str = "flow") -> None:
 
 
 def block_for(spec: engine.FlowSpec, key: str, variables: dict, *, say: str = "") -> dict:
-    """Step `key` as its Hoiio block (FlowError when it has none)."""
+    """Step `key` as its Hoiio block (FlowError when it has none). An ask's
+    `attempts` stay in Hatid, which asks again itself (`_ask_again`), on a
+    nomatch as on a timeout, as Tropo does."""
     step = spec.step(key)
     if step.verb not in HOIIO_VERBS:
         raise engine.FlowError(f"step {key}: Hoiio has no IVR block for a {step.verb}")
     verb = engine.step_verb(step, variables)
     try:
-        return block_from_tropo(verb, say=templating.render(say, variables))
+        block = block_from_tropo(verb, say=templating.render(say, variables))
     except PlanError as error:
         raise engine.FlowError(f"step {key}: {error}") from None
+    block.pop("attempts", None)
+    return block
 
 
 # --- outbound ----------------------------------------------------------------------------
@@ -269,6 +273,10 @@ def _advance(call: CallSession, session: IvrSession, step, event: IvrEvent, exch
         return call.end_reason
     if not current:
         return "a notification of an earlier block: nothing to do"
+    if step.kind == "gather" and exchange.disposition in ("NOMATCH", "TIMEOUT"):
+        again = _ask_again(call, session, spec, exchange)
+        if again:
+            return again
     try:
         turn = engine.turn(spec, call.current_step, "continue", result, call.variables)
     except engine.FlowError as error:
@@ -316,6 +324,48 @@ def _result(spec: engine.FlowSpec, call: CallSession, step: IvrStep, event: IvrE
     else:
         return Result(session_id=call.session_id, state="ANSWERED")
     return Result(session_id=call.session_id, state="ANSWERED", actions=(action,))
+
+
+def _prompt_for(options: dict, event: str, count: int) -> str:
+    """The ask's prompt tied to `nomatch:<count>`, `nomatch` or `timeout` (as
+    the Tropo platform picks it, `voiceflows.tropo.platform`)."""
+    prompts = options.get("say")
+    prompts = prompts if isinstance(prompts, list) else [prompts]
+    for wanted in (f"{event}:{count}", event):
+        for prompt in prompts:
+            if isinstance(prompt, dict) and wanted in str(prompt.get("event", "")).split():
+                return str(prompt.get("value", ""))
+    return ""
+
+
+def _ask_again(call, session, spec: engine.FlowSpec, exchange) -> str | None:
+    """A nomatch or a timeout with attempts left: the gather again, after the
+    prompt tied to the event. None when the attempts are spent."""
+    key = call.current_step
+    options = spec.step(key).options
+    attempts = options.get("attempts") if isinstance(options.get("attempts"), int) else 1
+    elsewhere = call.exchanges.exclude(step=key).order_by("-sequence").first()
+    earlier = list(
+        call.exchanges.filter(
+            step=key,
+            disposition__in=("NOMATCH", "TIMEOUT"),
+            sequence__gt=elsewhere.sequence if elsewhere else 0,
+        )
+        .exclude(pk=exchange.pk)
+        .values_list("disposition", flat=True)
+    )
+    made = len(earlier) + 1
+    if made >= attempts:
+        return None
+    event = exchange.disposition.lower()
+    count = earlier.count("NOMATCH") + 1 if event == "nomatch" else made
+    prompt = _prompt_for(options, event, count)
+    try:
+        block = block_for(spec, key, call.variables, say=prompt)
+    except engine.FlowError as error:
+        return _fail(call, session, exchange, str(error))
+    _send(session, exchange, block, [key])
+    return f"{key}: {event}, asked again (attempt {made + 1} of {attempts})"
 
 
 def _summarize(exchange: CallExchange, result: Result) -> None:
