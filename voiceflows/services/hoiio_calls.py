@@ -241,6 +241,8 @@ def _answer(session: IvrSession, event: IvrEvent, callback_event) -> str:
 def _advance(call: CallSession, session: IvrSession, step, event: IvrEvent, exchange) -> str:
     if call.is_over:
         return f"after the call ended ({call.status})"
+    if call.flow is None:  # deleted during the call
+        return _fail(call, session, exchange, "the call has no flow")
     if call.status == CallSession.Status.DIALING:
         if event.ended:
             _end(

@@ -351,3 +351,12 @@ def test_a_notification_naming_another_apps_block_changes_nothing(client, app, f
     assert notify(client, other, session="S1", call_state="ongoing", tag=stolen).status_code == 200
     assert IvrStep.objects.count() == 1
     assert CallSession.objects.get(app=app).exchanges.count() == 1
+
+
+def test_a_call_whose_flow_was_deleted_hears_the_error_and_ends(client, app, flow):
+    ivr = ring(client, app)
+    flow.delete()
+    done(client, app, ivr)
+    assert blocks(ivr)[-1]["kind"] == "hangup"
+    call = CallSession.objects.get(app=app)
+    assert (call.status, call.end_reason) == ("error", "the call has no flow")
