@@ -383,6 +383,14 @@ class SandboxControl:
     def hoiio_numbers(self) -> list[dict]:
         return self.call("GET", "/_sandbox/hoiio/numbers")["numbers"]
 
+    def hoiio_session(self, session: str) -> dict:
+        return self.call("GET", f"/_sandbox/hoiio/sessions/{quote(session, safe='')}")
+
+    def hoiio_incoming_call(self, number: str, sender: str, digits: str = "") -> dict:
+        """A call rings on a rented number; the answer names its `session`."""
+        path = f"/_sandbox/hoiio/numbers/{quote(number, safe='')}/call"
+        return self.call("POST", path, json={"from": sender, "digits": digits})
+
     def hoiio_incoming_sms(self, number: str, sender: str, msg: str) -> dict:
         path = f"/_sandbox/hoiio/numbers/{quote(number, safe='')}/sms"
         return self.call("POST", path, json={"from": sender, "msg": msg})

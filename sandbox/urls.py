@@ -64,10 +64,12 @@ control = [
     path("_sandbox/hoiio/accounts/<str:app_id>", hoiio_control.account_detail),
     path("_sandbox/hoiio/transactions", hoiio_control.transactions),
     path("_sandbox/hoiio/sessions", hoiio_control.sessions),
+    path("_sandbox/hoiio/sessions/<str:session>", hoiio_control.session_detail),
     path("_sandbox/hoiio/rooms", hoiio_control.rooms),
     path("_sandbox/hoiio/numbers", hoiio_control.numbers),
     path("_sandbox/hoiio/numbers/<str:number>/sms", hoiio_control.incoming_sms),
     path("_sandbox/hoiio/numbers/<str:number>/fax", hoiio_control.incoming_fax),
+    path("_sandbox/hoiio/numbers/<str:number>/call", hoiio_control.incoming_call),
     path("_sandbox/voicent/requests", voicent_control.requests),
     path("_sandbox/voicent/calllists", voicent_control.call_lists),
 ]

@@ -24,11 +24,12 @@ class VoiceflowsConfig(AppConfig):
     )
 
     def ready(self):
-        from telecom.models import VoicentEscalation
+        from telecom.models import IvrSession, VoicentEscalation
         from telecom.rollups import register_attention, register_source
-        from telecom.signals import escalation_finished
+        from telecom.signals import escalation_finished, hoiio_ivr_event
         from voiceflows import rollups
         from voiceflows.services.escalations import on_gateway_escalation_finished
+        from voiceflows.services.hoiio_calls import on_hoiio_ivr_event
 
         register_source(rollups.calls)
         register_attention(rollups.stuck_calls)
@@ -37,4 +38,7 @@ class VoiceflowsConfig(AppConfig):
             on_gateway_escalation_finished,
             sender=VoicentEscalation,
             dispatch_uid="voiceflows.follow_gateway_escalation",
+        )
+        hoiio_ivr_event.connect(
+            on_hoiio_ivr_event, sender=IvrSession, dispatch_uid="voiceflows.run_hoiio_calls"
         )

@@ -1,11 +1,15 @@
 """The demo line `make run` sets up: the demo app answers calls with a flow
 (a greeting, an ask with two branches, a goodbye) and has a voice token the
 sandbox knows it by, so calling the demo app's number from the sandbox
-handset works out of the box."""
+handset works out of the box. The demo Hoiio app answers its rented number
+(on the sandbox's Hoiio twin) with the same flow, through Hoiio's IVR."""
 
 import secrets
 
-from telecom.models import ProviderApp
+from django.utils import timezone
+
+from telecom.models import HoiioNumber, ProviderApp
+from telecom.services.hoiio.numbers import forwarding
 from voiceflows.models import VoiceFlow, VoiceSettings
 from voiceflows.services.flows import ask_step, import_flow, say_step
 
@@ -50,3 +54,27 @@ def ensure_demo_voice(app: ProviderApp) -> VoiceSettings:
         defaults={"voice_token": "demo-voice-" + secrets.token_hex(16), "default_flow": flow},
     )
     return voice
+
+
+def ensure_demo_hoiio_line(app: ProviderApp, number: str) -> HoiioNumber:
+    """The demo flow on a Hoiio app, and `number` rented, its calls and SMS
+    forwarded to Hatid (the sandbox's seed rents it on the twin the same way)."""
+    flow = VoiceFlow.objects.filter(app=app, slug=DEMO_FLOW["slug"]).first()
+    if flow is None:
+        flow = import_flow(app=app, data=DEMO_FLOW)
+    VoiceSettings.objects.get_or_create(app=app, defaults={"default_flow": flow})
+    forward_to, forward_sms_to = forwarding(app, HoiioNumber.Mode.VOICE)
+    rented, _ = HoiioNumber.objects.update_or_create(
+        app=app,
+        number=number,
+        defaults={
+            "status": HoiioNumber.Status.ACTIVE,
+            "duration": HoiioNumber.Duration.AUTO,
+            "auto_extend": True,
+            "mode": HoiioNumber.Mode.VOICE,
+            "forward_to": forward_to,
+            "forward_sms_to": forward_sms_to,
+            "finished_at": timezone.now(),
+        },
+    )
+    return rented

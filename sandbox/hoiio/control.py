@@ -7,7 +7,8 @@ behave (`/_sandbox/phones`).
 - `GET /_sandbox/hoiio/accounts/<app_id>`: with its balance.
 - `GET /_sandbox/hoiio/transactions?kind=&app_id=&tag=&bulk_txn_ref=&dest=`:
   every SMS, call, fax and subscription, oldest first.
-- `GET /_sandbox/hoiio/sessions`: IVR sessions with the blocks they ran.
+- `GET /_sandbox/hoiio/sessions`: IVR sessions with the blocks they ran;
+  `GET /_sandbox/hoiio/sessions/<session>`: one.
 - `GET /_sandbox/hoiio/rooms`: conference rooms and who is in them.
 - `GET|POST /_sandbox/hoiio/numbers`: the catalogue and who rents what; POST
   `{"number", "country", "state"}` offers another number.
@@ -15,6 +16,12 @@ behave (`/_sandbox/phones`).
   `.../fax` `{"from", "pdf"}` (base64; a one-page PDF when absent): something
   arrives on a rented number and is forwarded to its URLs. Answers once the
   notification was delivered, with the app's answer.
+- `POST /_sandbox/hoiio/numbers/<number>/call` `{"from", "digits"}`: a call
+  rings on a rented number in voice mode: Hoiio's `ringing` notification
+  goes to its `forward_to`, the app's blocks play, and each gather takes the
+  next of `digits` (up to its `max_digits`; without one, up to a `#`).
+  Answers 201 at once with the `session`; its transcript is at
+  `/_sandbox/hoiio/sessions/<session>`.
 - `GET|POST /_sandbox/phones`: POST `{"number", "call", "digits", "fax",
   "sms"}` sets how a number behaves when called, faxed or texted.
 """
@@ -34,7 +41,7 @@ from sandbox.control.common import (
 )
 from sandbox.hoiio import progress
 from sandbox.hoiio.accounts import upsert_account
-from sandbox.hoiio.common import money, new_transaction
+from sandbox.hoiio.common import later, money, new_transaction
 from sandbox.hoiio.fax import pages_of
 from sandbox.hoiio.models import (
     HoiioAccount,
@@ -124,25 +131,32 @@ def transactions(request):
     return JsonResponse({"transactions": [transaction_json(t) for t in found]})
 
 
+def session_json(s: HoiioSession) -> dict:
+    return {
+        "session": s.session,
+        "app_id": s.account.app_id,
+        "src": s.transaction.src,
+        "dest": s.transaction.dest,
+        "txn_ref": s.transaction.txn_ref,
+        "state": s.state,
+        "direction": s.direction,
+        "transcript": s.transcript,
+    }
+
+
 @control_view("GET")
 def sessions(request):
     found = HoiioSession.objects.select_related("transaction", "account").order_by("id")
-    return JsonResponse(
-        {
-            "sessions": [
-                {
-                    "session": s.session,
-                    "app_id": s.account.app_id,
-                    "dest": s.transaction.dest,
-                    "txn_ref": s.transaction.txn_ref,
-                    "state": s.state,
-                    "direction": s.direction,
-                    "transcript": s.transcript,
-                }
-                for s in found
-            ]
-        }
-    )
+    return JsonResponse({"sessions": [session_json(s) for s in found]})
+
+
+@control_view("GET")
+def session_detail(request, session: str):
+    found = HoiioSession.objects.select_related("transaction", "account")
+    kept = found.filter(session=session).first()
+    if kept is None:
+        raise ControlError(404, f"no Hoiio session {session!r}")
+    return JsonResponse(session_json(kept))
 
 
 @control_view("GET")
@@ -263,6 +277,51 @@ def incoming_fax(request, number: str):
         {"txn_ref": txn.txn_ref, "callback": _last_callback(Callback.Kind.HOIIO_FAX_IN)},
         status=201,
     )
+
+
+CALL_FIELDS = {"from", "digits"}
+
+
+@control_view("POST")
+def incoming_call(request, number: str):
+    rented = _rented(number)
+    data = body(request)
+    unknown = sorted(set(data) - CALL_FIELDS)
+    if unknown:
+        raise ControlError(400, f"unknown call fields: {', '.join(unknown)}")
+    caller = data.get("from")
+    if not isinstance(caller, str) or not caller:
+        raise ControlError(400, "from is required: the calling number")
+    try:
+        caller = number_of(caller)
+    except ControlError as exc:
+        raise ControlError(400, f"from: {exc.message}") from None
+    digits = data.get("digits", "")
+    if (
+        not isinstance(digits, str)
+        or len(digits) > 32
+        or any(key not in "0123456789*#" for key in digits)
+    ):
+        raise ControlError(400, "digits must be keypad keys (0-9, *, #), at most 32")
+    if rented.mode != "voice" or not rented.forward_to:
+        raise ControlError(409, f"{rented.number} forwards no calls (mode {rented.mode})")
+    txn = _incoming(
+        rented,
+        HoiioTransaction.Kind.IVR,
+        {"from": caller},
+        "hoiio_call",
+        notify_url=rented.forward_to,
+        request={"from": caller, "digits": digits},
+    )
+    session = HoiioSession.objects.create(
+        session=f"S{txn.pk}",
+        account=rented.account,
+        transaction=txn,
+        direction="in",
+        transcript=[{"block": "ring", "from": caller}],
+    )
+    later(progress.ring_in, session.pk)
+    return JsonResponse({"session": session.session, "txn_ref": txn.txn_ref}, status=201)
 
 
 def phone_json(phone: Phone) -> dict:

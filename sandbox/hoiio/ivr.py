@@ -11,6 +11,11 @@ notification says `call_state=ended`, with the duration and the cost.
 Blocks sent to a session that is not ongoing are refused
 (`error_invalid_session_param`), as are middle blocks before the dial was
 answered.
+
+A call arriving on a rented number (`POST /_sandbox/hoiio/numbers/<n>/call`)
+rings as an inbound session: Hoiio notifies the number's `forward_to` with
+`call_state=ringing` and waits; the first block answers it ("Answer is a
+pseudo API ... just use a Middle or End block", SDK guide).
 """
 
 from sandbox import conf
@@ -43,6 +48,10 @@ def _block(call: Call, block: str, **params) -> dict:
         .filter(account=call.account, session=call.required("session"))
         .first()
     )
+    if session is not None and session.state == HoiioSession.State.RINGING:
+        if session.direction != "in":
+            raise HoiioError("error_invalid_session_param")
+        progress.answer_incoming(session)
     if session is None or session.state != HoiioSession.State.ONGOING:
         raise HoiioError("error_invalid_session_param")
     params.update(

@@ -185,9 +185,57 @@ def ivr_event(session: HoiioSession, txn: HoiioTransaction, tag: str, **fields) 
         "date": hoiio_date(timezone.now()),
         **fields,
     }
+    if session.direction == "in":
+        event.update({"from": txn.src, "to": txn.dest})
     if session.state == HoiioSession.State.ENDED:
         event.update({"call_status": txn.status1, "duration": txn.duration, **_charge(txn)})
     return event
+
+
+def ring_in(session_id: int) -> None:
+    """A call arrives on a rented number: Hoiio tells the number's `forward_to`
+    and waits for a block; unanswered after `hoiio_call_seconds`, it ends."""
+    session = HoiioSession.objects.select_related("transaction", "account").get(pk=session_id)
+    txn = session.transaction
+    notify(txn, Callback.Kind.HOIIO_IVR, txn.notify_url, ivr_event(session, txn, ""))
+    worker.schedule(conf.option("hoiio_call_seconds"), ring_out, session.pk)
+
+
+def ring_out(session_id: int) -> None:
+    """Nobody answered the inbound call in time: it ends unanswered."""
+    with one_writer(), transaction.atomic(using=SANDBOX_DB):
+        session = HoiioSession.objects.select_for_update().get(pk=session_id)
+        if session.state != HoiioSession.State.RINGING:
+            return
+        HoiioTransaction.objects.filter(pk=session.transaction_id).update(status1="unanswered")
+    end_call(session.transaction_id)
+
+
+def answer_incoming(session: HoiioSession) -> None:
+    """The first block answers a ringing inbound call (inside the block's request)."""
+    txn = _locked(session.transaction_id)
+    txn.status1, txn.answered_at = ONGOING, timezone.now()
+    txn.save(update_fields=["status1", "answered_at"])
+    session.state = HoiioSession.State.ONGOING
+    session.transcript = [*session.transcript, {"block": "answer"}]
+    session.save(update_fields=["state", "transcript"])
+    seconds = conf.option("hoiio_call_seconds")
+    worker.schedule(seconds, end_call, txn.pk)
+
+
+def _keyed(session: HoiioSession, txn: HoiioTransaction, max_digits) -> str:
+    """What the callee keys at a gather: an inbound caller's next `digits`
+    (each gather takes the keys after the last one's), a dialled number's
+    `digits` behaviour."""
+    if session.direction != "in":
+        digits = phone(txn.dest).digits
+        return digits[: int(max_digits)] if max_digits else digits
+    keyed = str(txn.request.get("digits") or "")
+    used = sum(len(b.get("digits", "")) for b in session.transcript if b.get("block") == "gather")
+    left = keyed[used:]
+    if max_digits:
+        return left[: int(max_digits)]
+    return left.split("#")[0] + ("#" if "#" in left else "")
 
 
 def answer_ivr(session_id: int) -> None:
@@ -224,12 +272,8 @@ def run_block(session_id: int, block: str, params: dict) -> None:
         txn = _locked(session.transaction_id)
         if session.state != HoiioSession.State.ONGOING:
             return  # the caller hung up meanwhile
-        callee = phone(txn.dest)
         if block == "gather":
-            digits = callee.digits
-            if params.get("max_digits"):
-                digits = digits[: int(params["max_digits"])]
-            fields["digits"] = digits
+            fields["digits"] = _keyed(session, txn, params.get("max_digits"))
         elif block == "record":
             fields["record_url"] = (
                 f"{params['base_url']}/hoiio/files/rec-{txn.pk}-{len(session.transcript)}.wav"

@@ -24,14 +24,16 @@ From Tropo's verbs (`voiceflows.tropo.verbs`), where they map:
     Say(value)                    -> play(msg=value)
     Ask(say, choices, attempts,   -> gather(msg=the say's text, attempts,
         timeout, name)                timeout, name; max_digits from a
-                                      "[N DIGITS]" choices value)
+                                      "[N DIGITS]" choices value, or the
+                                      longest choice made of keys)
     Record(say, max_time, name)   -> record(msg, max_duration=max_time, name)
     Transfer(to)                  -> transfer(dest=to, on_failure=continue)
     Hangup()                      -> hangup
     StartRecording(...)           -> monitor (records from there on)
 
 Tropo verbs with no Hoiio block (Call, Conference, Message, Wait, On,
-Redirect, Reject) are refused by `from_tropo`.
+Redirect, Reject) are refused by `from_tropo`. `block_from_tropo` maps one
+verb (voice flows run on Hoiio one step, so one block, at a time).
 """
 
 from __future__ import annotations
@@ -139,48 +141,74 @@ def send_step(client, *, session: str, step: dict, tag: str, notify_url: str, su
 # --- from Tropo's verbs ---------------------------------------------------------------
 
 _DIGITS = re.compile(r"\[(\d+)(?:-(\d+))?\s+DIGITS?\]", re.IGNORECASE)
+_KEYS = re.compile(r"[0-9*#]{1,32}")
 
 
 def _say_text(say) -> str:
-    """The text of a Tropo `say` option: one Say or several."""
+    """The text of a Tropo `say` option: one Say or several. Prompts tied to
+    an event (a nomatch's, a timeout's) are not the question: left out."""
     says = say if isinstance(say, tuple) else (say,)
-    return " ".join(str(getattr(s, "value", "")) for s in says if s is not None).strip()
+    return " ".join(
+        str(getattr(s, "value", ""))
+        for s in says
+        if s is not None and not getattr(s, "event", None)
+    ).strip()
+
+
+def max_digits(grammar: str) -> int | None:
+    """The most keys an answer to a `choices` grammar takes: `[N DIGITS]`'s N
+    (or M of `[N-M DIGITS]`), else the longest choice (or synonym) made of keys."""
+    match = _DIGITS.search(grammar or "")
+    if match:
+        return int(match.group(2) or match.group(1))
+    words = re.split(r"[,()]", grammar or "")
+    keyed = [len(w.strip()) for w in words if _KEYS.fullmatch(w.strip())]
+    return max(keyed) if keyed else None
+
+
+def block_from_tropo(verb, say: str = "") -> dict:
+    """One Tropo verb as one Hoiio block (PlanError for a verb with none);
+    `say` is spoken first (a route's words on the way)."""
+    name = type(verb).__name__
+    if name == "Say":
+        step = {"kind": "play", "msg": _say_text(verb)}
+    elif name == "Ask":
+        step = {"kind": "gather", "msg": _say_text(verb.say)}
+        digits = max_digits(str(getattr(verb.choices, "value", "") or ""))
+        if digits:
+            step["max_digits"] = digits
+        if getattr(verb, "attempts", None):
+            step["attempts"] = int(verb.attempts)
+        if getattr(verb, "timeout", None):
+            step["timeout"] = max(1, round(float(verb.timeout)))
+        if getattr(verb, "name", None):
+            step["name"] = verb.name
+    elif name == "Record":
+        step = {"kind": "record", "msg": _say_text(getattr(verb, "say", None))}
+        if getattr(verb, "max_time", None):
+            step["max_duration"] = max(1, round(float(verb.max_time)))
+        if getattr(verb, "name", None):
+            step["name"] = verb.name
+    elif name == "StartRecording":
+        step = {"kind": "monitor"}
+    elif name == "Transfer":
+        to = verb.to[0] if isinstance(verb.to, tuple) else verb.to
+        step = {"kind": "transfer", "dest": str(to).removeprefix("tel:")}
+    elif name == "Hangup":
+        step = {"kind": "hangup"}
+    else:
+        raise PlanError(f"Tropo's {name} has no Hoiio IVR block")
+    if say.strip():
+        step["msg"] = f"{say.strip()} {step.get('msg', '')}".strip()
+    return {k: v for k, v in step.items() if v not in ("", None)}
+
+
+def check_block(step: dict) -> dict:
+    """One block, checked as a plan's step is (choices aside)."""
+    return _step(step, "step", 3)
 
 
 def from_tropo(verbs) -> list[dict]:
     """A plan from Tropo verbs (voiceflows.tropo.verbs); PlanError for a verb with
     no Hoiio block."""
-    plan = []
-    for verb in verbs:
-        name = type(verb).__name__
-        if name == "Say":
-            plan.append({"kind": "play", "msg": _say_text(verb)})
-        elif name == "Ask":
-            step = {"kind": "gather", "msg": _say_text(verb.say)}
-            match = _DIGITS.search(str(getattr(verb.choices, "value", "") or ""))
-            if match:
-                step["max_digits"] = int(match.group(2) or match.group(1))
-            if getattr(verb, "attempts", None):
-                step["attempts"] = int(verb.attempts)
-            if getattr(verb, "timeout", None):
-                step["timeout"] = int(verb.timeout)
-            if getattr(verb, "name", None):
-                step["name"] = verb.name
-            plan.append(step)
-        elif name == "Record":
-            step = {"kind": "record", "msg": _say_text(getattr(verb, "say", None))}
-            if getattr(verb, "max_time", None):
-                step["max_duration"] = int(verb.max_time)
-            if getattr(verb, "name", None):
-                step["name"] = verb.name
-            plan.append(step)
-        elif name == "StartRecording":
-            plan.append({"kind": "monitor"})
-        elif name == "Transfer":
-            to = verb.to[0] if isinstance(verb.to, tuple) else verb.to
-            plan.append({"kind": "transfer", "dest": str(to).removeprefix("tel:")})
-        elif name == "Hangup":
-            plan.append({"kind": "hangup"})
-        else:
-            raise PlanError(f"Tropo's {name} has no Hoiio IVR block")
-    return validate_plan([{k: v for k, v in s.items() if v not in ("", None)} for s in plan])
+    return validate_plan([block_from_tropo(verb) for verb in verbs])

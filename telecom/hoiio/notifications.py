@@ -151,6 +151,10 @@ def call_report(data) -> CallRecord:
 
 @dataclass(frozen=True)
 class IvrEvent:
+    """An IVR notification. A call arriving on a number in voice mode comes
+    as `call_state=ringing` with the new `session`, the caller (`from`) and
+    the number called (`to`); Hoiio then waits for a block, which answers it."""
+
     session: str
     call_state: str
     txn_ref: str
@@ -162,10 +166,16 @@ class IvrEvent:
     call_status: str
     duration: int | None
     charge: Charge
+    caller: str = ""
+    to: str = ""
 
     @property
     def ended(self) -> bool:
         return self.call_state == "ended"
+
+    @property
+    def ringing(self) -> bool:
+        return self.call_state == "ringing"
 
 
 def ivr_event(data) -> IvrEvent:
@@ -189,6 +199,8 @@ def ivr_event(data) -> IvrEvent:
         call_status=_choice(data, "call_status", CALL_STATUSES),
         duration=_count(data, "duration"),
         charge=_charge(data),
+        caller=_number(data, "from"),
+        to=_number(data, "to"),
     )
 
 

@@ -16,12 +16,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from telecom.models import ProviderApp
 from telecom.steps.forms import ACTION_FIELDS, SharedChoicesFormSet
 from voiceflows import engine, simulator
 from voiceflows.admin.preview import step_document
 from voiceflows.admin.step_form import StepForm
 from voiceflows.admin.step_layout import EDIT_FIELDS, JSON_FIELDSET, summary
 from voiceflows.models import Route, Step, VoiceFlow, VoiceSettings
+from voiceflows.services.hoiio_calls import hoiio_problems
 from voiceflows.services.statistics import flow_statistics
 from voiceflows.tropo.platform import CallError
 
@@ -153,6 +155,8 @@ class VoiceFlowAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         found = engine.flow_problems(engine.FlowSpec.load(obj))
+        if obj.app.provider == ProviderApp.Provider.HOIIO:
+            found += [f"Hoiio: {problem}" for problem in hoiio_problems(obj)]
         if not found:
             return "None found."
         return format_html_join(mark_safe("<br>"), "{}", ((p,) for p in found))
@@ -351,6 +355,9 @@ class VoiceSettingsForm(forms.ModelForm):
         flow, app = cleaned.get("default_flow"), cleaned.get("app")
         if flow and app and flow.app_id != app.pk:
             self.add_error("default_flow", "That flow belongs to another app.")
+        elif flow and app and app.provider == ProviderApp.Provider.HOIIO:
+            for problem in hoiio_problems(flow):
+                self.add_error("default_flow", f"Hoiio cannot run this flow: {problem}.")
         return cleaned
 
 

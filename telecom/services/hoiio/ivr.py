@@ -11,6 +11,12 @@ block at a time, each when Hoiio's notification says the last one is done.
   notifications change nothing.
 - Every block is an `IvrStep` outbox row sent once: a block whose answer was
   lost is settled by its notification, which says it ran.
+- Calls arriving on a number in voice mode (its forwarding points at the
+  `ivr` URL) come as `ringing`: an inbound session opens, with no plan.
+- A session with no plan is run by someone else: `dial` queues such a dial
+  (a voice flow's outbound call), and every notification is handed on
+  (`telecom.signals.hoiio_ivr_event`) once kept, so the voice flow that
+  runs the call queues its next block (`queue_block`).
 - `watch_sessions` marks sessions that heard nothing for
   HOIIO_IVR_STEP_TIMEOUT_SECONDS `stuck`, for an operator; a dial whose
   outcome is unknown is looked up in the voice history.
@@ -27,7 +33,13 @@ from django.utils import timezone
 
 from telecom.errors import ServiceError
 from telecom.hoiio import HoiioClient
-from telecom.hoiio.ivr_steps import PlanError, next_after_gather, send_step, validate_plan
+from telecom.hoiio.ivr_steps import (
+    PlanError,
+    check_block,
+    next_after_gather,
+    send_step,
+    validate_plan,
+)
 from telecom.hoiio.notifications import IvrEvent
 from telecom.models import CallbackEvent, IvrSession, IvrStep, ProviderApp
 from telecom.send_once import SendOnceSender, new_tag
@@ -35,6 +47,7 @@ from telecom.services import checks
 from telecom.services.checks import require_app
 from telecom.services.hoiio import history
 from telecom.services.queueing import queue
+from telecom.signals import hoiio_ivr_event
 
 OPEN = [IvrSession.Status.DIALLED, IvrSession.Status.RUNNING]
 SESSION_GONE = "error_invalid_session_param"
@@ -70,6 +83,39 @@ def start_ivr(
         source=source,
         partner=partner,
     )
+
+
+@transaction.atomic
+def dial(*, app: ProviderApp, dest: str, caller_id: str = "", source: str = "flow") -> IvrSession:
+    """Queue a dial with no plan: whoever asked runs the call, block by block
+    (`queue_block`), as its notifications arrive (`hoiio_ivr_event`)."""
+    require_app(app, ProviderApp.Provider.HOIIO)
+    return queue(
+        IvrSession,
+        app=app,
+        dest=checks.number(dest, "to"),
+        caller_id=caller_id or app.caller_id,
+        plan=[],
+        tag=new_tag("i"),
+        source=source,
+    )
+
+
+def queue_block(session: IvrSession, block: dict) -> IvrStep:
+    """Queue one block on a running session (PlanError for a block Hoiio would
+    refuse); it is sent once, tagged `<session tag>-<n>`."""
+    step = check_block(block)
+    created = queue(
+        IvrStep,
+        session=session,
+        index=session.position,
+        kind=step["kind"],
+        params={k: v for k, v in step.items() if k != "kind"},
+        tag=f"{session.tag}-{session.position}",
+    )
+    session.position += 1
+    IvrSession.objects.filter(pk=session.pk).update(position=session.position)
+    return created
 
 
 class IvrSessionDelivery(SendOnceSender):
@@ -156,10 +202,38 @@ def _find(app: ProviderApp, event: IvrEvent) -> tuple[IvrSession | None, IvrStep
     return session, step
 
 
+def _ringing(app: ProviderApp, event: IvrEvent) -> IvrSession:
+    """A call arriving on one of the app's numbers: a running inbound session
+    with no plan, waiting for its first block (which answers the call)."""
+    return IvrSession.objects.create(
+        app=app,
+        direction=IvrSession.Direction.IN,
+        dest=event.caller or event.dest,
+        plan=[],
+        tag=new_tag("i"),
+        session=event.session[:64],
+        txn_ref=event.txn_ref[:64],
+        status=IvrSession.Status.RUNNING,
+        source="number",
+    )
+
+
 def apply_ivr_event(app: ProviderApp, event: IvrEvent, callback_event: CallbackEvent) -> str:
     session, step = _find(app, event)
+    if session is None and event.ringing:
+        session = _ringing(app, event)
     if session is None:
-        return f"no session matches {event.session} (calls to a number are not answered yet)"
+        return f"no session matches {event.session}"
+    note = _apply(session, step, event)
+    for _receiver, said in hoiio_ivr_event.send(
+        sender=IvrSession, session=session, step=step, event=event, callback_event=callback_event
+    ):
+        if said:
+            note += f"; {said}"
+    return note
+
+
+def _apply(session: IvrSession, step: IvrStep | None, event: IvrEvent) -> str:
     now = timezone.now()
     session.session = session.session or event.session[:64]
     session.txn_ref = session.txn_ref or event.txn_ref[:64]

@@ -44,3 +44,17 @@ def test_bootstrap_demo_gives_the_app_a_live_menu_promos_and_a_keyword():
     assert step.flash and "Thanks Ana" in step.reply
     assert set(Promo.objects.values_list("code", flat=True)) == {"LOAD 10", "LOAD 50", "FREE10MB"}
     assert KeywordRule.objects.get().keyword == "HELLO"
+
+
+def test_bootstrap_demo_gives_the_hoiio_app_a_number_answered_by_the_demo_flow():
+    from voiceflows.models import VoiceSettings
+    from voiceflows.services.hoiio_calls import hoiio_problems
+
+    call_command("bootstrap_demo", stdout=io.StringIO())
+    call_command("bootstrap_demo", stdout=io.StringIO())
+    hoiio = ProviderApp.objects.get(provider="hoiio")
+    number = hoiio.hoiio_numbers.get()
+    assert (number.status, number.mode) == ("active", "voice")
+    assert number.forward_to and number.forward_sms_to
+    flow = VoiceSettings.objects.get(app=hoiio).default_flow
+    assert flow.slug == "demo" and hoiio_problems(flow) == []

@@ -137,10 +137,18 @@ def test_a_call_report_for_a_finished_call_never_reopens_it(client, app):
 
 
 def test_an_ivr_event_for_no_session_is_noted(client, app):
-    response = post(client, app, "ivr", {"session": "S404", "call_state": "ringing"})
+    response = post(client, app, "ivr", {"session": "S404", "call_state": "ongoing"})
     assert response.status_code == 200
     assert "no session matches" in CallbackEvent.objects.get().note
     assert not IvrSession.objects.exists()
+
+
+def test_a_call_ringing_on_a_number_opens_an_inbound_session(client, app):
+    fields = {"session": "S405", "call_state": "ringing", "from": A, "to": "+6531591000"}
+    assert post(client, app, "ivr", fields).status_code == 200
+    post(client, app, "ivr", fields)
+    session = IvrSession.objects.get()
+    assert (session.direction, session.dest, session.status) == ("in", A, "running")
 
 
 def test_only_post_is_accepted(client, app):

@@ -111,7 +111,13 @@ def test_bootstrap_demo_seeds_the_sandbox_with_the_demo_app(tmp_path):
         control = SandboxControl(process.url)
         [seeded] = control.apps()
         [account] = control.call("GET", "/_sandbox/hoiio/accounts")["accounts"]
+        [rented] = [n for n in control.hoiio_numbers() if n["app_id"]]
     demo_hoiio = ProviderApp.objects.get(name="Demo Hoiio app")
+    # The demo Hoiio app's number, rented on the twin, forwards calls and SMS to Hatid.
+    assert rented["app_id"] == demo_hoiio.app_id and rented["mode"] == "voice"
+    assert rented["forward_to"] == demo_hoiio.callback_uri("ivr")
+    assert rented["forward_sms_to"] == demo_hoiio.callback_uri("sms-in")
+    assert demo_hoiio.hoiio_numbers.get().number == rented["number"]
     assert hoiio["hoiio_account"]["app_id"] == account["app_id"] == demo_hoiio.app_id
     assert account["access_token"] == demo_hoiio.access_token.reveal()
     assert (seeded["app_id"], seeded["shortcode"]) == (app.app_id, "21580001")

@@ -10,6 +10,9 @@ with: the same credentials, Hatid's callback URIs, a few promos and handsets
 with load. The demo Globe app has a live USSD menu, promos and a keyword rule
 (`telecom.demo`) and answers calls with a demo voice flow (`voiceflows.demo`);
 the seed gives the sandbox its voice token, so the handset page can call it.
+The demo Hoiio app rents a number on the sandbox's Hoiio twin (in the seed)
+that answers with the same demo flow, through Hoiio's IVR, and forwards SMS
+to Hatid.
 The demo Voicent gateway is the sandbox's twin, at its address.
 
 The demo spans every layer (telecom's menu, promos and keywords, the voice
@@ -32,13 +35,14 @@ from django.core.management.base import BaseCommand
 from telecom.demo import ensure_demo_keywords, ensure_demo_menu, ensure_demo_promos
 from telecom.models import ProviderApp
 from telecom.roles import OPERATORS
-from voiceflows.demo import ensure_demo_voice
+from voiceflows.demo import ensure_demo_hoiio_line, ensure_demo_voice
 
 DEMO_USERNAME = "demo"
 DEMO_APP_NAME = "Demo app"
 DEMO_HOIIO_NAME = "Demo Hoiio app"
 DEMO_VOICENT_NAME = "Demo Voicent gateway"
 DEMO_SHORTCODE = "21580001"
+DEMO_HOIIO_NUMBER = "+6531591000"  # one of the Hoiio twin's numbers on offer
 DEMO_PROMOS = {"LOAD 10": "10.00", "LOAD 50": "50.00", "FREE10MB": "5.00"}
 DEMO_HANDSETS = [
     {
@@ -69,7 +73,8 @@ class Command(BaseCommand):
             f"  Operator console: {base}/admin/",
             f"  Login:            {DEMO_USERNAME} / {password}",
             f"  Demo app:         {app.name} (shortcode {app.shortcode})",
-            f"  Also:             {DEMO_HOIIO_NAME}, {DEMO_VOICENT_NAME} (sandbox twins)",
+            f"  Also:             {DEMO_HOIIO_NAME} (number {DEMO_HOIIO_NUMBER}),"
+            f" {DEMO_VOICENT_NAME} (sandbox twins)",
             f"  Globe Labs API:   {settings.GLOBE_API_URL}",
         ]
         if apps.is_installed("sandbox"):
@@ -107,6 +112,7 @@ class Command(BaseCommand):
                 access_token=secrets.token_urlsafe(24),
                 sender_name="Hatid",
             )
+        ensure_demo_hoiio_line(app, DEMO_HOIIO_NUMBER)
         return app
 
     def demo_voicent_gateway(self) -> ProviderApp:
@@ -163,6 +169,15 @@ def hoiio_registration(app: ProviderApp) -> dict:
             "mobile_number": "+639170000001",
             "country": "SG",
             "currency": "SGD",
+            "numbers": [
+                {
+                    "number": number.number,
+                    "mode": number.mode,
+                    "forward_to": app.callback_uri("ivr"),
+                    "forward_sms_to": app.callback_uri("sms-in"),
+                }
+                for number in app.hoiio_numbers.filter(status="active")
+            ],
         }
     }
 
