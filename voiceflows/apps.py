@@ -27,7 +27,7 @@ class VoiceflowsConfig(AppConfig):
         from telecom.models import VoicentEscalation
         from telecom.rollups import register_attention, register_source
         from telecom.signals import escalation_finished
-        from voiceflows import rollups
+        from voiceflows import retention, rollups  # noqa: F401 - retention registers its kinds
         from voiceflows.services.escalations import on_gateway_escalation_finished
 
         register_source(rollups.calls)
