@@ -15,8 +15,24 @@ from django.db.models import Q
 
 from telecom.retention.registry import Kind, register
 
-AT_WORK = ["queued", "held", "sending", "batched", "unknown", "dialled", "running", "requested"]
+# Statuses of rows still at work, across the models below (an IVR step "sent"
+# is running at Hoiio; a reward "accepted" awaits its callback).
+AT_WORK = [
+    "queued",
+    "held",
+    "sending",
+    "batched",
+    "unknown",
+    "dialled",
+    "running",
+    "requested",
+    "placed",
+    "ongoing",
+    "submitted",
+    "accepted",
+]
 SETTLED = ~Q(status__in=AT_WORK)
+STEP_SETTLED = ~Q(status__in=[*AT_WORK, "sent"])
 
 register(
     # Message texts
@@ -79,7 +95,7 @@ register(
         label="Hoiio IVR steps",
         period="transcripts",
         app="session__app",
-        only=SETTLED,
+        only=STEP_SETTLED,
     ),
     Kind(
         name="telecom.ivr_sessions",
@@ -160,7 +176,7 @@ register(
         period="recordings",
         app="session__app",
         blank={"result": {}},
-        only=SETTLED & Q(kind="record"),
+        only=STEP_SETTLED & Q(kind="record"),
     ),
     Kind(
         name="telecom.fax_documents",
