@@ -101,6 +101,10 @@ class ProviderAppForm(forms.ModelForm):
             *RETENTION_FIELDS,
         ]
         widgets = {"allowed_ips": forms.Textarea(attrs={"rows": 3})}
+        # Here, not in __init__: a read-only page (Viewers) takes its help from these.
+        help_texts = {
+            f"retain_{period}_days": retention_help(period) for period in RETENTION_PERIODS
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +132,6 @@ class ProviderAppForm(forms.ModelForm):
                 self.fields[name].required = False  # empty keeps the time it had
         for period in RETENTION_PERIODS:
             if (field := self.fields.get(f"retain_{period}_days")) is not None:
-                field.help_text = retention_help(period)
                 field.widget.attrs["placeholder"] = str(settings.RETENTION_DEFAULT_DAYS[period])
 
     def clean(self):
@@ -184,7 +187,7 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdm
                 RETENTION,
             ]
         credentials = CREDENTIALS[obj.provider]
-        if obj.provider == ProviderApp.Provider.GLOBE:
+        if obj.provider == ProviderApp.Provider.GLOBE and self.may_change_app(request):
             credentials = [*credentials, "clear_passphrase", "clear_rewards_token"]
         sets = [(None, {"fields": ["name", "provider", "is_active"]})]
         # The token in the callback URIs is the app's credential: shown only to
