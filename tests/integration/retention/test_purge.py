@@ -63,6 +63,23 @@ def test_retention_leaves_rows_still_at_work(globe_app):
     assert queued.text == "my secret"
 
 
+def test_a_deleted_callback_leaves_the_rows_made_from_it_without_their_link(globe_app):
+    event = CallbackEvent.objects.create(app=globe_app, kind="notify", method="POST")
+    made = message(globe_app, callback_event=event)
+    purge(kinds=[registry.get("telecom.callbacks")], now=timezone.now() + timedelta(days=31))
+    made.refresh_from_db()
+    assert made.callback_event is None
+    assert not CallbackEvent.objects.exists()
+
+
+def test_a_delete_the_models_cascade_goes_through_djangos_collector(globe_app):
+    from tests.integration.retention.rows import CASES
+
+    exchange = CASES["telecom.ussd_exchanges"].make(globe_app)
+    purge(kinds=[registry.get("telecom.ussd_sessions")], now=timezone.now() + timedelta(days=181))
+    assert not type(exchange).objects.filter(pk=exchange.pk).exists()
+
+
 def test_retention_follows_each_apps_own_period(globe_app):
     short = ProviderAppFactory(retain_callbacks_days=5)
     forever = ProviderAppFactory(retain_callbacks_days=0)
