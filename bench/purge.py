@@ -225,8 +225,9 @@ def main() -> None:
     during = web[1].get("p99_ms", 0)
     ok = correct and during < GOAL_P99_MS and not load.errors
     print(
-        f"\nblanked {blanked:,}, fresh texts kept {fresh_texts:,}, callbacks left {callbacks_left:,}"
-        f" ({'right' if correct else 'WRONG'}); p99 during the purge {during} ms "
+        f"\nblanked {blanked:,}, fresh texts kept {fresh_texts:,}, "
+        f"callbacks left {callbacks_left:,} ({'right' if correct else 'WRONG'}); "
+        f"p99 during the purge {during} ms "
         f"(goal < {GOAL_P99_MS} ms): {'OK' if ok else 'FAILED'}"
     )
     result = {
