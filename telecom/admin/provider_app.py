@@ -53,7 +53,7 @@ RETENTION = (
     {
         "fields": RETENTION_FIELDS,
         "description": "How long this app's personal data is kept, in days; what expired is "
-        "deleted, or blanked where money depends on the row (`manage.py purge --dry-run` "
+        "deleted, or blanked where money depends on the row (manage.py purge --dry-run "
         "says what would go). The audit trail's period is the same for every app "
         f"({settings.RETENTION_DEFAULT_DAYS['audit'] or 'forever'} days).",
     },
