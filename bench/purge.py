@@ -12,7 +12,7 @@ rows per second, the longest batch, and the page's p50/p99 before and during
 the purge; the goal is a p99 under 100 ms during the purge.
 
     BENCH_DATABASE_URL=... BENCH_REDIS_URL=... .venv/bin/python bench/purge.py \\
-        [--rows 1000000] [--quick]
+        [--rows 1000000] [--quick] [--batch-size 10000]
 
 `--quick` seeds 100,000 of each.
 """
@@ -174,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 of each")
+    parser.add_argument("--batch-size", type=int, help="rows a transaction (default: the setting)")
     args = parser.parse_args()
     if args.quick:
         args.rows = 100_000
@@ -181,6 +182,8 @@ def main() -> None:
         from django.conf import settings
 
         from telecom.models import CallbackEvent, Message
+
+        batch_size = args.batch_size or settings.RETENTION_BATCH_SIZE
         from telecom.retention import registry
         from telecom.retention.purge import purge
 
@@ -195,7 +198,7 @@ def main() -> None:
             time.sleep(BASELINE_SECONDS)
             load.phase = "during"
             started = time.perf_counter()
-            outcomes = purge(kinds=kinds)
+            outcomes = purge(kinds=kinds, batch_size=args.batch_size)
             seconds = time.perf_counter() - started
             load.phase = "after"
         runs = [
@@ -216,7 +219,7 @@ def main() -> None:
     longest = max(o.longest_batch for o in outcomes)
     print(
         f"\npurge of {rows:,} rows in {seconds:.1f} s: {rows / seconds:,.0f} rows/s, "
-        f"batches of {settings.RETENTION_BATCH_SIZE:,}, longest {longest:.2f} s"
+        f"batches of {batch_size:,}, longest {longest:.2f} s"
     )
     print(table(runs, ["kind", "action", "rows", "batches", "longest_batch_s"]))
     print(f"\n{page.removeprefix(url)}, {CLIENTS} clients in a closed loop ({load.errors} errors)")
@@ -236,7 +239,7 @@ def main() -> None:
         "purge_seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds),
         "longest_batch_seconds": round(longest, 3),
-        "batch_size": settings.RETENTION_BATCH_SIZE,
+        "batch_size": batch_size,
         "kinds": runs,
         "web": web,
         "web_errors": load.errors,
@@ -244,7 +247,10 @@ def main() -> None:
         "ok": ok,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    print(f"written to {write('purge-quick' if args.quick else 'purge', result)}")
+    name = "purge-quick" if args.quick else "purge"
+    if args.batch_size:
+        name += f"-batch{args.batch_size}"
+    print(f"written to {write(name, result)}")
     sys.exit(0 if ok else 1)
 
 
