@@ -94,6 +94,29 @@ def test_retention_follows_each_apps_own_period(globe_app):
     assert list(CallbackEvent.objects.values_list("app", flat=True)) == [forever.pk]
 
 
+def test_rows_of_no_app_keep_the_default_period(globe_app):
+    from telecom.models import OutboundCall
+
+    globe_app.retain_provider_logs_days = 1
+    globe_app.save()
+    for app in (globe_app, None):
+        OutboundCall.objects.create(
+            app=app,
+            provider="globe",
+            operation="sms.send",
+            method="POST",
+            url="https://globe.example/sms",
+            outcome="success",
+            latency_ms=5,
+            started_at=timezone.now(),
+        )
+    kind = registry.get("telecom.provider_logs")
+    purge(kinds=[kind], now=timezone.now() + timedelta(days=2))
+    assert list(OutboundCall.objects.values_list("app", flat=True)) == [None]
+    purge(kinds=[kind], now=timezone.now() + timedelta(days=91))
+    assert not OutboundCall.objects.exists()
+
+
 def test_retention_goes_in_batches_and_a_run_cut_short_is_finished_by_the_next(globe_app):
     CallbackEvent.objects.bulk_create(
         CallbackEvent(app=globe_app, kind="notify", method="POST") for _ in range(25)
