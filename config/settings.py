@@ -306,11 +306,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "telecom.tasks.poll_open_voicent_calls",
         "schedule": env_float("VOICENT_POLL_INTERVAL_SECONDS", 15.0),
     },
-    "purge-idempotency-records": {
-        "task": "telecom.tasks.purge_idempotency_records",
-        "schedule": 3600.0,
+    # Retention (telecom.retention): what expired goes, Idempotency-Keys included.
+    "purge-expired": {
+        "task": "telecom.tasks.purge_expired",
+        "schedule": env_float("RETENTION_PURGE_INTERVAL_SECONDS", 3600.0),
     },
 }
+
+# --- Retention (telecom.retention): how long personal data is kept ------------
+
+# The defaults, in days, of the periods each app may set in the console
+# (ProviderApp.retain_*_days; empty there means the default here). 0 keeps
+# that kind of data forever. The audit trail belongs to no app: its period is
+# this setting alone.
+RETENTION_DEFAULT_DAYS = {
+    "callbacks": env_int("RETENTION_CALLBACKS_DAYS", 30),
+    "provider_logs": env_int("RETENTION_PROVIDER_LOGS_DAYS", 90),
+    "message_texts": env_int("RETENTION_MESSAGE_TEXTS_DAYS", 180),
+    "transcripts": env_int("RETENTION_TRANSCRIPTS_DAYS", 180),
+    "recordings": env_int("RETENTION_RECORDINGS_DAYS", 90),
+    "locations": env_int("RETENTION_LOCATIONS_DAYS", 30),
+    "audit": env_int("RETENTION_AUDIT_DAYS", 365),
+}
+for _kind, _days in RETENTION_DEFAULT_DAYS.items():
+    if _days < 0:
+        raise ImproperlyConfigured(f"RETENTION_{_kind.upper()}_DAYS: {_days} is below 0")
+# Rows per transaction: each batch is one short DELETE or UPDATE by ids.
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 10_000)
 
 # --- Campaigns: scheduling and quiet hours (telecom.services.campaign_schedule) --
 

@@ -16,3 +16,6 @@ class SubscribersConfig(AppConfig):
         "subscribers.add_subscriberimport",
         "subscribers.view_full_number",
     )
+
+    def ready(self) -> None:
+        from subscribers import retention  # noqa: F401 - registers its retention kinds

@@ -10,6 +10,7 @@ class TelecomConfig(AppConfig):
     operator_permissions = (
         "telecom.rerun_callbackevent",
         "telecom.ask_provider",
+        "telecom.change_retention",
         "telecom.send_message",
         "telecom.retry_message",
         "telecom.run_campaign",
@@ -51,6 +52,9 @@ class TelecomConfig(AppConfig):
         from telecom.roles import sync_role_permissions
 
         autodiscover()
+        # The retention kinds of telecom's own rows; each app registers its own.
+        from telecom.retention import features, infrastructure  # noqa: F401
+
         # Every ModelAdmin's add/change/delete log feeds the audit trail.
         admin_log.install()
         # Any change to an app invalidates every process's cached callback tokens.

@@ -5,9 +5,9 @@ from celery import shared_task
 from django.conf import settings
 
 from telecom import outbox, rollups
-from telecom.api.idempotency import purge_expired_records
 from telecom.callbacks import lanes
 from telecom.errors import OutcomeUnknown, TransientError
+from telecom.retention.purge import purge_once
 from telecom.services import (
     campaign_schedule,
     campaigns,
@@ -51,9 +51,17 @@ def sweep_callbacks() -> int:
     return lanes.sweep_lanes()
 
 
+@shared_task(name="telecom.tasks.purge_expired", ignore_result=True)
+def purge_expired() -> int | None:
+    """Retention: what every kind keeps past its period goes (telecom.retention)."""
+    outcomes = purge_once()
+    return None if outcomes is None else sum(outcome.rows for outcome in outcomes)
+
+
+# The name beat schedules stored before retention; the same purge (one at a time).
 @shared_task(name="telecom.tasks.purge_idempotency_records", ignore_result=True)
-def purge_idempotency_records() -> int:
-    return purge_expired_records()
+def purge_idempotency_records() -> int | None:
+    return purge_expired()
 
 
 @shared_task(name="telecom.tasks.deliver_messages", ignore_result=True)

@@ -27,7 +27,7 @@ class VoiceflowsConfig(AppConfig):
         from telecom.models import IvrSession, VoicentEscalation
         from telecom.rollups import register_attention, register_source
         from telecom.signals import escalation_finished, hoiio_ivr_event
-        from voiceflows import rollups
+        from voiceflows import retention, rollups  # noqa: F401 - retention registers its kinds
         from voiceflows.services.escalations import on_gateway_escalation_finished
         from voiceflows.services.hoiio_calls import on_hoiio_ivr_event
 

@@ -1,7 +1,8 @@
 """Rotating an app's callback token from its page in the console: a button for
-users who may change the app, a confirmation page where the operator picks how
-long the old URIs keep working (default 7 days), then the app's page again,
-showing the new URIs. The work is telecom.services.callback_tokens'.
+users who may change the app (not only its retention periods), a confirmation
+page where the operator picks how long the old URIs keep working (default 7
+days), then the app's page again, showing the new URIs. The work is
+telecom.services.callback_tokens'.
 
 A mixin of ProviderAppAdmin, apart from it: one URL, one view, its own
 templates (admin/telecom/providerapp/).
@@ -38,6 +39,15 @@ class RotateCallbackTokenForm(forms.Form):
 class CallbackTokenRotationMixin:
     rotate_template = "admin/telecom/providerapp/rotate_callback_token.html"
 
+    def may_change_app(self, request) -> bool:
+        """Whether the user may change the app itself (credentials, token), not only
+        what an Operator may (its retention periods)."""
+        return request.user.has_perm("telecom.change_providerapp")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["may_change_app"] = self.may_change_app(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def get_urls(self):
         return [
             path(
@@ -50,12 +60,12 @@ class CallbackTokenRotationMixin:
 
     def rotate_callback_token_view(self, request, object_id):
         # Refused before the lookup: who may not rotate learns nothing of which apps exist.
-        if not self.has_change_permission(request):
+        if not self.may_change_app(request):
             raise PermissionDenied
         app = self.get_object(request, unquote(object_id))
         if app is None or app.provider == ProviderApp.Provider.VOICENT:
             raise Http404("No such app with callbacks.")
-        if not self.has_change_permission(request, app):
+        if not self.may_change_app(request):
             raise PermissionDenied
         form = RotateCallbackTokenForm(request.POST if request.method == "POST" else None)
         if form.is_valid():

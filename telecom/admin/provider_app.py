@@ -12,6 +12,7 @@ from telecom.admin.base import AsksProviders, act_on_each
 from telecom.admin.callback_token_rotation import CallbackTokenRotationMixin
 from telecom.admin.wallet_chart import wallet_chart
 from telecom.models import ProviderApp
+from telecom.models.provider_app import RETENTION_PERIODS
 from telecom.services.charging import reconcile
 from telecom.services.hoiio import prices as hoiio_prices
 from telecom.services.hoiio.numbers import sync_numbers
@@ -46,6 +47,24 @@ QUIET_HOURS = (
     },
 )
 
+RETENTION_FIELDS = [f"retain_{period}_days" for period in RETENTION_PERIODS]
+RETENTION = (
+    "Retention",
+    {
+        "fields": RETENTION_FIELDS,
+        "description": "How long this app's personal data is kept, in days; what expired is "
+        "deleted, or blanked where money depends on the row (manage.py purge --dry-run "
+        "says what would go). The audit trail's period is the same for every app "
+        f"({settings.RETENTION_DEFAULT_DAYS['audit'] or 'forever'} days).",
+    },
+)
+
+
+def retention_help(period: str) -> str:
+    default = settings.RETENTION_DEFAULT_DAYS[period]
+    said = f"{default} days" if default else "forever"
+    return f"{RETENTION_PERIODS[period]}. Empty: the default, {said}. 0 keeps them forever."
+
 
 class ProviderAppForm(forms.ModelForm):
     """Secrets are write-only: an empty field keeps the stored value."""
@@ -79,8 +98,13 @@ class ProviderAppForm(forms.ModelForm):
             "quiet_hours",
             "quiet_from",
             "quiet_until",
+            *RETENTION_FIELDS,
         ]
         widgets = {"allowed_ips": forms.Textarea(attrs={"rows": 3})}
+        # Here, not in __init__: a read-only page (Viewers) takes its help from these.
+        help_texts = {
+            f"retain_{period}_days": retention_help(period) for period in RETENTION_PERIODS
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +130,9 @@ class ProviderAppForm(forms.ModelForm):
         for name in ("quiet_from", "quiet_until"):
             if name in self.fields:
                 self.fields[name].required = False  # empty keeps the time it had
+        for period in RETENTION_PERIODS:
+            if (field := self.fields.get(f"retain_{period}_days")) is not None:
+                field.widget.attrs["placeholder"] = str(settings.RETENTION_DEFAULT_DAYS[period])
 
     def clean(self):
         cleaned = super().clean()
@@ -157,14 +184,15 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdm
                     {"fields": ["sms_per_second", "charging_requires_optin", "wallet_alert_below"]},
                 ),
                 QUIET_HOURS,
+                RETENTION,
             ]
         credentials = CREDENTIALS[obj.provider]
-        if obj.provider == ProviderApp.Provider.GLOBE:
+        if obj.provider == ProviderApp.Provider.GLOBE and self.may_change_app(request):
             credentials = [*credentials, "clear_passphrase", "clear_rewards_token"]
         sets = [(None, {"fields": ["name", "provider", "is_active"]})]
         # The token in the callback URIs is the app's credential: shown only to
         # those who may change the app (who could rotate it anyway).
-        may_change = self.has_change_permission(request, obj)
+        may_change = self.may_change_app(request)
         if obj.provider == ProviderApp.Provider.GLOBE and may_change:
             sets.append(("Globe Labs portal", {"fields": ["portal_uris"]}))
         elif obj.provider == ProviderApp.Provider.HOIIO and may_change:
@@ -176,9 +204,27 @@ class ProviderAppAdmin(CallbackTokenRotationMixin, AsksProviders, admin.ModelAdm
             ("Callbacks", {"fields": ["allowed_ips"]}),
             ("Sending", {"fields": ["sms_per_second", "charging_requires_optin"]}),
             QUIET_HOURS,
+            RETENTION,
             ("History", {"fields": ["created_at", "updated_at"]}),
         ]
         return sets
+
+    # Operators may change an app's retention periods and nothing else of it.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) or request.user.has_perm(
+            "telecom.change_retention"
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.may_change_app(request):
+            shown = [
+                name
+                for _, options in self.get_fieldsets(request, obj)
+                for name in options["fields"]
+            ]
+            fields += [name for name in shown if name not in RETENTION_FIELDS + fields]
+        return fields
 
     @admin.display(description="URIs")
     def portal_uris(self, obj: ProviderApp):

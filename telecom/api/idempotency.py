@@ -116,9 +116,3 @@ def idempotent(view_method):
 class _DoNotStore(Exception):
     def __init__(self, response):
         self.response = response
-
-
-def purge_expired_records() -> int:
-    cutoff = timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_TTL_HOURS)
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted

@@ -58,6 +58,27 @@ def validate_ip_allow_list(value: str) -> None:
             raise ValidationError(f"{line!r} is not an IP address or network") from None
 
 
+# The periods an app sets (telecom.retention): the field and what it covers.
+RETENTION_PERIODS = {
+    "callbacks": "Raw callbacks, web-form codes and uploaded subscriber files",
+    "provider_logs": "Provider request logs",
+    "message_texts": "Message texts (SMS in and out, bulk sends, partner webhooks)",
+    "transcripts": "USSD and call transcripts, and the numbers on calls, faxes, charges "
+    "and rewards",
+    "recordings": "Recording links and fax documents",
+    "locations": "Locations and balance answers",
+}
+
+
+def retention_field(period: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        f"{period.replace('_', ' ')} (days)",
+        null=True,
+        blank=True,
+        help_text=f"{RETENTION_PERIODS[period]}: days kept. Empty: the default; 0: forever.",
+    )
+
+
 class ProviderApp(Timestamped):
     class Provider(models.TextChoices):
         GLOBE = "globe", "Globe Labs"
@@ -174,6 +195,12 @@ class ProviderApp(Timestamped):
         default=quiet.default_end,
         help_text="When they end (the next morning when earlier than the start).",
     )
+    retain_callbacks_days = retention_field("callbacks")
+    retain_provider_logs_days = retention_field("provider_logs")
+    retain_message_texts_days = retention_field("message_texts")
+    retain_transcripts_days = retention_field("transcripts")
+    retain_recordings_days = retention_field("recordings")
+    retain_locations_days = retention_field("locations")
 
     class Meta:
         ordering = ["name"]
@@ -182,7 +209,8 @@ class ProviderApp(Timestamped):
                 "ask_provider",
                 "Can ask a provider now (wallet, statuses, prices, account, numbers, "
                 "reconciliation) and record its answer",
-            )
+            ),
+            ("change_retention", "Can change how long an app's data is kept"),
         ]
 
     def __str__(self) -> str:
@@ -192,6 +220,12 @@ class ProviderApp(Timestamped):
         if not self.callback_token_digest:
             self.set_callback_token(new_callback_token())
         super().save(*args, **kwargs)
+
+    def retention_days(self, period: str) -> int:
+        """How many days this app keeps a kind of data (0: forever): its own
+        period, or the default in settings."""
+        days = getattr(self, f"retain_{period}_days")
+        return settings.RETENTION_DEFAULT_DAYS[period] if days is None else days
 
     def quiet_window(self) -> "quiet.QuietHours | None":
         """The app's quiet hours, or None when it keeps none."""
