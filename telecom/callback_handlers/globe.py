@@ -3,7 +3,9 @@ and the charging opt-in under "Charging"), the USSD Notify URI (API docs:
 "USSD") and the rewards callback URI (API docs: "Load API").
 
 - `POST {"inboundSMSMessageList": ...}`: subscribers texted the shortcode;
-  each message is stored once and handled once (see `services.inbound`).
+  each message is stored once and handled once (see `services.inbound`); in
+  a lane's batch, the plain ones (one SMS, whole) are stored together
+  (`services.inbound_batch`), the parts of multipart ones one by one.
 - `GET ?code=..&amount=..`: a subscriber accepted a charging opt-in; the
   code is exchanged for a token like a web-form code.
 
