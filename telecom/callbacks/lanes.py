@@ -161,20 +161,23 @@ def process_batch(events: list[CallbackEvent]) -> None:
         handler.prepare_batch(its_events)
     now = timezone.now()
     waiting: dict = {}  # handler -> its events waiting to be applied in bulk
-    waiting_keys: set[str] = set()
+    waiting_keys: dict[str, object] = {}  # subscriber -> the handler its events wait for
     for handler, event in zip(handlers, events, strict=True):
         event.attempts += 1
         event.processed_at = now
         key = _batch_key(handler, event)
         if key is not None:
+            if waiting_keys.get(key, handler) is not handler:
+                _handle_waiting(waiting, waiting_keys)  # groups go one handler after another
             waiting.setdefault(handler, []).append(event)
-            waiting_keys.add(key)
+            waiting_keys[key] = handler
             continue
-        if waiting and _key(handler, event) in waiting_keys | {None}:
-            _handle_waiting(waiting)
-            waiting_keys.clear()
+        if waiting:
+            lone = _key(handler, event)
+            if lone is None or lone in waiting_keys:
+                _handle_waiting(waiting, waiting_keys)  # this subscriber's waiting events first
         _handle(handler, event)
-    _handle_waiting(waiting)
+    _handle_waiting(waiting, waiting_keys)
     update_each(events, _FIELDS)
 
 
@@ -200,10 +203,11 @@ def _key(handler, event: CallbackEvent) -> str | None:
         return None
 
 
-def _handle_waiting(waiting: dict) -> None:
+def _handle_waiting(waiting: dict, waiting_keys: dict) -> None:
     for handler, its_events in waiting.items():
         _handle_group(handler, its_events)
     waiting.clear()
+    waiting_keys.clear()
 
 
 def _handle_group(handler, events: list[CallbackEvent]) -> None:
@@ -212,6 +216,8 @@ def _handle_group(handler, events: list[CallbackEvent]) -> None:
     try:
         with transaction.atomic():
             results = handler.handle_batch(events)
+            if len(results) != len(events):
+                raise ValueError(f"{len(results)} results for {len(events)} events")
     except (OperationalError, InterfaceError):
         raise  # the connection: the whole batch is tried again
     except Exception:

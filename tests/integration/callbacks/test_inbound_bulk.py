@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from subscribers.models import Subscriber
-from telecom.callbacks import lanes
+from telecom.callbacks import lanes, registry
+from telecom.callbacks.registry import CallbackHandler, HandlerResult
 from telecom.callbacks.service import process_callback
 from telecom.models import CallbackEvent, KeywordRule, Message, WebhookDelivery
 from tests.support.factories import PartnerFactory, ProviderAppFactory
@@ -254,3 +255,56 @@ def test_a_poison_event_fails_alone_and_the_batch_goes_on(client, app, one_lane,
     assert Message.objects.count() == 9
     for number in people:
         assert texts_of(number, app) == (["m0"] if number == people[2] else ["m0", "m1"])
+
+
+class Recorder(CallbackHandler):
+    """Test handlers: `{"who": number, "n": k}` applied into `applied`."""
+
+    methods = ("POST",)
+    applied: list = []
+
+    def __init__(self, kind: str, batches: bool):
+        self.kind, self.batches = kind, batches
+
+    def lane_key(self, event):
+        return event.json()["who"]
+
+    def batch_key(self, event):
+        return event.json()["who"] if self.batches else None
+
+    def handle(self, event):
+        Recorder.applied.append((event.json()["who"], event.json()["n"]))
+        return HandlerResult(note="alone")
+
+    def handle_batch(self, events):
+        return [self.handle(event) for event in events]
+
+
+@pytest.fixture
+def recorders():
+    Recorder.applied = []
+    kinds = {"bulk-a": True, "bulk-b": True, "lone": False}
+    for kind, batches in kinds.items():
+        registry.add_handler(Recorder(kind, batches))
+    yield
+    for kind in kinds:
+        registry.unregister(kind)
+
+
+def test_two_bulk_handlers_and_a_lone_one_keep_each_subscribers_order(app, recorders):
+    a, b = "+639170000001", "+639170000002"
+    for kind, who, n in [
+        ("bulk-a", a, 1),
+        ("bulk-b", b, 1),
+        ("bulk-a", b, 2),  # b's first event waits for bulk-b: that group goes first
+        ("bulk-b", a, 2),
+        ("lone", a, 3),
+        ("bulk-a", b, 3),
+    ]:
+        CallbackEvent.objects.create(
+            app=app, kind=kind, method="POST", body=json.dumps({"who": who, "n": n}), lane=0
+        )
+    assert lanes.process_lane(0) == 6
+    for who in (a, b):
+        assert [n for w, n in Recorder.applied if w == who] == [1, 2, 3]
+    assert set(CallbackEvent.objects.values_list("status", flat=True)) == {"processed"}
