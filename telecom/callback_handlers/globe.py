@@ -3,7 +3,9 @@ and the charging opt-in under "Charging"), the USSD Notify URI (API docs:
 "USSD") and the rewards callback URI (API docs: "Load API").
 
 - `POST {"inboundSMSMessageList": ...}`: subscribers texted the shortcode;
-  each message is stored once and handled once (see `services.inbound`).
+  each message is stored once and handled once (see `services.inbound`); in
+  a lane's batch, the plain ones (one SMS, whole) are stored together
+  (`services.inbound_batch`), the parts of multipart ones one by one.
 - `GET ?code=..&amount=..`: a subscriber accepted a charging opt-in; the
   code is exchanged for a token like a web-form code.
 
@@ -20,10 +22,14 @@ from telecom.callbacks.registry import CallbackHandler, HandlerResult, json_body
 from telecom.errors import RejectedPayload
 from telecom.globe.inbound.consent import parse_optional_amount
 from telecom.globe.inbound.rewards import parse_reward_report
-from telecom.globe.inbound.sms import parse_inbound
 from telecom.globe.inbound.ussd import parse_ussd
 from telecom.services.inbound import receive_sms
-from telecom.services.inbound_batch import prepare_inbound_batch
+from telecom.services.inbound_batch import (
+    parsed_sms,
+    plain_sms,
+    prepare_inbound_batch,
+    receive_plain,
+)
 from telecom.services.rewards import apply_reward_callback
 from telecom.services.ussd import receive_ussd
 
@@ -39,8 +45,7 @@ class NotifyHandler(CallbackHandler):
             if amount is None:
                 raise RejectedPayload("amount is required", {"amount": ["This field is required."]})
             return code_exchange_result(event, amount)
-        data = json_body(event)
-        messages = parse_inbound(data, event.app.shortcode)
+        messages = parsed_sms(event)
         if not messages:
             return HandlerResult(note="an empty batch (inboundSMSMessage: []): nothing to store")
         notes = [receive_sms(event.app, sms, event) for sms in messages]
@@ -51,11 +56,19 @@ class NotifyHandler(CallbackHandler):
         opt-in's code (a GET) is exchanged first."""
         if event.method != "POST":
             return None
-        messages = parse_inbound(json_body(event), event.app.shortcode)
+        messages = parsed_sms(event)
         return messages[0].sender if messages else ""
 
     def prepare_batch(self, events) -> None:
         prepare_inbound_batch(events)
+
+    def batch_key(self, event) -> str | None:
+        """A plain MO SMS (one, whole) is stored with the batch's others."""
+        sms = plain_sms(event)
+        return sms.sender if sms else None
+
+    def handle_batch(self, events) -> list[HandlerResult]:
+        return [HandlerResult(note=note) for note in receive_plain(events)]
 
 
 @register

@@ -24,7 +24,11 @@ in id order, a batch per transaction:
 
 Each event is handled in a savepoint: a handler's bug marks that event
 `failed` (with the traceback, for an operator to re-run) and the batch goes
-on; a lost database connection ends the batch, unmarked.
+on; a lost database connection ends the batch, unmarked. A handler that can
+apply many events at once (`handle_batch`, the plain MO SMS) gets them in
+one savepoint, each subscriber's events still in order (`process_batch`); if
+that savepoint fails, its events are handled again one by one, so a poison
+event still fails alone. The marks are one `UPDATE ... FROM (VALUES ...)`.
 """
 
 import logging
@@ -41,13 +45,14 @@ from telecom import redis as hatid_redis
 from telecom.callbacks.registry import handler_for
 from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
+from telecom.outbox import update_each
 
 logger = logging.getLogger("telecom.callbacks")
 
 TASK = "telecom.tasks.process_callbacks"
 # The advisory locks' first key: which of Hatid's locks this is ("HL").
 _LOCK_CLASS = 0x484C
-_FIELDS = ["status", "note", "error", "traceback", "attempts", "processed_at"]
+_FIELDS = ("status", "note", "error", "traceback", "attempts", "processed_at")
 
 
 def lane_of(key: str) -> int:
@@ -116,11 +121,18 @@ def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int =
             return done
         # The lane looks empty: clear the flag, then look once more. An event
         # committed before the clear is seen by that look; one whose request
-        # came after it found no flag and published a task of its own.
+        # came after it found no flag and published a task of its own. The
+        # look takes no lock (the usual answer, none, needs no transaction).
         _clear_flag(lane)
         cleared = True
+        if not _waiting(lane):
+            return done
     _send(lane)  # more than max_batches waiting: let other lanes have a turn
     return done
+
+
+def _waiting(lane: int) -> bool:
+    return CallbackEvent.objects.filter(lane=lane, status=CallbackEvent.Status.RECEIVED).exists()
 
 
 def _clear_flag(lane: int) -> None:
@@ -131,20 +143,96 @@ def _clear_flag(lane: int) -> None:
 
 
 def process_batch(events: list[CallbackEvent]) -> None:
-    """Handle each event in a savepoint and mark them all in one UPDATE, inside
-    the caller's transaction."""
+    """Handle the events and mark them all in one UPDATE, inside the caller's
+    transaction.
+
+    Each subscriber's events are applied in the order they were stored. An
+    event its handler can apply in bulk (`batch_key`) waits with the others
+    of its handler until the batch ends, or until an event of the same
+    subscriber that must be handled alone comes: then that group goes first
+    (`_handle_group`: one savepoint for the group). Any other event is handled
+    at once, in its own savepoint (`_handle`)."""
+    handlers = [handler_for(event.kind, event.app.provider) for event in events]
     by_handler: dict = {}
-    for event in events:
-        by_handler.setdefault(handler_for(event.kind, event.app.provider), []).append(event)
-    for handler, its_events in by_handler.items():
+    for handler, event in zip(handlers, events, strict=True):
         if handler is not None:
-            handler.prepare_batch(its_events)
+            by_handler.setdefault(handler, []).append(event)
+    for handler, its_events in by_handler.items():
+        handler.prepare_batch(its_events)
     now = timezone.now()
-    for event in events:
+    waiting: dict = {}  # handler -> its events waiting to be applied in bulk
+    waiting_keys: dict[str, object] = {}  # subscriber -> the handler its events wait for
+    for handler, event in zip(handlers, events, strict=True):
         event.attempts += 1
         event.processed_at = now
-        _handle(handler_for(event.kind, event.app.provider), event)
-    CallbackEvent.objects.bulk_update(events, _FIELDS)
+        key = _batch_key(handler, event)
+        if key is not None:
+            if waiting_keys.get(key, handler) is not handler:
+                _handle_waiting(waiting, waiting_keys)  # groups go one handler after another
+            waiting.setdefault(handler, []).append(event)
+            waiting_keys[key] = handler
+            continue
+        if waiting:
+            lone = _key(handler, event)
+            if lone is None or lone in waiting_keys:
+                _handle_waiting(waiting, waiting_keys)  # this subscriber's waiting events first
+        _handle(handler, event)
+    _handle_waiting(waiting, waiting_keys)
+    update_each(events, _FIELDS)
+
+
+def _batch_key(handler, event: CallbackEvent) -> str | None:
+    if handler is None:
+        return None
+    try:
+        return handler.batch_key(event)
+    except Exception:
+        return None  # its own savepoint will say what is wrong with it
+
+
+def _key(handler, event: CallbackEvent) -> str | None:
+    """The event's subscriber ("" when it has no effects to order), or None
+    when it cannot be told: then whatever waits goes first."""
+    if handler is None:
+        return ""  # rejected: no effects to order
+    try:
+        return handler.lane_key(event)
+    except RejectedPayload:
+        return ""  # rejected when handled: no effects to order
+    except Exception:
+        return None
+
+
+def _handle_waiting(waiting: dict, waiting_keys: dict) -> None:
+    for handler, its_events in waiting.items():
+        _handle_group(handler, its_events)
+    waiting.clear()
+    waiting_keys.clear()
+
+
+def _handle_group(handler, events: list[CallbackEvent]) -> None:
+    """The events in one savepoint (`handler.handle_batch`); if that raises,
+    each again in its own (`_handle`), so a poison event fails alone."""
+    try:
+        with transaction.atomic():
+            results = handler.handle_batch(events)
+            if len(results) != len(events):
+                raise ValueError(f"{len(results)} results for {len(events)} events")
+    except (OperationalError, InterfaceError):
+        raise  # the connection: the whole batch is tried again
+    except Exception:
+        logger.warning(
+            "%s callbacks %s-%s failed together; handling each alone",
+            events[0].kind,
+            events[0].pk,
+            events[-1].pk,
+            exc_info=True,
+        )
+        for event in events:
+            _handle(handler, event)
+        return
+    for event, result in zip(events, results, strict=True):
+        _processed(event, result)
 
 
 def _handle(handler, event: CallbackEvent) -> None:
@@ -166,9 +254,13 @@ def _handle(handler, event: CallbackEvent) -> None:
         event.error = f"{type(exc).__name__}: {exc}"[:2000]
         event.traceback = traceback.format_exc()[-8000:]
     else:
-        event.status = CallbackEvent.Status.PROCESSED
-        event.note = result.note[:200]
-        event.error = event.traceback = ""
+        _processed(event, result)
+
+
+def _processed(event: CallbackEvent, result) -> None:
+    event.status = CallbackEvent.Status.PROCESSED
+    event.note = result.note[:200]
+    event.error = event.traceback = ""
 
 
 def waiting_lanes(older_than_seconds: float = 0) -> list[int]:

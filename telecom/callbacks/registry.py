@@ -21,7 +21,13 @@ A handler subclass provides:
   returns None for a request that must be processed before it is answered;
 - optionally `prepare_batch(events)`: called by the lane worker with the
   events of this kind in a batch before each is handled, in the same
-  transaction (to insert their rows in bulk).
+  transaction (to insert their rows in bulk);
+- optionally `batch_key(event)` and `handle_batch(events)`: for an event
+  that can be applied together with others of its kind, its `lane_key`
+  (None for one that must be handled alone); the lane worker then gives
+  such events, in order, to `handle_batch` in one savepoint, which returns a
+  `HandlerResult` for each. If it raises, each is handled again alone, so
+  `handle_batch` must have the effects `handle` would have, event by event.
 """
 
 from dataclasses import dataclass, field
@@ -64,6 +70,12 @@ class CallbackHandler:
 
     def prepare_batch(self, events) -> None:
         return None
+
+    def batch_key(self, event) -> str | None:
+        return None
+
+    def handle_batch(self, events) -> list[HandlerResult]:
+        raise NotImplementedError
 
 
 _handlers: dict[tuple[str, str], CallbackHandler] = {}

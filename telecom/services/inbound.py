@@ -34,27 +34,44 @@ def _store(
     subscriber = prepared.subscriber(app, sender) if prepared else None
     if subscriber is None:
         subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=sender)
-    length = measure(text)
+    message = new_message(
+        app,
+        subscriber,
+        key=key,
+        text=text,
+        sent_at=sent_at,
+        event=event,
+        incomplete=incomplete,
+    )
     try:
         with transaction.atomic():
-            return Message.objects.create(
-                app=app,
-                subscriber=subscriber,
-                msisdn=sender,
-                direction=Message.Direction.IN,
-                status=Message.Status.RECEIVED,
-                source=Message.Source.PLATFORM,
-                text=text,
-                encoding=length.encoding,
-                parts=length.parts,
-                platform_key=key,
-                platform_sent_at=sent_at,
-                incomplete=incomplete,
-                callback_event=event,
-                finished_at=timezone.now(),
-            )
+            message.save(force_insert=True)
     except IntegrityError:
         return None
+    return message
+
+
+def new_message(
+    app: ProviderApp, subscriber, *, key: str, text: str, sent_at, event, incomplete: bool = False
+) -> Message:
+    """An inbound message, not saved yet (`services.inbound_batch` saves many at once)."""
+    length = measure(text)
+    return Message(
+        app=app,
+        subscriber=subscriber,
+        msisdn=subscriber.msisdn,
+        direction=Message.Direction.IN,
+        status=Message.Status.RECEIVED,
+        source=Message.Source.PLATFORM,
+        text=text,
+        encoding=length.encoding,
+        parts=length.parts,
+        platform_key=key,
+        platform_sent_at=sent_at,
+        incomplete=incomplete,
+        callback_event=event,
+        finished_at=timezone.now(),
+    )
 
 
 def handle(message: Message, event=None) -> str:
