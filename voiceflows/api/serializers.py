@@ -3,7 +3,7 @@ given back (they stay among a call's variables in Hatid)."""
 
 from rest_framework import serializers
 
-from telecom.api.serializers import ServiceInput, row_fields
+from telecom.api.serializers import ServiceInput
 from telecom.models import ProviderApp
 from telecom.steps.serializers import StepSessionOut, session_fields
 from voiceflows.api.call_sources import CallStatus
@@ -136,24 +136,3 @@ class EscalationAttemptOut(serializers.ModelSerializer):
     class Meta:
         model = EscalationAttempt
         fields = ["round", "number", "status", "started_at", "ended_at", "note"]
-
-
-class EscalationOut(serializers.ModelSerializer):
-    attempts = EscalationAttemptOut(many=True, read_only=True)
-    flow = serializers.CharField(source="flow.slug", default=None)
-
-    class Meta:
-        model = Escalation
-        fields = row_fields(
-            "status",
-            "name",
-            "app",
-            "provider",
-            "flow",
-            "message",
-            "numbers",
-            "rounds",
-            "confirmed_by",
-            "confirmed_at",
-            "attempts",
-        )

@@ -16,15 +16,22 @@ from telecom.api.bases import OwnedRows, ServiceCreate
 from telecom.api.filters import NumberFilter, SinceFilter
 from voiceflows.api.call_filters import CALL_LIST_PARAMETERS, PagedCalls, call_filters
 from voiceflows.api.call_sources import SOURCES, SOURCES_BY_RANK, source_of
+from voiceflows.api.escalations import (
+    ESCALATION_LIST_PARAMETERS,
+    EscalationOut,
+    PagedEscalations,
+    describe_escalation,
+    escalation_rows,
+    list_escalations,
+)
 from voiceflows.api.merged import merged_page
 from voiceflows.api.serializers import (
     CallIn,
     CallOut,
     CallSessionOut,
     EscalationIn,
-    EscalationOut,
 )
-from voiceflows.models import CallSession, CallTrigger, Escalation, VoiceFlow
+from voiceflows.models import CallSession, CallTrigger, VoiceFlow
 from voiceflows.services.escalations import start_escalation
 from voiceflows.services.outbound import start_call
 
@@ -70,7 +77,9 @@ class CallList(FlowBySlug, ServiceCreate, APIView):
     input_serializer, output_serializer = CallIn, CallOut
     service, source = staticmethod(start_call), CallTrigger.Source.API
 
-    @extend_schema(parameters=CALL_LIST_PARAMETERS, responses=PagedCalls)
+    @extend_schema(
+        operation_id="v1_calls_list", parameters=CALL_LIST_PARAMETERS, responses=PagedCalls
+    )
     def get(self, request):
         apps = partner_apps(request)
         filters = call_filters(request)
@@ -104,12 +113,12 @@ class CallDetail(APIView):
         return Response(CallOut(found.describe(row)).data)
 
 
-@extend_schema(deprecated=True, responses=CallOut)
 class GlobeCallDetail(APIView):
     """Deprecated: a Globe Labs call, `/api/v1/calls/{id}/`; read `/api/v1/calls/globe/{id}/`."""
 
     required_scopes = "calls"
 
+    @extend_schema(deprecated=True, responses=CallOut, operation_id="v1_calls_globe_retrieve")
     def get(self, request, pk):
         return CallDetail.get(self, request, "globe", pk)
 
@@ -123,17 +132,32 @@ class CallSessionList(OwnedRows, generics.ListAPIView):
     filterset_class = SessionFilter
 
 
-class EscalationList(OwnedRows, FlowBySlug, ServiceCreate, generics.ListAPIView):
-    """Call numbers in order until one confirms (POST), or list escalations (GET)."""
+class EscalationList(FlowBySlug, ServiceCreate, APIView):
+    """Call numbers in order until one confirms, on Globe Labs or through a Voicent
+    gateway (POST), or list the escalations of every provider, newest first (GET)."""
 
     required_scopes = {"GET": "calls", "POST": "calls"}
-    queryset = Escalation.objects.select_related("flow").prefetch_related("attempts")
-    serializer_class = EscalationOut
     input_serializer, output_serializer = EscalationIn, EscalationOut
     service, source = staticmethod(start_escalation), "api"
 
+    @extend_schema(
+        operation_id="v1_escalations_list",
+        parameters=ESCALATION_LIST_PARAMETERS,
+        responses=PagedEscalations,
+    )
+    def get(self, request):
+        return list_escalations(request)
 
-class EscalationDetail(OwnedRows, generics.RetrieveAPIView):
+    def represent(self, created) -> dict:
+        return EscalationOut(describe_escalation(escalation_rows().get(pk=created.pk))).data
+
+
+class EscalationDetail(APIView):
+    """An escalation started through `/api/v1/escalations/` (or the console's voice pages)."""
+
     required_scopes = "calls"
-    queryset = Escalation.objects.prefetch_related("attempts")
-    serializer_class = EscalationOut
+
+    @extend_schema(responses=EscalationOut)
+    def get(self, request, pk):
+        queryset = escalation_rows().filter(app__in=partner_apps(request))
+        return Response(EscalationOut(describe_escalation(get_object_or_404(queryset, pk=pk))).data)
