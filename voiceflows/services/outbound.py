@@ -43,10 +43,13 @@ def _variables(variables) -> dict[str, str]:
     return {name: str(value) for name, value in variables.items()}
 
 
+HOIIO_UNAVAILABLE = "voice flows on Hoiio are not available"
+
+
 def start_hoiio_call(*, app: ProviderApp, to: str, flow: VoiceFlow, variables: dict):
     """Hoiio's starter. Until Hoiio runs voice flows (its IVR blocks), refused;
     `voiceflows.services.hoiio_calls.start_hoiio_call` takes its place."""
-    raise ServiceError("voice flows on Hoiio are not available", field="app")
+    raise ServiceError(HOIIO_UNAVAILABLE, field="app")
 
 
 def _start_globe_call(*, app, to, flow, variables, source, partner, campaign) -> CallTrigger:

@@ -17,6 +17,7 @@ from telecom.errors import ServiceError
 from telecom.models import ProviderApp, VoicentCall
 from telecom.services import voicent
 from telecom.steps.templating import render
+from telecom.voicent.client import CALL_REQUEST, audio_call, text_call
 from voiceflows.engine import FlowSpec, StepSpec
 from voiceflows.models import VoiceFlow
 
@@ -52,7 +53,7 @@ def _path(flow: FlowSpec) -> list[StepSpec]:
         if step.verb in ENDS:
             break
         if step.verb != "say":
-            _refuse(step, f"is a {step.verb}")
+            _refuse(step, f"is {step.verb!r}, which needs more than one text or audio file")
         following = [r for r in step.routes if r.on not in ("hangup", "error")]
         if any(r.on != "continue" or r.url for r in following):
             _refuse(step, "has routes that depend on the caller or leave for another URL")
@@ -94,3 +95,12 @@ def start_voicent_flow_call(
     return voicent.place_voicent_call(
         app=app, to=to, flow=flow.slug, source=source, partner=partner, **content
     )
+
+
+def gateway_request(flow: VoiceFlow, *, to: str, variables: dict) -> dict:
+    """What the gateway would receive for a call that plays `flow` to `to`: the
+    handler and the form posted (a ServiceError naming the step if it cannot)."""
+    content = voicent_call_content(flow, {"callee": to, **variables})
+    if "text" in content:
+        return {"handler": CALL_REQUEST, "form": text_call(to, content["text"], False)}
+    return {"handler": CALL_REQUEST, "form": audio_call(to, content["audio_file"], False)}

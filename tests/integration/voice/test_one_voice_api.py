@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -326,3 +327,29 @@ def test_the_voicent_escalation_endpoints_are_deprecated_in_the_schema(tmp_path)
     assert not schema["paths"]["/api/v1/calls/"]["get"].get("deprecated")
     status = schema["components"]["schemas"]["CallStatusEnum"]["enum"]
     assert {"queued", "ringing", "in_progress", "completed", "failed"} <= set(status)
+
+
+def simulate(admin_client, flow, **form):
+    url = reverse("admin:voiceflows_voiceflow_simulate", args=[flow.pk])
+    answer = admin_client.post(url, form) if form else admin_client.get(url)
+    assert answer.status_code == 200
+    return answer.content.decode()
+
+
+def test_the_simulator_shows_what_the_voicent_gateway_would_receive(admin_client, apps):
+    gateway = apps["voicent"]
+
+    notice = simulate(admin_client, gateway.voice_flows.get(slug="notice"), caller="09181234567")
+    menu = simulate(admin_client, gateway.voice_flows.get(slug="menu"))
+
+    assert (
+        "callreqHandler.jsp" in notice and "&quot;phoneno&quot;: &quot;09181234567&quot;" in notice
+    )
+    assert "Your parcel is here." in notice and "simulator-transcript" not in notice
+    assert "simulator-refused" in menu and "step &#x27;menu&#x27; is &#x27;ask&#x27;" in menu
+
+
+def test_the_simulator_says_hoiio_cannot_play_flows_yet(admin_client, apps):
+    html = simulate(admin_client, apps["hoiio"].voice_flows.get(slug="notice"))
+
+    assert "simulator-refused" in html and "voice flows on Hoiio are not available" in html
