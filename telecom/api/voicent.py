@@ -5,7 +5,8 @@ people in turn until one keys in the code; read back with GET.
 `/api/v1/calls/` and `/escalations/` (voiceflows.api) list these with every
 other provider's calls and escalations, in one shape; `/api/v1/escalations/`
 with `"provider": "voicent"` starts a gateway escalation, so the escalation
-endpoints here are deprecated aliases, kept for the clients that use them.
+list and detail here are deprecated aliases, kept for the clients that use them
+(`/cancel/` is not: it has no other address).
 """
 
 from drf_spectacular.utils import extend_schema
@@ -131,6 +132,5 @@ class VoicentEscalationDetail(VoicentEscalations, generics.RetrieveAPIView):
     pass
 
 
-@DEPRECATED
 class VoicentEscalationCancel(VoicentEscalations, OwnedAction, APIView):
     act, output_serializer = staticmethod(voicent.cancel_escalation), VoicentEscalationOut
