@@ -47,7 +47,7 @@ ATTEMPT_OF_CALL = {
 
 def escalation_rows():
     return (
-        Escalation.objects.select_related("flow")
+        Escalation.objects.select_related("flow", "voicent")
         .prefetch_related("attempts")
         .annotate(shared_status=F("status"))
     )

@@ -14,7 +14,7 @@ client (base64 of JSON). It goes forward only (`next`; `previous` is null).
 import base64
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
@@ -38,7 +38,8 @@ def decode_cursor(token: str) -> tuple[datetime, int, int]:
         moment = datetime.fromisoformat(created)
         if moment.tzinfo is None or not all(type(n) is int and 0 <= n < 2**62 for n in (rank, pk)):
             raise ValueError(token)
-    except (ValueError, TypeError, UnicodeError):
+        moment = moment.astimezone(UTC)  # an offset PostgreSQL refuses never reaches it
+    except (ValueError, TypeError, UnicodeError, OverflowError):
         raise ValidationError({CURSOR: [BAD_CURSOR]}) from None
     return moment, rank, pk
 

@@ -220,6 +220,10 @@ def test_calls_need_the_calls_scope(api, apps):
         ("number", "12"),
         ("cursor", "not-a-cursor"),
         ("cursor", "WyJ4IiwgMSwgMl0"),  # ["x", 1, 2]
+        ("cursor", "WyIwMDAxLTAxLTAxVDAwOjAwOjAwKzE0OjAwIiwgMSwgMl0"),  # year 1, +14:00
+        ("cursor", "WyIyMDI2LTAxLTAxVDAwOjAwOjAwIiwgMSwgMl0"),  # no offset
+        ("cursor", "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwgdHJ1ZSwgMl0"),  # rank true
+        ("cursor", "%%%"),
         ("page_size", "0"),
         ("page_size", "\u0661\u0660"),  # Arabic-Indic 10
         ("flow", "x" * 51),
@@ -230,6 +234,23 @@ def test_hostile_query_parameters_are_a_400_naming_them(api, apps, param, value)
 
     assert answer.status_code == 400, answer.content
     assert param in answer.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("app", "99999999999999999999999"),
+        ("app", "1.5"),
+        ("cursor", "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzIzOjAwIiwgMSwgMl0"),  # +23:00, read in UTC
+        ("number", "+63917\u0661234567"),
+    ],
+)
+def test_odd_but_harmless_parameters_are_never_a_500(api, apps, param, value):
+    answer = api().get("/api/v1/calls/", {param: value})
+
+    assert answer.status_code in (200, 400), answer.content
+    if answer.status_code == 400:
+        assert param in answer.json()["error"]["fields"]
 
 
 def post_call(client, app, key, **body):
@@ -353,3 +374,38 @@ def test_the_simulator_says_hoiio_cannot_play_flows_yet(admin_client, apps):
     html = simulate(admin_client, apps["hoiio"].voice_flows.get(slug="notice"))
 
     assert "simulator-refused" in html and "voice flows on Hoiio are not available" in html
+
+
+def test_an_escalations_page_costs_the_same_queries_however_many(
+    api, apps, django_assert_max_num_queries
+):
+    def one_of_each_escalation():
+        start_escalation(app=apps["globe"], numbers=[A, B], confirmation_code="1", message="m")
+        start_escalation(
+            app=apps["voicent"],
+            numbers=[A],
+            confirmation_code="1",
+            message="m",
+            provider="voicent",
+            audio_file=WAV,
+            call_list=r"C:\lists\{number}.voc",
+        )
+        voicent.start_escalation(
+            app=apps["voicent"],
+            reason="r",
+            contacts=[A, B],
+            audio_file=WAV,
+            confirm_code="1",
+            call_list=r"C:\lists\{number}.voc",
+        )
+
+    client = api()
+    one_of_each_escalation()
+    with django_assert_max_num_queries(8) as few:
+        assert len(client.get("/api/v1/escalations/").json()["results"]) == 3
+    for _ in range(10):
+        one_of_each_escalation()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/api/v1/escalations/", {"page_size": 30}).json()
+    assert len(page["results"]) == 30 and page["next"]
+    assert {e["provider"] for e in page["results"]} == {"globe", "voicent"}
