@@ -7,6 +7,7 @@ the parameter.
 """
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -30,11 +31,17 @@ class UntilFilter(django_filters.IsoDateTimeFilter):
         super().__init__(*args, **kwargs)
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """`?app=`: a whole number (django-filter's NumberFilter takes 0.5)."""
+
+    field_class = forms.IntegerField
+
+
 class CallFilter(django_filters.FilterSet):
     provider = django_filters.ChoiceFilter(
         choices=ProviderApp.Provider.choices, method="by_provider"
     )
-    app = django_filters.NumberFilter(field_name="app_id")
+    app = WholeNumberFilter(field_name="app_id")
     status = django_filters.ChoiceFilter(choices=CallStatus.choices, field_name="shared_status")
     number = django_filters.CharFilter(method="by_number")
     flow = django_filters.CharFilter(field_name="shared_flow", max_length=50)

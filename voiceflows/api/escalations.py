@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from telecom.api.apps import partner_apps
 from telecom.api.filters import SinceFilter
 from telecom.models import VoicentCall, VoicentEscalation
-from voiceflows.api.call_filters import UntilFilter
+from voiceflows.api.call_filters import UntilFilter, WholeNumberFilter
 from voiceflows.api.merged import CURSOR, merged_page
 from voiceflows.api.serializers import EscalationAttemptOut
 from voiceflows.models import Escalation, EscalationAttempt
@@ -149,7 +149,7 @@ class EscalationFilter(django_filters.FilterSet):
     provider = django_filters.ChoiceFilter(
         choices=Escalation.Provider.choices, method="by_provider"
     )
-    app = django_filters.NumberFilter(field_name="app_id")
+    app = WholeNumberFilter(field_name="app_id")
     status = django_filters.ChoiceFilter(
         choices=Escalation.Status.choices, field_name="shared_status"
     )

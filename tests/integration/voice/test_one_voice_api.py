@@ -214,6 +214,7 @@ def test_calls_need_the_calls_scope(api, apps):
         ("status", ""),
         ("provider", "skype"),
         ("app", "one"),
+        ("app", "0.5"),
         ("since", "yesterday"),
         ("until", "2026-01-01T00:00:00+23:00"),
         ("since", "99999-01-01T00:00:00Z"),
@@ -240,7 +241,6 @@ def test_hostile_query_parameters_are_a_400_naming_them(api, apps, param, value)
     ("param", "value"),
     [
         ("app", "99999999999999999999999"),
-        ("app", "1.5"),
         ("cursor", "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzIzOjAwIiwgMSwgMl0"),  # +23:00, read in UTC
         ("number", "+63917\u0661234567"),
     ],
