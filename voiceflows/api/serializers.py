@@ -24,7 +24,8 @@ class CallIn(ServiceInput):
     variables = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,
-        help_text="Given to the flow as {name}; kept in Hatid, never sent to the platform.",
+        help_text="Given to the flow as {name}; kept in Hatid (a Voicent gateway is sent "
+        "only the text they fill in).",
     )
 
 

@@ -409,3 +409,28 @@ def test_an_escalations_page_costs_the_same_queries_however_many(
         page = client.get("/api/v1/escalations/", {"page_size": 30}).json()
     assert len(page["results"]) == 30 and page["next"]
     assert {e["provider"] for e in page["results"]} == {"globe", "voicent"}
+
+
+def test_the_console_starts_a_flow_on_a_voicent_app_or_names_the_step_it_cannot_play(client, apps):
+    from django.contrib.auth.models import Group, User
+
+    from telecom.roles import OPERATORS
+
+    olive = User.objects.create_user("olive", password="pw-123-XYZ", is_staff=True)
+    olive.groups.add(Group.objects.get(name=OPERATORS))
+    client.force_login(olive)
+    url = reverse("admin:voiceflows_calltrigger_start")
+    gateway = apps["voicent"]
+    notice, menu = (gateway.voice_flows.get(slug=slug) for slug in ("notice", "menu"))
+
+    refused = client.post(url, {"app": gateway.pk, "to": "09179990000", "flow": menu.pk})
+    started = client.post(
+        url,
+        {"app": gateway.pk, "to": "09179990000", "flow": notice.pk, "variables": '{"name": "Bo"}'},
+    )
+
+    assert "step &#x27;menu&#x27; is &#x27;ask&#x27;" in refused.content.decode()
+    assert started.status_code == 302, started.content.decode()[:2000]
+    call = VoicentCall.objects.get()
+    assert (call.source, call.flow) == ("admin", "notice")
+    assert call.text == "Hello Bo. Your parcel is here."
