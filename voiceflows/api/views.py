@@ -5,7 +5,7 @@ provider's calls, read one), `/api/v1/calls/sessions/`
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -104,7 +104,10 @@ class CallDetail(APIView):
 
     required_scopes = "calls"
 
-    @extend_schema(responses=CallOut)
+    @extend_schema(
+        responses=CallOut,
+        parameters=[OpenApiParameter("source", str, OpenApiParameter.PATH, enum=list(SOURCES))],
+    )
     def get(self, request, source, pk):
         found = SOURCES.get(source)
         if found is None:
