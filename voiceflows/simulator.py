@@ -9,12 +9,19 @@ one request to the next.
 
 Each exchange shows what the platform would post (the session, then each
 result) to which URL, and the Tropo JSON Hatid would answer.
+
+A flow of another provider's app is not walked (nobody answers a Tropo
+document there): `provider_request` shows what that provider would receive
+for an outbound call that plays it, or why it cannot (`voiceflows.services.outbound`'s
+starters).
 """
 
 import json
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from telecom.errors import ServiceError
+from telecom.models import ProviderApp
 from voiceflows import engine
 from voiceflows.models import VoiceFlow
 from voiceflows.services.calls import urls_for
@@ -148,3 +155,36 @@ def _follow(spec, url_for, walk: Walk, platform: PlatformCall, step) -> Walk:
     if platform.ended and not walk.ended:
         walk.ended = platform.end_reason
     return walk
+
+
+def provider_request(flow: VoiceFlow, *, to: str) -> dict:
+    """For a flow of a Voicent or Hoiio app: `provider`, and either `handler` and
+    `form` (what the provider is posted for a call to `to`) or `problem`."""
+    from voiceflows.services.voicent_flows import gateway_request
+
+    app = flow.app
+    shown = {"provider": app.get_provider_display(), "handler": "", "form": "", "problem": ""}
+    if app.provider == ProviderApp.Provider.HOIIO:
+        return {**shown, **_hoiio_request(flow, to=to)}
+    try:
+        request = gateway_request(flow, to=to, variables={})
+    except ServiceError as error:
+        return {**shown, "problem": str(error)}
+    return {**shown, "handler": request["handler"], "form": json.dumps(request["form"], indent=2)}
+
+
+def _hoiio_request(flow: VoiceFlow, *, to: str) -> dict:
+    """What Hoiio is asked for a call to `to`: the dial (`ivr/start/dial`),
+    then, once answered, the flow's first step as its IVR block."""
+    from voiceflows.services.hoiio_calls import block_for, hoiio_problems
+
+    problems = hoiio_problems(flow)
+    if problems:
+        return {"problem": f"{flow.slug} cannot run on Hoiio: " + "; ".join(problems)}
+    spec = engine.FlowSpec.load(flow)
+    try:
+        first = block_for(spec, spec.start, {})
+    except engine.FlowError as error:
+        return {"problem": str(error)}
+    request = {"dial": {"dest": to}, "once answered": first}
+    return {"handler": "ivr/start/dial", "form": json.dumps(request, indent=2)}

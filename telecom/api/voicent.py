@@ -2,9 +2,14 @@
 gateway (a text spoken or a file played) and escalations that call a list of
 people in turn until one keys in the code; read back with GET.
 
-`/api/v1/calls/` and `/escalations/` are the voice flows' (voiceflows.api).
+`/api/v1/calls/` and `/escalations/` (voiceflows.api) list these with every
+other provider's calls and escalations, in one shape; `/api/v1/escalations/`
+with `"provider": "voicent"` starts a gateway escalation, so the escalation
+list and detail here are deprecated aliases, kept for the clients that use them
+(`/cancel/` is not: it has no other address).
 """
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.views import APIView
 
@@ -14,6 +19,8 @@ from telecom.models import VoicentCall, VoicentEscalation
 from telecom.services import voicent
 
 SCOPES = {"GET": "calls", "POST": "calls"}
+# The escalations here have one API with every other provider's: /api/v1/escalations/.
+DEPRECATED = extend_schema(deprecated=True)
 
 
 class VoicentCallIn(ServiceInput):
@@ -112,6 +119,7 @@ class VoicentEscalations(OwnedRows):
     serializer_class = VoicentEscalationOut
 
 
+@DEPRECATED
 class VoicentEscalationList(VoicentEscalations, ServiceCreate, generics.ListAPIView):
     """Call a list of people in turn until one keys in the code (POST), or list."""
 
@@ -119,6 +127,7 @@ class VoicentEscalationList(VoicentEscalations, ServiceCreate, generics.ListAPIV
     service = staticmethod(voicent.start_escalation)
 
 
+@DEPRECATED
 class VoicentEscalationDetail(VoicentEscalations, generics.RetrieveAPIView):
     pass
 

@@ -124,6 +124,11 @@ class VoicentCall(SentOnceRow, Requested):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     escalation = optional_link(VoicentEscalation, on_delete=models.CASCADE, related_name="calls")
+    flow = models.SlugField(
+        max_length=50,
+        blank=True,
+        help_text="The slug of the voice flow it plays, when started as one (/api/v1/calls/).",
+    )
 
     class Meta:
         verbose_name = "Voicent call"

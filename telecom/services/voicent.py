@@ -51,8 +51,10 @@ def place_voicent_call(
     remove_when_done: bool = False,
     source: str = "api",
     partner=None,
+    flow: str = "",
 ) -> VoicentCall:
-    """Call `to` and speak `text`, or play `audio_file` (a WAV on the gateway's host)."""
+    """Call `to` and speak `text`, or play `audio_file` (a WAV on the gateway's host);
+    `flow` names the voice flow it plays, when it is one."""
     require_app(app, ProviderApp.Provider.VOICENT)
     if bool(text.strip()) == bool(audio_file.strip()):
         raise ServiceError("give either text or an audio file", field="text")
@@ -67,6 +69,7 @@ def place_voicent_call(
         remove_when_done=remove_when_done,
         source=source,
         partner=partner,
+        flow=flow,
     )
 
 

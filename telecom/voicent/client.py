@@ -78,6 +78,31 @@ def till_confirm_cmdline(vocfile: str, wavfile: str, ccode: str) -> str:
     return f'"{vocfile}" -startnow -confirmcode {ccode} -wavfile "{wavfile}"'
 
 
+CALL_REQUEST = "callreqHandler.jsp"
+
+
+def text_call(phone: str, text: str, selfdelete: bool) -> dict:
+    """The form a callText request posts to CALL_REQUEST (also shown by the flow simulator)."""
+    return {
+        "info": "simple text call",
+        "phoneno": dial_string(phone),
+        "firstocc": FIRST_OCCURRENCE,
+        "txt": text,
+        "selfdelete": int(selfdelete),
+    }
+
+
+def audio_call(phone: str, audiofile: str, selfdelete: bool) -> dict:
+    """The form a callAudio request posts to CALL_REQUEST."""
+    return {
+        "info": "simple audio call",
+        "phoneno": dial_string(phone),
+        "firstocc": FIRST_OCCURRENCE,
+        "audiofile": audiofile,
+        "selfdelete": int(selfdelete),
+    }
+
+
 class VoicentClient(ProviderClient):
     provider = PROVIDER
     success_statuses = (200,)
@@ -135,16 +160,7 @@ class VoicentClient(ProviderClient):
     def call_text(self, *, phone: str, text: str, selfdelete: bool, subject=None) -> str:
         """Call `phone` and speak `text` (the gateway's text-to-speech); the request id."""
         page = self._post(
-            "call.text",
-            "callreqHandler.jsp",
-            {
-                "info": "simple text call",
-                "phoneno": dial_string(phone),
-                "firstocc": FIRST_OCCURRENCE,
-                "txt": text,
-                "selfdelete": int(selfdelete),
-            },
-            subject=subject,
+            "call.text", CALL_REQUEST, text_call(phone, text, selfdelete), subject=subject
         )
         return self._req_id(page)
 
@@ -152,16 +168,7 @@ class VoicentClient(ProviderClient):
         """Call `phone` and play `audiofile` (a PCM 16-bit 8 kHz mono WAV on the
         gateway's host); the request id."""
         page = self._post(
-            "call.audio",
-            "callreqHandler.jsp",
-            {
-                "info": "simple audio call",
-                "phoneno": dial_string(phone),
-                "firstocc": FIRST_OCCURRENCE,
-                "audiofile": audiofile,
-                "selfdelete": int(selfdelete),
-            },
-            subject=subject,
+            "call.audio", CALL_REQUEST, audio_call(phone, audiofile, selfdelete), subject=subject
         )
         return self._req_id(page)
 

@@ -229,14 +229,16 @@ class CallTriggerAdmin(NumberSearch, OperatorDecisions, ReadOnlyAdmin):
             raise PermissionDenied
 
         def act(data):
-            trigger = start_call(
+            call = start_call(
                 app=data["app"],
                 to=data["to"],
                 flow=data["flow"],
                 variables=data["variables"],
                 source=CallTrigger.Source.ADMIN,
             )
-            return f"Calling {trigger.msisdn} with {trigger.flow}."
+            if isinstance(call, CallTrigger):
+                return f"Calling {call.msisdn} with {call.flow}."
+            return f"Calling {data['to']} through {data['app']}."  # another provider's call
 
         return service_form_view(
             self, request, StartCallForm, act, title="Start a call", submit="Call"

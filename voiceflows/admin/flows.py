@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from telecom.models import ProviderApp
+from telecom.msisdn import InvalidMsisdn, normalize_msisdn
 from telecom.steps.forms import ACTION_FIELDS, SharedChoicesFormSet
 from voiceflows import engine, simulator
 from voiceflows.admin.preview import step_document
@@ -247,9 +248,15 @@ class VoiceFlowAdmin(admin.ModelAdmin):
         """The flow engine and the platform model, without side effects."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        flow = get_object_or_404(VoiceFlow, pk=pk)
-        walk, problem = None, ""
-        if request.method == "POST":
+        flow = get_object_or_404(VoiceFlow.objects.select_related("app"), pk=pk)
+        walk, problem, elsewhere = None, "", None
+        if flow.app.provider != ProviderApp.Provider.GLOBE:
+            number = request.POST.get("caller") or "9171234567"
+            try:
+                elsewhere = simulator.provider_request(flow, to=normalize_msisdn(number))
+            except InvalidMsisdn as error:
+                problem = str(error)
+        elif request.method == "POST":
             try:
                 if "start" in request.POST or not request.POST.get("walk"):
                     walk = simulator.start(flow, caller=request.POST.get("caller") or "9171234567")
@@ -274,6 +281,8 @@ class VoiceFlowAdmin(admin.ModelAdmin):
                 "flow": flow,
                 "walk": walk,
                 "problem": problem,
+                "elsewhere": elsewhere,
+                "globe": flow.app.provider == ProviderApp.Provider.GLOBE,
                 "exchanges": [
                     {
                         **exchange,

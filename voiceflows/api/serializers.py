@@ -3,9 +3,11 @@ given back (they stay among a call's variables in Hatid)."""
 
 from rest_framework import serializers
 
-from telecom.api.serializers import RowOut, ServiceInput, row_fields
+from telecom.api.serializers import ServiceInput
+from telecom.models import ProviderApp
 from telecom.steps.serializers import StepSessionOut, session_fields
-from voiceflows.models import CallExchange, CallSession, CallTrigger, Escalation, EscalationAttempt
+from voiceflows.api.call_sources import CallStatus
+from voiceflows.models import CallExchange, CallSession, Escalation, EscalationAttempt
 
 HIDDEN_VARIABLES = ("confirmation_code",)
 
@@ -22,7 +24,8 @@ class CallIn(ServiceInput):
     variables = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,
-        help_text="Given to the flow as {name}; kept in Hatid, never sent to the platform.",
+        help_text="Given to the flow as {name}; kept in Hatid (a Voicent gateway is sent "
+        "only the text they fill in).",
     )
 
 
@@ -66,31 +69,46 @@ class CallSessionOut(StepSessionOut):
         return shown(session.variables)
 
 
-class CallOut(RowOut):
-    to = serializers.CharField(source="msisdn")
-    flow = serializers.CharField(source="flow.slug")
-    variables = serializers.SerializerMethodField()
-    session = serializers.SerializerMethodField()
+class CallOut(serializers.Serializer):
+    """A call of any provider, in the one shape `/api/v1/calls/` gives
+    (`voiceflows.api.call_sources`)."""
 
-    class Meta:
-        model = CallTrigger
-        fields = row_fields(
-            "status",
-            "to",
-            "app",
-            "flow",
-            "variables",
-            "platform_session_id",
-            "error",
-            "session",
+    ref = serializers.CharField(
+        help_text="`{source}/{id}`: where the call is read, /api/v1/calls/{source}/{id}/ "
+        "(source: globe, hoiio, hoiio-ivr or voicent)."
+    )
+    id = serializers.IntegerField(help_text="The call's id among its source's calls.")
+    provider = serializers.ChoiceField(choices=ProviderApp.Provider.choices)
+    kind = serializers.CharField(
+        help_text="flow (Globe), callback, conference, ivr (Hoiio), text, audio, "
+        "till_confirm (Voicent)."
+    )
+    app = serializers.IntegerField()
+    to = serializers.CharField()
+    status = serializers.ChoiceField(choices=CallStatus.choices)
+    provider_status = serializers.CharField(
+        help_text="The provider's own status, as Hatid records it (a Globe call's session's "
+        "once it has one, else its trigger's)."
+    )
+    flow = serializers.CharField(allow_null=True, help_text="The voice flow played, if any.")
+    variables = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    session = CallSessionOut(
+        allow_null=True, help_text="Globe Labs: the call's session and transcript."
+    )
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the provider took the call (or its session started)."
+    )
+    ended_at = serializers.DateTimeField(allow_null=True)
+    duration = serializers.IntegerField(allow_null=True, help_text="Seconds, when known.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(
+            allow_blank=True, help_text="The calling number or caller ID, when known."
         )
-
-    def get_variables(self, trigger) -> dict:
-        return shown(trigger.variables)
-
-    def get_session(self, trigger) -> dict | None:
-        sessions = list(trigger.sessions.all())
-        return CallSessionOut(sessions[0]).data if sessions else None
+        return {name: fields[name] for name in [*list(fields)[:6], "from", *list(fields)[6:-1]]}
 
 
 class EscalationIn(ServiceInput):
@@ -119,24 +137,3 @@ class EscalationAttemptOut(serializers.ModelSerializer):
     class Meta:
         model = EscalationAttempt
         fields = ["round", "number", "status", "started_at", "ended_at", "note"]
-
-
-class EscalationOut(serializers.ModelSerializer):
-    attempts = EscalationAttemptOut(many=True, read_only=True)
-    flow = serializers.CharField(source="flow.slug", default=None)
-
-    class Meta:
-        model = Escalation
-        fields = row_fields(
-            "status",
-            "name",
-            "app",
-            "provider",
-            "flow",
-            "message",
-            "numbers",
-            "rounds",
-            "confirmed_by",
-            "confirmed_at",
-            "attempts",
-        )

@@ -1,5 +1,8 @@
-"""Outbound calls: `start_call` queues one; `CallTriggerDelivery` asks the
-platform for it once; `start_call_campaign` queues one per number of a list.
+"""Outbound calls: `start_call` queues one on the app's provider (`STARTERS`:
+Globe Labs here, a Voicent gateway in `voicent_flows`, Hoiio's IVR in
+`hoiio_calls`);
+`CallTriggerDelivery` asks the Globe platform for it once;
+`start_call_campaign` queues one per number of a list.
 
 The platform starts an outbound call when asked at its session API
 (`GET /1.0/sessions?action=create&token=<voice token>&...`, API docs:
@@ -16,7 +19,7 @@ from django.utils import timezone
 
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
-from telecom.models import ProviderApp
+from telecom.models import IvrSession, ProviderApp
 from telecom.msisdn import InvalidMsisdn, national_number, normalize_msisdn
 from telecom.send_once import SendOnceSender
 from telecom.services import checks
@@ -41,6 +44,49 @@ def _variables(variables) -> dict[str, str]:
     return {name: str(value) for name, value in variables.items()}
 
 
+def _start_globe_call(*, app, to, flow, variables, source, partner, campaign) -> CallTrigger:
+    return queue(
+        CallTrigger,
+        app=app,
+        flow=flow,
+        msisdn=to,
+        variables=variables,
+        source=source,
+        partner=partner,
+        campaign=campaign,
+    )
+
+
+def _start_hoiio_call(*, app, to, flow, variables, source, partner, campaign) -> IvrSession:
+    from voiceflows.services.hoiio_calls import start_hoiio_call
+
+    if campaign is not None:
+        raise ServiceError("call campaigns run on Globe Labs apps", field="app")
+    call = start_hoiio_call(app=app, to=to, flow=flow, variables=variables)
+    # The call as the calls API lists it: the IVR session whose dial plays the flow.
+    return IvrSession.objects.get(app=app, tag=call.session_id)
+
+
+def _start_voicent_call(**arguments):
+    from voiceflows.services.voicent_flows import start_voicent_flow_call
+
+    return start_voicent_flow_call(**arguments)
+
+
+# One starter per voice provider: what a call that plays a flow becomes there
+# (a Tropo session, Hoiio IVR blocks, one Voicent text or audio call).
+STARTERS = {
+    ProviderApp.Provider.GLOBE: _start_globe_call,
+    ProviderApp.Provider.HOIIO: _start_hoiio_call,
+    ProviderApp.Provider.VOICENT: _start_voicent_call,
+}
+
+
+def _default_flow(app: ProviderApp) -> VoiceFlow | None:
+    voice = VoiceSettings.objects.filter(app=app).select_related("default_flow").first()
+    return voice.default_flow if voice else None
+
+
 @transaction.atomic
 def start_call(
     *,
@@ -51,24 +97,29 @@ def start_call(
     source: str = CallTrigger.Source.API,
     partner=None,
     campaign: CallCampaign | None = None,
-) -> CallTrigger:
-    """Queue an outbound call that plays `flow` (the app's default flow if None) to `to`."""
+):
+    """Queue an outbound call that plays `flow` (the app's default flow if None)
+    to `to`, on the app's provider (`STARTERS`): a `CallTrigger` on Globe Labs,
+    a `telecom.VoicentCall` through a Voicent gateway, a `telecom.IvrSession`
+    whose dial plays the flow on Hoiio."""
     if not app.is_active:
         raise ServiceError(f"the app {app} is inactive", field="app")
-    voice = _voice_settings(app)
-    flow = flow or voice.default_flow
+    starter = STARTERS.get(app.provider)
+    if starter is None:
+        raise ServiceError(f"{app.get_provider_display()} apps make no voice calls", field="app")
+    if app.provider == ProviderApp.Provider.GLOBE:
+        _voice_settings(app)  # refused first: without the voice token nothing can be called
+    flow = flow or _default_flow(app)
     if flow is None:
         raise ServiceError("name a flow: this app has no default flow", field="flow")
     if flow.app_id != app.pk:
         raise ServiceError("this flow belongs to another app", field="flow")
     if not flow.is_active:
         raise ServiceError(f"the flow {flow.slug} is inactive", field="flow")
-    number = checks.number(to, "to")
-    return queue(
-        CallTrigger,
+    return starter(
         app=app,
+        to=checks.number(to, "to"),
         flow=flow,
-        msisdn=number,
         variables=_variables(variables),
         source=source,
         partner=partner,
