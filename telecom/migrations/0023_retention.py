@@ -33,7 +33,7 @@ def refuse_all_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telecom", "0020_message_templates"),
+        ("telecom", "0022_voicent_call_flow"),
     ]
 
     operations = [
