@@ -51,6 +51,10 @@ class TelecomConfig(AppConfig):
         from telecom.roles import sync_role_permissions
 
         autodiscover()
+        from subscribers.personal_data import register
+        from telecom.personal_data import PLACES
+
+        register(*PLACES)  # where telecom's rows hold a number (docs/privacy.md)
         # Every ModelAdmin's add/change/delete log feeds the audit trail.
         admin_log.install()
         # Any change to an app invalidates every process's cached callback tokens.
