@@ -266,6 +266,7 @@ PLACES = [
         "subscribers.AccessToken",
         app="subscriber__app",
         subscriber="subscriber",
+        content=("token",),  # revoked by the erasure; its digest still refuses a late opt-in
         scan=("revoke_detail",),
     ),
     Place(

@@ -94,15 +94,19 @@ def _erase_place(place: Place, person: Person) -> int:
             return count
         count = 0
         for row, own in walk(place, person):
-            changes = {}
+            changes, cleared = {}, False
             if own:
                 for name in place.numbers:
                     if getattr(row, name) in person.forms:
                         changes[name] = person.pseudonym
                 for name in place.content:
-                    changes[name] = blank(place, name)
+                    if getattr(row, name) not in (None, "", {}, []):
+                        changes[name] = blank(place, name)
                 for name in place.clear:
-                    getattr(row, name).clear()
+                    links = getattr(row, name)
+                    if links.exists():
+                        links.clear()
+                        cleared = True
             for name in place.texts:
                 if name in changes:
                     continue
@@ -110,9 +114,9 @@ def _erase_place(place: Place, person: Person) -> int:
                 scrubbed = person.replace(value)
                 if _changed(value, scrubbed):
                     changes[name] = scrubbed
-            if changes or (own and place.clear):
+            if changes:
                 model._default_manager.filter(pk=row.pk).update(**changes)
-                count += 1
+            count += bool(changes or cleared)
         return count
 
 
