@@ -2,6 +2,7 @@
 process (`traffic`), and `number_in_database`, which dumps every table of the
 default database and says where any form of a number is still written."""
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -36,19 +37,20 @@ def number_in_database(e164: str) -> list[str]:
             cursor.execute(f"SELECT * FROM {_quoted(table)}")  # noqa: S608 - our own table names
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
-                    text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+                    text = (
+                        value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+                    )
                     if any(form in text for form in forms):
                         found.append(f"{table}.{column}: {text[:120]!r}")
     for model in apps.get_models():
-        encrypted = [
-            f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
-        ]
+        encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         for row in model._default_manager.all() if encrypted else ():
             for field in encrypted:
                 value = getattr(row, field.attname)
                 text = value.reveal() if value else ""
                 if any(form in text for form in forms):
-                    found.append(f"{model._meta.db_table}.{field.column} (decrypted): {text[:120]!r}")
+                    where = f"{model._meta.db_table}.{field.column}"
+                    found.append(f"{where} (decrypted): {text[:120]!r}")
     return found
 
 
@@ -84,8 +86,15 @@ def traffic(subscriber, *, text_by_them: str = "call me back") -> Traffic:
         app=app,
         kind="notify",
         method="POST",
-        body='{"inboundSMSMessageList": {"inboundSMSMessage": [{"senderAddress": "tel:%s",'
-        ' "message": "%s"}]}}' % (number, text_by_them),
+        body=json.dumps(
+            {
+                "inboundSMSMessageList": {
+                    "inboundSMSMessage": [
+                        {"senderAddress": f"tel:{number}", "message": text_by_them}
+                    ]
+                }
+            }
+        ),
         headers={"X-Test": "1"},
         status=CallbackEvent.Status.PROCESSED,
     )
@@ -100,8 +109,8 @@ def traffic(subscriber, *, text_by_them: str = "call me back") -> Traffic:
         operation="sms.send",
         method="POST",
         url=f"https://devapi.globelabs.com.ph/smsmessaging/v1/outbound/21581234/requests?x=tel%3A{number}",
-        request_body='{"address": "%s", "message": "Thanks"}' % national,
-        response_body='{"address": "tel:%s"}' % number,
+        request_body=json.dumps({"address": national, "message": "Thanks"}),
+        response_body=json.dumps({"address": f"tel:{number}"}),
         outcome=OutboundCall.Outcome.SUCCESS,
         latency_ms=12,
         started_at=timezone.now(),
@@ -118,4 +127,3 @@ def traffic(subscriber, *, text_by_them: str = "call me back") -> Traffic:
         ),
         callback=callback,
     )
-

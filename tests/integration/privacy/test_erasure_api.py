@@ -119,9 +119,7 @@ def test_erase_bodies_that_are_not_a_json_object_are_400(partner, subscriber, ra
     assert Subscriber.objects.get(pk=subscriber.pk).msisdn == NUMBER
 
 
-def test_access_request_is_a_zip_of_json_and_csv_recorded_in_the_audit_trail(
-    partner, subscriber
-):
+def test_access_request_is_a_zip_of_json_and_csv_recorded_in_the_audit_trail(partner, subscriber):
     client = api_client_for(partner, scopes=["subscribers:read"])
 
     response = client.get(f"/api/v1/subscribers/{subscriber.pk}/access-request/")
