@@ -91,7 +91,7 @@ LOGS = [
         content=("request_body", "response_body"),
     ),
     # Rows of no app, walked whatever the erasure's scope.
-    Place("telecom.IdempotencyRecord", app=None, scan=("response_body",)),
+    Place("telecom.IdempotencyRecord", app=None, scan=("key", "response_body")),
     Place("telecom.AuditEvent", app=None, scan=("targets", "detail")),
 ]
 
