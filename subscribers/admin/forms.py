@@ -84,6 +84,6 @@ class EraseForm(forms.Form):
         ],
         initial="this",
         widget=forms.RadioSelect,
-        help_text="Its texts, locations, transcripts, tags and attributes go; its number "
-        "becomes a pseudonym everywhere; charges and rewards stay under the pseudonym.",
+        help_text="A number subscribed to several apps is one subscriber in each: "
+        "“every app” erases them all.",
     )
