@@ -468,6 +468,16 @@ if not FIELD_ENCRYPTION_KEYS:
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
 
+# Erasure (docs/privacy.md) replaces a number with `erased:` and 9 base32
+# characters of an HMAC of it under this key: the same number always gets the
+# same pseudonym, so an erased subscriber's charges still add up, and nobody
+# without the key can go back from the pseudonym to the number. Set it once and
+# keep it (by default it follows DJANGO_SECRET_KEY: rotating that would give
+# numbers erased afterwards other pseudonyms).
+PSEUDONYM_KEY = (
+    env_str("PSEUDONYM_KEY") or hashlib.sha256(f"hatid-pseudonym:{SECRET_KEY}".encode()).hexdigest()
+)
+
 # --- Partner API --------------------------------------------------------------
 
 API_DEFAULT_RATE_PER_MINUTE = env_int("API_DEFAULT_RATE_PER_MINUTE", 6000)

@@ -15,7 +15,13 @@ class SubscribersConfig(AppConfig):
         "subscribers.change_subscriber",
         "subscribers.add_subscriberimport",
         "subscribers.view_full_number",
+        "subscribers.erase_subscriber",
+        "subscribers.access_request_subscriber",
     )
 
     def ready(self) -> None:
         from subscribers import retention  # noqa: F401 - registers its retention kinds
+
+        from subscribers.personal_data import PLACES, register
+
+        register(*PLACES)  # where a number lives (docs/privacy.md); the others add theirs

@@ -55,6 +55,10 @@ class TelecomConfig(AppConfig):
         # The retention kinds of telecom's own rows; each app registers its own.
         from telecom.retention import features, infrastructure  # noqa: F401
 
+        from subscribers.personal_data import register
+        from telecom.personal_data import PLACES
+
+        register(*PLACES)  # where telecom's rows hold a number (docs/privacy.md)
         # Every ModelAdmin's add/change/delete log feeds the audit trail.
         admin_log.install()
         # Any change to an app invalidates every process's cached callback tokens.

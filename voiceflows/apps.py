@@ -32,6 +32,10 @@ class VoiceflowsConfig(AppConfig):
         from voiceflows.services.hoiio_calls import on_hoiio_ivr_event
 
         register_source(rollups.calls)
+        from subscribers.personal_data import register as register_places
+        from voiceflows.personal_data import PLACES
+
+        register_places(*PLACES)  # where voice rows hold a number (docs/privacy.md)
         register_attention(rollups.stuck_calls)
 
         escalation_finished.connect(

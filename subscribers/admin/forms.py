@@ -73,3 +73,17 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(exc.message) from None
         self.file_name = upload.name or "upload.csv"
         return data
+
+
+class EraseForm(forms.Form):
+    apps = forms.ChoiceField(
+        label="Forget the number",
+        choices=[
+            ("this", "in the subscriber's own app only"),
+            ("all", "in every app"),
+        ],
+        initial="this",
+        widget=forms.RadioSelect,
+        help_text="A number subscribed to several apps is one subscriber in each: "
+        "“every app” erases them all.",
+    )

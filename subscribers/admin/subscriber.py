@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from subscribers.admin.actions import SubscriberActions
+from subscribers.admin.privacy import PrivacyActions
 from subscribers.models import AccessToken, ConsentEvent, Subscriber, Tag
 from telecom.admin.base import ReadOnlyInline
 from telecom.admin.pagination import EstimatedCountPaginator
@@ -51,7 +52,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
+class SubscriberAdmin(SubscriberActions, PrivacyActions, admin.ModelAdmin):
     list_display = ["msisdn", "app", "status", "opt_in_channel", "last_opt_in_at", "tag_list"]
     list_filter = [
         "app",
@@ -103,6 +104,8 @@ class SubscriberAdmin(SubscriberActions, admin.ModelAdmin):
         "charging_optin",
         "unsubscribe",
         "resubscribe",
+        "access_request",
+        "erase",
     ]  # the telecom features add theirs (telecom/admin/subscriber.py)
 
     def get_queryset(self, request):

@@ -99,3 +99,22 @@ class AppOut(serializers.ModelSerializer):
         if app.provider != app.Provider.GLOBE or not app.app_id:
             return None
         return settings.PUBLIC_BASE_URL + reverse("consent-start", kwargs={"app_id": app.app_id})
+
+
+class EraseIn(serializers.Serializer):
+    apps = serializers.ChoiceField(
+        choices=[("this", "this subscriber's app"), ("all", "every app of this API key")],
+        default="this",
+        help_text="Forget the number in this subscriber's app only, "
+        "or in every app the key may use.",
+    )
+
+
+class ErasureOut(serializers.Serializer):
+    pseudonym = serializers.CharField(help_text="What the number is now, everywhere it was.")
+    apps = serializers.ListField(child=serializers.IntegerField(), source="app_ids")
+    subscribers = serializers.ListField(child=serializers.IntegerField(), source="subscriber_ids")
+    consent_ended = serializers.IntegerField(help_text="Subscriptions ended by the erasure.")
+    rows = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Rows rewritten or removed, by kind."
+    )

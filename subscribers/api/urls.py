@@ -13,6 +13,8 @@ urlpatterns = [
         views.SubscriberDetail,
         locate=views.SubscriberLocate,
         balance=views.SubscriberBalance,
+        erase=views.SubscriberErase,
+        **{"access-request": views.SubscriberAccessRequest},
     ),
     *resource("location-queries", "location", detail_view=views.LocationDetail),
     *resource("balance-queries", "balance", detail_view=views.BalanceDetail),

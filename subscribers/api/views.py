@@ -1,8 +1,10 @@
 """`/api/v1/subscribers/`, `/api/v1/apps/` and the questions a partner may ask."""
 
 import django_filters
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,17 +16,22 @@ from subscribers.api.serializers import (
     ChargingOptInIn,
     ChargingOptInOut,
     ConsentChangeIn,
+    EraseIn,
+    ErasureOut,
     LocateIn,
     LocationOut,
     SubscriberOut,
 )
 from subscribers.models import BalanceQuery, LocationQuery, Subscriber
+from subscribers.services.access_request import access_request
+from subscribers.services.erasure import erase_subscriber
 from subscribers.services.opt_out import hoiio_opt_in_again, hoiio_opt_out
 from subscribers.services.queries import locate_subscriber, query_balance, request_charging_optin
 from telecom.api.apps import partner_apps
 from telecom.api.bases import OwnedRows, validated
 from telecom.api.filters import NumberFilter, SinceFilter
 from telecom.api.idempotency import idempotent
+from telecom.audit.record import record
 
 
 class SubscriberFilter(django_filters.FilterSet):
@@ -166,3 +173,59 @@ class HoiioResubscribe(HoiioConsentChange):
     """Subscribe a number that unsubscribed from a Hoiio app again."""
 
     service = staticmethod(hoiio_opt_in_again)
+
+
+class SubscriberErase(OwnedRows, APIView):
+    """Erase this subscriber's number (Data Privacy Act): consent ended, then the
+    number replaced by a stable pseudonym and its texts, locations and
+    transcripts removed in this app (or every app of the key); charges and
+    rewards stay under the pseudonym. Running it again changes nothing more."""
+
+    required_scopes = {"POST": "subscribers:erase"}
+    queryset = Subscriber.objects.select_related("app")
+
+    @extend_schema(request=EraseIn, responses={200: ErasureOut}, summary="Erase a number")
+    @idempotent
+    def post(self, request, pk):
+        subscriber = self.get_owned(pk)
+        values = validated(EraseIn, request)
+        apps = [subscriber.app] if values["apps"] == "this" else list(partner_apps(request))
+        erasure = erase_subscriber(
+            subscriber=subscriber,
+            apps=apps,
+            partner=request.user,
+            key_prefix=request.auth.prefix,
+        )
+        return Response(ErasureOut(erasure).data)
+
+
+class SubscriberAccessRequest(OwnedRows, APIView):
+    """Everything Hatid holds about this subscriber's number in the key's apps, as
+    a ZIP of JSON and CSV files (one pair per kind of row), streamed."""
+
+    required_scopes = "subscribers:read"
+    queryset = Subscriber.objects.select_related("app")
+
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="A ZIP: README.txt and <model>.json/.csv"
+            )
+        },
+        summary="Answer an access request",
+    )
+    def get(self, request, pk):
+        subscriber = self.get_owned(pk)
+        app_ids = list(partner_apps(request).values_list("pk", flat=True))
+        answer = access_request(number=subscriber.msisdn, app_ids=app_ids, unowned=False)
+        record(
+            "api:subscriber.access_request",
+            model=Subscriber,
+            targets=[{"id": str(subscriber.pk), "label": ""}],
+            detail={"status": 200, "method": "GET", "apps": app_ids},
+            partner=request.user,
+            key_prefix=request.auth.prefix,
+        )
+        response = StreamingHttpResponse(answer.chunks, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{answer.filename}"'
+        return response

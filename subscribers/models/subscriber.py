@@ -90,6 +90,9 @@ class Subscriber(models.Model):
             # Not a model's view permission: Viewers get those, not this one
             # (telecom/roles.py); without it the console masks numbers.
             ("view_full_number", "Can see phone numbers in full"),
+            # The Data Privacy Act's rights (docs/privacy.md): Operators'.
+            ("erase_subscriber", "Can erase a number"),
+            ("access_request_subscriber", "Can answer an access request"),
         ]
 
     def __str__(self) -> str:

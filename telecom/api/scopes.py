@@ -5,8 +5,10 @@ SCOPES: dict[str, str] = {
     "sms:read": "Read messages and campaigns",
     "charge": "Charge subscribers and read charges",
     "reward": "Send rewards and load, and read them",
-    "subscribers:read": "Read subscribers, their location and balance",
+    "subscribers:read": "Read subscribers, their location and balance, and answer access "
+    "requests (everything held about a number)",
     "subscribers:write": "Locate subscribers, query balances, start consent",
+    "subscribers:erase": "Erase a subscriber's number and everything about it (Data Privacy Act)",
     "ussd": "Push USSD and read sessions",
     "calls": "Start voice calls (Hoiio call-backs, conferences, IVR; Voicent calls and "
     "escalations) and read them",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telecom", "0020_message_templates"),
+        ("telecom", "0021_erasure"),
     ]
 
     operations = [

@@ -67,6 +67,8 @@ ACTIONS = {
     ("subscribers.Subscriber", "push_ussd"): OPERATOR,
     ("subscribers.Subscriber", "unsubscribe"): OPERATOR,
     ("subscribers.Subscriber", "resubscribe"): OPERATOR,
+    ("subscribers.Subscriber", "erase"): OPERATOR,
+    ("subscribers.Subscriber", "access_request"): OPERATOR,
     ("voiceflows.CallTrigger", "mark_started"): OPERATOR,
     ("voiceflows.CallTrigger", "mark_not_started"): OPERATOR,
     ("voiceflows.CallCampaign", "start_calling"): OPERATOR,

@@ -1,0 +1,135 @@
+"""Erasure (subscribers.services.erasure): one app or all, money kept under the
+pseudonym, a stable pseudonym, the audit trail without the number, a second
+run that changes nothing."""
+
+import re
+
+import pytest
+
+from subscribers.models import AccessToken, LocationQuery, Subscriber
+from subscribers.pseudonyms import pseudonym
+from subscribers.services.erasure import erase_number, erase_subscriber
+from telecom.models import AuditEvent, CallbackEvent, Charge, Message, OutboundCall, Reward
+from tests.support.factories import ProviderAppFactory
+from tests.support.privacy import number_in_database, traffic
+
+NUMBER = "+639171234567"
+OTHER = "+639187654321"
+
+
+@pytest.fixture
+def two_apps(globe_app, subscribe):
+    other_app = ProviderAppFactory()
+    return {
+        "here": traffic(subscribe(NUMBER)),
+        "there": traffic(subscribe(NUMBER, app=other_app)),
+        "other": traffic(subscribe(OTHER)),
+    }
+
+
+def test_pseudonym_is_stable_and_reveals_nothing():
+    assert pseudonym(NUMBER) == pseudonym("09171234567") == pseudonym("9171234567")
+    assert re.fullmatch(r"erased:[A-Z2-7]{9}", pseudonym(NUMBER))
+    assert pseudonym(OTHER) != pseudonym(NUMBER)
+    assert len(pseudonym(NUMBER)) <= 16  # fits every number column
+
+
+def test_pseudonym_follows_its_key(settings):
+    before = pseudonym(NUMBER)
+    settings.PSEUDONYM_KEY = "another key"
+    assert pseudonym(NUMBER) != before
+
+
+def test_erase_number_everywhere_leaves_no_form_of_it_and_another_number_intact(two_apps):
+    erasure = erase_number(number="09171234567")
+
+    assert number_in_database(NUMBER) == []
+    fake = erasure.pseudonym
+    assert fake == pseudonym(NUMBER)
+    assert set(Subscriber.objects.filter(msisdn=fake).values_list("status", flat=True)) == {
+        "unsubscribed"
+    }
+    assert not AccessToken.objects.filter(subscriber__msisdn=fake, revoked_at__isnull=True).exists()
+    erased = Subscriber.objects.filter(msisdn=fake).first()
+    assert erased.attributes == {} and not erased.tags.exists()
+    assert not LocationQuery.objects.filter(subscriber__msisdn=fake).exists()
+    assert set(Message.objects.filter(msisdn=fake).values_list("text", flat=True)) == {""}
+    assert CallbackEvent.objects.get(pk=two_apps["here"].callback.pk).body == ""
+    # The other number is untouched.
+    other = two_apps["other"]
+    other.subscriber.refresh_from_db()
+    assert other.subscriber.msisdn == OTHER and other.subscriber.attributes["name"] == "Juan"
+    assert Message.objects.get(pk=other.message_in.pk).text == "call me back"
+    assert OTHER in CallbackEvent.objects.get(pk=other.callback.pk).body.reveal()
+    assert LocationQuery.objects.filter(pk=other.location.pk).exists()
+    assert OutboundCall.objects.filter(response_body__contains=OTHER).exists()
+
+
+def test_money_rows_stay_under_the_pseudonym(two_apps):
+    here = two_apps["here"]
+
+    fake = erase_number(number=NUMBER).pseudonym
+
+    charge = Charge.objects.get(pk=here.charge.pk)
+    assert (charge.msisdn, str(charge.amount), charge.subscriber_id) == (
+        fake,
+        "5.00",
+        here.subscriber.pk,
+    )
+    reward = Reward.objects.get(pk=here.reward.pk)
+    assert (reward.msisdn, reward.promo) == (fake, here.reward.promo)
+    assert Charge.objects.filter(msisdn=fake).count() == 2  # both apps' charges
+
+
+def test_erase_in_one_app_leaves_the_other_apps_rows(two_apps):
+    here, there = two_apps["here"], two_apps["there"]
+
+    erasure = erase_subscriber(subscriber=here.subscriber, apps=[here.subscriber.app])
+
+    assert erasure.subscriber_ids == [here.subscriber.pk]
+    here.subscriber.refresh_from_db()
+    there.subscriber.refresh_from_db()
+    assert here.subscriber.msisdn == erasure.pseudonym
+    assert there.subscriber.msisdn == NUMBER and there.subscriber.status == "active"
+    assert Message.objects.get(pk=there.message_in.pk).text == "call me back"
+    assert NUMBER in CallbackEvent.objects.get(pk=there.callback.pk).body.reveal()
+    assert Message.objects.get(pk=here.message_in.pk).text == ""
+    assert Charge.objects.get(pk=there.charge.pk).msisdn == NUMBER
+    # Only the other app's rows still hold the number.
+    for where in number_in_database(NUMBER):
+        assert not where.startswith(("subscribers_locationquery", "telecom_auditevent")), where
+
+
+def test_erasure_is_recorded_without_the_number_and_rewrites_old_labels(two_apps):
+    labelled = AuditEvent.objects.filter(targets__icontains="9171234567")
+    assert labelled.exists()  # the traffic's own audit rows name the number
+
+    erasure = erase_number(number=NUMBER)
+
+    event = AuditEvent.objects.filter(action="subscriber.erase").get()
+    assert erasure.pseudonym in str(event.targets)
+    assert event.detail["apps"] == "all" and event.detail["rows"]["telecom.message"] >= 4
+    assert not AuditEvent.objects.filter(targets__icontains="9171234567").exists()
+    assert not [w for w in number_in_database(NUMBER) if "auditevent" in w]
+
+
+def test_erasure_run_again_changes_nothing(two_apps):
+    first = erase_number(number=NUMBER)
+    assert first.total > 0 and first.consent_ended == 2
+
+    again = erase_number(number=NUMBER)
+
+    assert again.pseudonym == first.pseudonym
+    assert again.rows == {} and again.consent_ended == 0
+    assert sorted(again.subscriber_ids) == sorted(first.subscriber_ids)
+    assert AuditEvent.objects.filter(action="subscriber.erase").count() == 2
+
+
+def test_erasing_an_erased_subscriber_again_is_harmless(two_apps):
+    subscriber = two_apps["here"].subscriber
+    erase_subscriber(subscriber=subscriber, apps=None)
+    subscriber.refresh_from_db()
+
+    again = erase_subscriber(subscriber=subscriber, apps=None)
+
+    assert again.rows == {} and again.pseudonym == subscriber.msisdn
