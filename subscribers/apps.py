@@ -21,7 +21,6 @@ class SubscribersConfig(AppConfig):
 
     def ready(self) -> None:
         from subscribers import retention  # noqa: F401 - registers its retention kinds
-
         from subscribers.personal_data import PLACES, register
 
         register(*PLACES)  # where a number lives (docs/privacy.md); the others add theirs

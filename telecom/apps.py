@@ -52,11 +52,11 @@ class TelecomConfig(AppConfig):
         from telecom.roles import sync_role_permissions
 
         autodiscover()
-        # The retention kinds of telecom's own rows; each app registers its own.
-        from telecom.retention import features, infrastructure  # noqa: F401
-
         from subscribers.personal_data import register
         from telecom.personal_data import PLACES
+
+        # The retention kinds of telecom's own rows; each app registers its own.
+        from telecom.retention import features, infrastructure  # noqa: F401
 
         register(*PLACES)  # where telecom's rows hold a number (docs/privacy.md)
         # Every ModelAdmin's add/change/delete log feeds the audit trail.
