@@ -19,8 +19,7 @@ django.setup()
 
 from subscribers.services.consent import subscriber_opt_in  # noqa: E402
 from subscribers.services.erasure import erase_number  # noqa: E402
-from telecom.models import CallbackEvent, Message  # noqa: E402
-from tests.support.factories import ProviderAppFactory  # noqa: E402
+from telecom.models import CallbackEvent, Message, ProviderApp  # noqa: E402
 
 NUMBER = "+639171234567"
 
@@ -28,7 +27,9 @@ NUMBER = "+639171234567"
 def main() -> None:
     n = int(os.environ.get("N", "10000"))
     tag = uuid.uuid4().hex[:8]
-    app = ProviderAppFactory(name=f"Bench {tag}", app_id=f"bench{tag}")
+    app = ProviderApp.objects.create(
+        name=f"Bench {tag}", app_id=f"bench{tag}", app_secret="bench-secret", shortcode="21580000"
+    )
     erased = subscriber_opt_in(app=app, msisdn=NUMBER, token=f"tok-bench-{tag}", channel="sms")
     others = [
         subscriber_opt_in(app=app, msisdn=f"+6391800{k:05d}", token=f"tok-{tag}-{k}", channel="sms")

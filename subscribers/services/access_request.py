@@ -10,6 +10,7 @@ consent codes) are left out. It changes nothing; the console and the API
 record it in the audit trail.
 """
 
+import base64
 import csv
 import io
 import json
@@ -24,6 +25,7 @@ from django.utils import timezone
 from subscribers.personal_data import Person, Place, places, walk
 from telecom.crypto import Secret
 from telecom.fields import EncryptedTextField
+from telecom.redaction import REDACTED, is_secret_name, redact_body, redact_data, redact_text
 
 README = """What Hatid holds about {who}, {when} (UTC).
 
@@ -75,7 +77,19 @@ def _row(place: Place, row, fields) -> dict:
     out = {}
     for f in fields:
         value = getattr(row, f.attname)
-        out[f.attname] = value.reveal() if isinstance(value, Secret) else value
+        if isinstance(value, Secret):
+            value = value.reveal()
+        if isinstance(value, (bytes, memoryview)):  # a binary field: JSON and CSV carry text
+            value = "base64:" + base64.b64encode(bytes(value)).decode()
+        elif is_secret_name(f.attname) and value:
+            value = REDACTED
+        elif isinstance(value, str):
+            # Raw callbacks and provider logs carry credentials (an opt-in's
+            # access_token, a voice token in a URL): the person's data, not them.
+            value = redact_body(value) if value.lstrip()[:1] in ("{", "[") else redact_text(value)
+        elif isinstance(value, (dict, list)):
+            value = redact_data(value)
+        out[f.attname] = value
     for name in place.clear:
         out[name] = [str(related) for related in getattr(row, name).all()]
     return out

@@ -1,6 +1,7 @@
 """`POST /api/v1/subscribers/{id}/erase/` (scope subscribers:erase) and
 `GET /api/v1/subscribers/{id}/access-request/` (scope subscribers:read)."""
 
+import base64
 import io
 import json
 import zipfile
@@ -8,7 +9,7 @@ import zipfile
 import pytest
 
 from subscribers.models import Subscriber
-from telecom.models import AuditEvent, Message
+from telecom.models import AuditEvent, Fax, Message
 from tests.support.api import api_client_for
 from tests.support.factories import PartnerFactory, ProviderAppFactory
 from tests.support.privacy import number_in_database, traffic
@@ -165,3 +166,18 @@ def test_access_request_leaves_out_other_apps_rows(partner, subscribe, subscribe
     texts = {m["text"] for m in json.loads(archive.read("telecom.message.json"))}
     assert "elsewhere" not in texts
     assert Message.objects.filter(text="elsewhere").exists()
+
+
+def test_access_request_carries_a_binary_field_as_base64(partner, subscriber):
+    """A fax's PDF is bytes, which JSON cannot hold: the ZIP carries it as base64
+    (it failed mid-stream before, after the 200 had gone out)."""
+    pdf = b"%PDF-1.4 \x00\xff binary"
+    Fax.objects.create(app=subscriber.app, direction="out", dest=NUMBER, document=pdf, tag="f-1")
+    client = api_client_for(partner, scopes=["subscribers:read"])
+
+    response = client.get(f"/api/v1/subscribers/{subscriber.pk}/access-request/")
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    [fax] = json.loads(archive.read("telecom.fax.json"))
+    assert base64.b64decode(fax["document"].removeprefix("base64:")) == pdf
+    assert "base64:" in archive.read("telecom.fax.csv").decode()
