@@ -1,34 +1,8 @@
-# Retention (telecom.retention): each app's periods, the permission to change
-# them, and the audit trail's trigger letting through a DELETE that the purge
-# asks for in its own transaction (SET LOCAL hatid.audit_purge = 'on') and an
-# UPDATE that erasure asks for (hatid.audit_erasure). The function is written
-# identically by erasure's migration, so the two compose in either order.
+# Retention (telecom.retention): each app's periods and the permission to
+# change them. The audit trail's trigger lets the purge's DELETE through since
+# telecom 0021 (SET LOCAL hatid.audit_purge = 'on').
 
 from django.db import migrations, models
-
-POSTGRES_FORWARD = """
-CREATE OR REPLACE FUNCTION telecom_auditevent_append_only() RETURNS trigger AS $$ BEGIN IF TG_OP = 'UPDATE' AND current_setting('hatid.audit_erasure', true) = 'on' THEN RETURN NEW; END IF; IF TG_OP = 'DELETE' AND current_setting('hatid.audit_purge', true) = 'on' THEN RETURN OLD; END IF; RAISE EXCEPTION 'telecom_auditevent is append-only: %% refused', TG_OP; END; $$ LANGUAGE plpgsql;
-"""
-# The function as telecom 0017 made it.
-POSTGRES_BACKWARD = """
-CREATE OR REPLACE FUNCTION telecom_auditevent_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'telecom_auditevent is append-only: %% refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
-def let_purge_through(apps, schema_editor):
-    # SQLite's trigger refuses UPDATE only; a DELETE already passes there.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
-
-
-def refuse_all_again(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
 
 
 class Migration(migrations.Migration):
@@ -110,5 +84,4 @@ class Migration(migrations.Migration):
                 verbose_name="transcripts (days)",
             ),
         ),
-        migrations.RunPython(let_purge_through, refuse_all_again),
     ]
