@@ -17,33 +17,9 @@ from telecom.callbacks.registry import CallbackHandler, HandlerResult
 from telecom.callbacks.service import process_callback
 from telecom.models import CallbackEvent, KeywordRule, Message, WebhookDelivery
 from tests.support.factories import PartnerFactory, ProviderAppFactory
+from tests.support.lanes import mo_body, stop_body
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-def mo(app, sender: str, text: str, *, message_id=None, ref=None, seq=None) -> str:
-    entry = {
-        "dateTime": "Fri Nov 22 2013 12:12:13 GMT+0000 (UTC)",
-        "destinationAddress": f"tel:{app.shortcode}",
-        "messageId": message_id,
-        "message": text,
-        "resourceURL": None,
-        "senderAddress": f"tel:{sender}",
-    }
-    count = 1
-    if ref is not None:
-        entry.update(multipartRefId=ref, multipartSeqNum=str(seq))
-        count = "2"
-    return json.dumps(
-        {
-            "inboundSMSMessageList": {
-                "inboundSMSMessage": [entry],
-                "numberOfMessagesInThisBatch": count,
-                "resourceURL": None,
-                "totalNumberOfPendingMessages": None,
-            }
-        }
-    )
 
 
 def token(app, number: str) -> str:
@@ -55,7 +31,7 @@ def numbers(count: int) -> list[str]:
 
 
 def post_mo(client, app, sender, text, **fields) -> None:
-    body = mo(app, sender, text, **fields)
+    body = mo_body(sender, text, shortcode=app.shortcode, **fields)
     response = client.post(app.callback_path("notify"), body, content_type="application/json")
     assert response.status_code == 200, response.content
 
@@ -66,15 +42,7 @@ def opt_in(client, app, number) -> None:
 
 
 def stop(client, app, number) -> None:
-    body = json.dumps(
-        {
-            "unsubscribed": {
-                "subscriber_number": number,
-                "access_token": token(app, number),
-                "time_stamp": "2014-10-19T12:00:00",
-            }
-        }
-    )
+    body = stop_body(number, token(app, number))
     response = client.post(app.callback_path("redirect"), body, content_type="application/json")
     assert response.status_code == 200
 

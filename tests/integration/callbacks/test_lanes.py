@@ -2,7 +2,6 @@
 (`telecom.callbacks.lanes`): each subscriber's order kept, each event
 processed exactly once, whatever the workers do."""
 
-import json
 import threading
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -16,51 +15,15 @@ from subscribers.models import ConsentEvent, Subscriber
 from telecom.callbacks import lanes
 from telecom.models import CallbackEvent, Message
 from tests.support.factories import ProviderAppFactory
+from tests.support.lanes import mo_body, stop_body
 from tests.support.worker import running_worker
 
 pytestmark = pytest.mark.postgres
 
 
-def mo(sender: str, text: str, *, message_id=None, ref=None, seq=None) -> str:
-    entry = {
-        "dateTime": "Fri Nov 22 2013 12:12:13 GMT+0000 (UTC)",
-        "destinationAddress": "tel:21581234",
-        "messageId": message_id,
-        "message": text,
-        "resourceURL": None,
-        "senderAddress": f"tel:{sender}",
-    }
-    count = 1
-    if ref is not None:
-        entry.update(multipartRefId=ref, multipartSeqNum=str(seq))
-        count = "2"
-    return json.dumps(
-        {
-            "inboundSMSMessageList": {
-                "inboundSMSMessage": [entry],
-                "numberOfMessagesInThisBatch": count,
-                "resourceURL": None,
-                "totalNumberOfPendingMessages": None,
-            }
-        }
-    )
-
-
 def opt_in_path(app, number: str) -> str:
     query = urlencode({"access_token": f"tok{number[-7:]}abcdefgh", "subscriber_number": number})
     return f"{app.callback_path('redirect')}?{query}"
-
-
-def stop_body(number: str) -> str:
-    return json.dumps(
-        {
-            "unsubscribed": {
-                "subscriber_number": number,
-                "access_token": f"tok{number[-7:]}abcdefgh",
-                "time_stamp": "2014-10-19T12:00:00",
-            }
-        }
-    )
 
 
 def numbers(count: int) -> list[str]:
@@ -82,9 +45,9 @@ def test_the_answer_comes_once_stored_and_a_batch_processes_in_order(client, app
     notify = app.callback_path("notify")
     # Part 2 first, then part 1, then a plain message: one lane, in this order.
     for body in (
-        mo(sender, "t" * 150, message_id="p2", ref="ref-1", seq=2),
-        mo(sender, "A" * 153, message_id="p1", ref="ref-1", seq=1),
-        mo(sender, "after", message_id="plain"),
+        mo_body(sender, "t" * 150, message_id="p2", ref="ref-1", seq=2),
+        mo_body(sender, "A" * 153, message_id="p1", ref="ref-1", seq=1),
+        mo_body(sender, "after", message_id="plain"),
     ):
         response = client.post(notify, body, content_type="application/json")
         assert response.status_code == 200
@@ -105,7 +68,9 @@ def test_the_answer_comes_once_stored_and_a_batch_processes_in_order(client, app
 def test_a_failing_event_fails_alone_and_the_batch_goes_on(client, app, poison):
     for text in ("one", "boom", "two"):
         client.post(
-            app.callback_path("notify"), mo("+639171234567", text), content_type="application/json"
+            app.callback_path("notify"),
+            mo_body("+639171234567", text),
+            content_type="application/json",
         )
     lanes.drain()
     statuses = list(CallbackEvent.objects.order_by("pk").values_list("status", flat=True))
@@ -123,7 +88,9 @@ def test_opt_in_then_stop_are_applied_in_order_by_the_workers(client, app):
             assert client.get(opt_in_path(app, number)).status_code == 200
         for number in people:
             response = client.post(
-                app.callback_path("redirect"), stop_body(number), content_type="application/json"
+                app.callback_path("redirect"),
+                stop_body(number, f"tok{number[-7:]}abcdefgh"),
+                content_type="application/json",
             )
             assert response.status_code == 200
         wait_for(lambda: waiting() == 0, timeout=60, what="the workers")
@@ -150,7 +117,7 @@ def test_two_workers_racing_on_every_lane_process_each_event_exactly_once(app, s
             app=app,
             kind="notify",
             method="POST",
-            body=mo(number, f"hello {n}", message_id=f"m{n}"),
+            body=mo_body(number, f"hello {n}", message_id=f"m{n}"),
             content_type="application/json",
             lane=lanes.lane_of(number),
         )
@@ -195,7 +162,7 @@ def test_the_sweeper_recovers_events_whose_task_was_lost(app, settings):
             app=app,
             kind="notify",
             method="POST",
-            body=mo(number, f"lost {n}", message_id=f"lost{n}"),
+            body=mo_body(number, f"lost {n}", message_id=f"lost{n}"),
             content_type="application/json",
             lane=lanes.lane_of(number),
             received_at=long_ago,
