@@ -132,8 +132,9 @@ def _file_lock(name: str):
 
 
 class BenchEnv:
-    def __init__(self, name: str):
+    def __init__(self, name: str, settings_module: str = "config.settings"):
         self.name = name
+        self.settings_module = settings_module
         self.home = Path(tempfile.mkdtemp(prefix=f"hatid-bench-{name}-"))
         self.database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
         self.redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
@@ -168,7 +169,7 @@ class BenchEnv:
         # Served from HATID_HOME/static (STATIC_ROOT): the collected files, shared.
         (self.home / "static").symlink_to(collected_static(self.env), target_is_directory=True)
         os.environ.update(self.env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = self.settings_module
         import django
 
         django.setup()

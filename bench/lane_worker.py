@@ -17,7 +17,9 @@ whatever the load made it, so a loaded machine changes these figures little.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -58,6 +60,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000, help="callbacks per batch size")
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 4, 16, 100])
+    parser.add_argument("--profile", action="store_true", help="cProfile each batch size")
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--restrict", nargs="*", default=[], help="e.g. telecom/ (regex)")
     args = parser.parse_args()
     with BenchEnv("lane_worker"):
         from django.conf import settings
@@ -81,17 +86,24 @@ def main() -> None:
             bodies, _, _ = fixed_traffic(f"b{size}", senders, app.shortcode, size, args.events)
             store(app, bodies)
             messages = Message.objects.count()
+            profiler = cProfile.Profile() if args.profile else None
             cpu, pg = time.process_time(), backend_cpu(pid)
+            if profiler:
+                profiler.enable()
             done = sum(
                 lanes.process_lane(lane, batch_size=size, max_batches=10**6)
                 for lane in range(settings.CALLBACK_LANES)
             )
+            if profiler:
+                profiler.disable()
             cpu, pg = time.process_time() - cpu, backend_cpu(pid) - pg
             assert not CallbackEvent.objects.filter(status="received").exists()
             print(
                 f"{size:>6} {done:>9} {cpu / done * 1e6:>10.0f} {pg / done * 1e6:>12.0f} "
                 f"{Message.objects.count() - messages:>9}"
             )
+            if profiler:
+                pstats.Stats(profiler).sort_stats(args.sort).print_stats(*args.restrict, 40)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,17 @@ class TelecomConfig(AppConfig):
 
         post_save.connect(bump, sender=ProviderApp, dispatch_uid="hatid-app-cache-save")
         post_delete.connect(bump, sender=ProviderApp, dispatch_uid="hatid-app-cache-delete")
+        # And what the lane workers keep of an app's configuration (app_config):
+        # its keyword rules (with their tags and templates) and its partners.
+        from django.db.models.signals import m2m_changed
+
+        from subscribers.models import Tag
+        from telecom.models import KeywordRule, MessageTemplate, Partner
+
+        for model in (KeywordRule, MessageTemplate, Partner, Tag):
+            post_save.connect(bump, sender=model, dispatch_uid=f"hatid-app-config-save-{model}")
+            post_delete.connect(bump, sender=model, dispatch_uid=f"hatid-app-config-del-{model}")
+        m2m_changed.connect(bump, sender=Partner.apps.through, dispatch_uid="hatid-app-config-m2m")
         # Consent that ends stops the subscriber's queued messages.
         from subscribers.signals import consent_ended
         from telecom.services.messaging import cancel_for_ended_consent

@@ -11,6 +11,12 @@ that, this process's own at once) and empties this process's cache when it
 moved. An app accepted on its previous token stays cached only until that
 token's expiry.
 
+The lane workers keep what they read of an app's configuration for every
+batch (its keyword rules and partners: `app_config`) under the same version,
+read from Redis on every call (a GET instead of the queries), so a change is
+seen by the next batch after its commit; models whose changes count are
+connected to `bump` in `telecom.apps`.
+
 A change made by a queryset `update()` sends no signal: code that changes an
 app that way calls `bump()` itself. Without Redis the cache is bypassed. A
 bump lost to a Redis outage would leave other processes' entries stale for
@@ -21,6 +27,7 @@ import copy
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -36,11 +43,47 @@ VERSION_KEY = "hatid:provider-apps:version"
 _MAX_ENTRIES = 10_000
 
 _lock = threading.Lock()
-_version: bytes | None = None
-# digest -> (app or None, until: a datetime after which the entry is stale or
-# None, filled: the time.monotonic() it was read from the database)
-_entries: dict[str, tuple[ProviderApp | None, object, float]] = {}
+_MISSING = object()
 
+
+class _Entries:
+    """Values read under one version of the apps: emptied when it moves, each
+    value kept CALLBACK_APP_CACHE_MAX_AGE_SECONDS at most."""
+
+    def __init__(self):
+        self.version: bytes | None = None
+        self.values: dict = {}  # key -> (value, filled: time.monotonic())
+
+    def get(self, version: bytes, key):
+        with _lock:
+            if version != self.version:
+                self.values.clear()
+                self.version = version
+            entry = self.values.get(key)
+        if entry is None:
+            return _MISSING
+        value, filled = entry
+        if time.monotonic() - filled >= settings.CALLBACK_APP_CACHE_MAX_AGE_SECONDS:
+            return _MISSING
+        return value
+
+    def put(self, version: bytes, key, value) -> None:
+        # A change committed after `version` was read moves it again, so a
+        # value read before that commit is not used past the next lookup.
+        with _lock:
+            if version == self.version and len(self.values) < _MAX_ENTRIES:
+                self.values[key] = (value, time.monotonic())
+
+    def clear(self) -> None:
+        with _lock:
+            self.values.clear()
+            self.version = None
+
+
+# token digest -> (app or None, until: a datetime after which it is stale, or None)
+_apps = _Entries()
+# (app id, what) -> what the app's configuration `load()` read
+_config = _Entries()
 
 _checked_at = 0.0
 _checked_version: bytes | None = None
@@ -58,31 +101,38 @@ def _current_version() -> bytes | None:
 def app_for_token(token: str) -> ProviderApp | None:
     """`ProviderApp.for_callback_token(token)`, from this process's cache when
     no app changed since it was filled. Each caller gets its own copy."""
-    global _version
     try:
         version = _current_version()
     except Exception:
         logger.warning("Redis unavailable: looking the callback token up in the database")
         return ProviderApp.for_callback_token(token)
     digest = token_digest(token)
-    with _lock:
-        if version != _version:
-            _entries.clear()
-            _version = version
-        entry = _entries.get(digest)
-    if entry is not None:
-        app, until, filled = entry
-        fresh = time.monotonic() - filled < settings.CALLBACK_APP_CACHE_MAX_AGE_SECONDS
-        if fresh and (until is None or until > timezone.now()):
+    entry = _apps.get(version, digest)
+    if entry is not _MISSING:
+        app, until = entry
+        if until is None or until > timezone.now():
             return _copy(app)
     app = ProviderApp.for_callback_token(token)
     until = None
     if app is not None and app.callback_token_digest != digest:
         until = app.previous_callback_token_expires_at
-    with _lock:
-        if version == _version and len(_entries) < _MAX_ENTRIES:
-            _entries[digest] = (app, until, time.monotonic())
+    _apps.put(version, digest, (app, until))
     return _copy(app)
+
+
+def app_config(app_id: int, what: str, load: Callable[[], object]) -> object:
+    """What `load()` reads of the app's configuration (`what` names it), from
+    this process's cache when nothing changed since (`bump`); the value is
+    shared by every caller, who must not change it. Without Redis, `load()`."""
+    try:
+        version = hatid_redis.client().get(VERSION_KEY) or b"0"
+    except Exception:
+        return load()
+    value = _config.get(version, (app_id, what))
+    if value is _MISSING:
+        value = load()
+        _config.put(version, (app_id, what), value)
+    return value
 
 
 def _copy(app: ProviderApp | None) -> ProviderApp | None:
@@ -111,7 +161,7 @@ def bump(**kwargs) -> None:
 
 def clear_local() -> None:
     """Forget this process's entries (tests)."""
-    global _version, _checked_version
-    with _lock:
-        _entries.clear()
-        _version = _checked_version = None
+    global _checked_version
+    _apps.clear()
+    _config.clear()
+    _checked_version = None

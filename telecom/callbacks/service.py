@@ -39,6 +39,7 @@ from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.redaction import redact_headers
+from telecom.row_insert import insert
 
 logger = logging.getLogger("telecom.callbacks")
 
@@ -168,7 +169,7 @@ def _store_for_lane(handler: CallbackHandler, event: CallbackEvent) -> CallbackO
     if key is None:
         return None
     event.lane = lane_of(key)
-    event.save(force_insert=True)
+    insert(event)
     publish_on_commit(event.lane)
     return CallbackOutcome(200, {"status": "ok"})
 

@@ -104,14 +104,14 @@ def receive_sms(app: ProviderApp, sms: InboundSms, event: CallbackEvent | None) 
 
 
 def _receive_part(app: ProviderApp, sms: InboundSms, event) -> str:
-    try:
-        with transaction.atomic():
-            InboundMultipart.objects.get_or_create(
-                app=app, ref_id=sms.multipart_ref, defaults={"msisdn": sms.sender}
-            )
-    except IntegrityError:
-        pass
+    # The first part makes the assembly row (one INSERT ... ON CONFLICT DO
+    # NOTHING, no savepoint); every part then takes its lock.
+    InboundMultipart.objects.bulk_create(
+        [InboundMultipart(app=app, ref_id=sms.multipart_ref, msisdn=sms.sender)],
+        ignore_conflicts=True,
+    )
     assembly = InboundMultipart.objects.select_for_update().get(app=app, ref_id=sms.multipart_ref)
+    assembly.app = app  # the caller's, not read again
     seq = str(sms.multipart_seq)
     if assembly.message_id is not None:
         return f"part {seq} of completed multipart {assembly.ref_id}"

@@ -3,11 +3,12 @@
 Before the batch's events are handled, the rows every message needs are
 fetched or made in bulk (`prepare_inbound_batch`): the senders' subscribers
 in one SELECT (and, for senders not seen before, one `INSERT ... ON CONFLICT
-DO NOTHING` and one SELECT more), each app's active keyword rules and
-webhook partners once. The result rides on each event (`event.prepared`,
-with its parsed messages in `event.inbound_sms`), so nothing outlives the
-batch's transaction and a handler called without it (a re-run) looks them up
-itself.
+DO NOTHING` and one SELECT more); each app's active keyword rules and
+webhook partners come from the lane worker's cache of app configuration
+(`telecom.callbacks.app_cache.app_config`: read again only after one of them
+changed). The result rides on each event (`event.prepared`, with its parsed
+messages in `event.inbound_sms`); a handler called without it (a re-run)
+looks them up itself.
 
 Plain messages (one SMS, not a part of a multipart one) are then stored
 together (`receive_plain`): the keys already stored in one SELECT, the new
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from subscribers.models import Subscriber
+from telecom.callbacks.app_cache import app_config
 from telecom.errors import RejectedPayload
 from telecom.globe.inbound.sms import parse_inbound
 from telecom.inbound_events import InboundSms
@@ -76,18 +78,23 @@ def prepare_inbound_batch(events) -> PreparedBatch:
             found = _subscribers(senders)
         prepared.subscribers = found
         for app_id in {app_id for app_id, _ in senders}:
-            # The keyword rule tried first is the lowest position, then the oldest.
-            prepared.rules[app_id] = list(
-                KeywordRule.objects.filter(app_id=app_id, is_active=True)
-                .select_related("tag", "reply_template")
-                .order_by("position", "pk")
-            )
-            prepared.partners[app_id] = list(
-                Partner.objects.filter(apps=app_id).exclude(webhook_url="").order_by("pk")
-            )
+            rules, partners = app_config(app_id, "inbound", lambda app_id=app_id: _handling(app_id))
+            prepared.rules[app_id], prepared.partners[app_id] = rules, partners
     for event in events:
         event.prepared = prepared
     return prepared
+
+
+def _handling(app_id: int) -> tuple[list[KeywordRule], list[Partner]]:
+    """The app's active keyword rules, the first to try first (the lowest
+    position, then the oldest), and its webhook partners."""
+    rules = list(
+        KeywordRule.objects.filter(app_id=app_id, is_active=True)
+        .select_related("tag", "reply_template", "webhook_partner")
+        .order_by("position", "pk")
+    )
+    partners = list(Partner.objects.filter(apps=app_id).exclude(webhook_url="").order_by("pk"))
+    return rules, partners
 
 
 def _subscribers(senders: set[tuple[int, str]]) -> dict[tuple[int, str], Subscriber]:

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from subscribers.models import Subscriber
-from telecom.callbacks import lanes, registry
+from telecom import redis as hatid_redis
+from telecom.callbacks import app_cache, lanes, registry
 from telecom.callbacks.registry import CallbackHandler, HandlerResult
 from telecom.callbacks.service import process_callback
 from telecom.models import CallbackEvent, KeywordRule, Message, WebhookDelivery
@@ -276,3 +277,58 @@ def test_two_bulk_handlers_and_a_lone_one_keep_each_subscribers_order(app, recor
     for who in (a, b):
         assert [n for w, n in Recorder.applied if w == who] == [1, 2, 3]
     assert set(CallbackEvent.objects.values_list("status", flat=True)) == {"processed"}
+
+
+def queries_of(queries, table: str) -> int:
+    return sum(1 for q in queries.captured_queries if f'FROM "{table}"' in q["sql"])
+
+
+def test_an_apps_rules_and_partners_are_read_once_until_one_changes(client, app, one_lane):
+    """The lane workers keep each app's keyword rules and partners across
+    batches (`app_cache.app_config`); a change is seen by the next batch."""
+    app_cache.clear_local()
+    people = numbers(3)
+    KeywordRule.objects.create(app=app, keyword="promo", reply_text="first reply")
+    post_mo(client, app, people[0], "PROMO one")
+    with CaptureQueriesContext(connection) as first:
+        assert lanes.drain() == 1
+    assert queries_of(first, "telecom_keywordrule") == 1
+    assert queries_of(first, "telecom_partner") == 1
+
+    post_mo(client, app, people[1], "PROMO two")
+    with CaptureQueriesContext(connection) as second:
+        assert lanes.drain() == 1
+    assert queries_of(second, "telecom_keywordrule") == 0
+    assert queries_of(second, "telecom_partner") == 0
+
+    rule = KeywordRule.objects.get(app=app)
+    rule.reply_text = "second reply"
+    rule.save()
+    partner = PartnerFactory(webhook_url="https://partner.example/hook")
+    partner.apps.add(app)
+    post_mo(client, app, people[2], "PROMO three")
+    with CaptureQueriesContext(connection) as third:
+        assert lanes.drain() == 1
+    assert queries_of(third, "telecom_keywordrule") == 1
+    replies = dict(Message.objects.filter(app=app, direction="out").values_list("msisdn", "text"))
+    assert replies == {
+        people[0]: "first reply",
+        people[1]: "first reply",
+        people[2]: "second reply",
+    }
+    assert WebhookDelivery.objects.filter(partner=partner).count() == 1
+
+
+def test_a_rule_changed_by_another_process_is_seen_by_the_next_batch(client, app, one_lane):
+    app_cache.clear_local()
+    people = numbers(2)
+    post_mo(client, app, people[0], "PROMO one")
+    lanes.drain()  # no rules, cached
+    # Another process's save: its row committed, then the version moved.
+    KeywordRule.objects.bulk_create([KeywordRule(app=app, keyword="promo", reply_text="hi")])
+    hatid_redis.client().incr(app_cache.VERSION_KEY)
+    post_mo(client, app, people[1], "PROMO two")
+    lanes.drain()
+    assert list(
+        Message.objects.filter(app=app, direction="out").values_list("msisdn", flat=True)
+    ) == [people[1]]
