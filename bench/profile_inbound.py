@@ -110,6 +110,21 @@ def top(raw: Path, count: int) -> tuple[list, list, int]:
     return own.most_common(count), sorted(inclusive.items(), key=lambda x: -x[1]), total
 
 
+def events_per_batch(app) -> float:
+    """A batch's events share their `processed_at` (lanes.process_batch)."""
+    from django.db.models import Count
+
+    from telecom.models import CallbackEvent
+
+    batches = (
+        CallbackEvent.objects.filter(app=app, lane__isnull=False)
+        .values("lane", "processed_at")
+        .annotate(n=Count("id"))
+    )
+    sizes = [batch["n"] for batch in batches]
+    return sum(sizes) / max(len(sizes), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -205,6 +220,8 @@ def main() -> None:
             f"({report.sent / report.wall_seconds:.0f}/s), processed {keep_up} s after; "
             f"{wall:.1f} s of wall, {total:.1f} CPU-s ({total / wall:.2f} cores)\n"
         )
+        if args.target == "hatid":
+            print(f"events per batch: {events_per_batch(app):.1f}\n")
         print(f"{'process':<18} {'CPU-s':>7} {'us/request':>11} {'share':>6}")
         for group, seconds in sorted(used.items(), key=lambda x: -x[1]):
             print(

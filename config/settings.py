@@ -354,12 +354,18 @@ CALLBACK_APP_CACHE_CHECK_SECONDS = env_float("CALLBACK_APP_CACHE_CHECK_SECONDS",
 # The longest an app stays cached whatever Redis says (a change whose
 # invalidation was lost to a Redis outage is seen within this).
 CALLBACK_APP_CACHE_MAX_AGE_SECONDS = env_float("CALLBACK_APP_CACHE_MAX_AGE_SECONDS", 60.0)
-# How many lanes (one worker each at a time) a subscriber's number is hashed to.
-CALLBACK_LANES = env_int("CALLBACK_LANES", 16)
+# How many lanes (one worker each at a time) a subscriber's number is hashed to:
+# as many as the worker threads that process them (docs/operations.md). Fewer
+# lanes make bigger batches, which cost less per callback (bench/README.md).
+CALLBACK_LANES = env_int("CALLBACK_LANES", 4)
 CALLBACK_BATCH_SIZE = env_int("CALLBACK_BATCH_SIZE", 100)
 # A lane's "a task is on it" flag expires after this, so a lost task is replaced.
 CALLBACK_LANE_FLAG_SECONDS = env_int("CALLBACK_LANE_FLAG_SECONDS", 10)
 CALLBACK_LANE_RETRY_SECONDS = env_float("CALLBACK_LANE_RETRY_SECONDS", 0.2)
+# A lane's task, published by the callback that finds the lane idle, runs this
+# much later, so that the callbacks arriving meanwhile are processed with it
+# in one batch (fewer tasks and transactions per callback, at that latency).
+CALLBACK_GATHER_SECONDS = env_float("CALLBACK_GATHER_SECONDS", 0.1)
 # The sweeper publishes lanes whose events waited longer than this.
 CALLBACK_SWEEP_AGE_SECONDS = env_float("CALLBACK_SWEEP_AGE_SECONDS", 2.0)
 

@@ -3,8 +3,9 @@
 A callback whose handler gives a `lane_key` (the subscriber's number) is
 stored `received` with `lane = hash(key) mod CALLBACK_LANES` and answered at
 once (`telecom.callbacks.service`). A worker (`process_callbacks(lane)`,
-published when the INSERT commits) then processes that lane's received events
-in id order, a batch per transaction:
+published when the INSERT commits, to start CALLBACK_GATHER_SECONDS later so
+that the lane's next callbacks join its first batch) then processes that
+lane's received events in id order, a batch per transaction:
 
 - one worker per lane at a time: the transaction takes a PostgreSQL advisory
   lock on the lane (`pg_try_advisory_xact_lock`); a worker that does not get
@@ -82,7 +83,7 @@ def publish(lane: int) -> None:
         try:
             # Not retried in the request (kombu's retries cost a third of a
             # publish, and block the answer): a failed publish is the sweeper's.
-            _send(lane, retry=False)
+            _send(lane, countdown=settings.CALLBACK_GATHER_SECONDS or None, retry=False)
         except Exception:
             logger.warning("publishing lane %s failed; the sweeper will", lane, exc_info=True)
 

@@ -180,3 +180,33 @@ def test_invalid_payload_is_refused_by_the_same_insert(client, app):
     assert response.status_code == 400
     event = CallbackEvent.objects.get()
     assert event.status == CallbackEvent.Status.REJECTED and event.lane is None
+
+
+@pytest.mark.django_db
+def test_an_idle_lanes_task_runs_after_the_gather_delay_and_serves_what_came_meanwhile(
+    client, app, settings, django_capture_on_commit_callbacks
+):
+    """The callback that finds its lane idle publishes the lane's task to run
+    CALLBACK_GATHER_SECONDS later; the callbacks that come meanwhile find the
+    lane's flag and publish nothing: one task, one batch."""
+    from datetime import datetime
+
+    from telecom import redis as hatid_redis
+    from tests.integration.messaging.test_outbox import _empty_default_queue
+    from tests.integration.messaging.test_outbox_publishing import published
+
+    settings.CALLBACK_GATHER_SECONDS = 30
+    _empty_default_queue()
+    hatid_redis.client().delete(*(f"hatid:callback-lane:{n}:queued" for n in range(64)))
+    sender = "+639171234567"
+    with django_capture_on_commit_callbacks(execute=True):
+        for text in ("one", "two", "three"):
+            response = client.post(
+                app.callback_path("notify"), mo_body(sender, text), content_type="application/json"
+            )
+            assert response.status_code == 200
+    [task] = published()
+    assert task["task"] == lanes.TASK
+    assert task["ids"] == CallbackEvent.objects.values_list("lane", flat=True).distinct().get()
+    eta = datetime.fromisoformat(task["eta"])
+    assert timedelta(seconds=25) < eta - timezone.now() <= timedelta(seconds=30)
