@@ -130,8 +130,12 @@ class Target:
     """Where the requests go and how to count what it stored. Hatid stores
     messages (a multipart one assembled once); the baselines store requests."""
 
-    def __init__(self, name: str, url: str, counts, per_request: bool = False, settle=None):
+    def __init__(
+        self, name: str, url: str, counts, per_request: bool = False, settle=None, processing=None
+    ):
         self.name, self.url, self.counts, self.per_request = name, url, counts, per_request
+        # Hatid's: from a run's `counts()` before it, its processing delays (ms).
+        self.processing = processing
         # Hatid answers once a callback is stored and its workers process it
         # after: `settle()` waits for them (seconds), before what was stored is counted.
         self.settle = settle or (lambda: None)
@@ -154,6 +158,27 @@ def _settle_hatid(app, deadline_seconds: float = 300) -> float:
     return round(time.monotonic() - start, 2)
 
 
+def _processing_ms(app, after_pk: int) -> dict:
+    """From a callback stored to its processing committed (what an MO's keyword
+    reply waits before it is queued: the reply is made in that transaction),
+    p50/p99 in ms over the run's callbacks (`after_pk` the last before it)."""
+    from bench.results import percentile
+    from telecom.models import CallbackEvent
+
+    waits = [
+        (processed - received).total_seconds() * 1000
+        for received, processed in CallbackEvent.objects.filter(
+            app=app, pk__gt=after_pk, processed_at__isnull=False
+        ).values_list("received_at", "processed_at")
+    ]
+    if not waits:
+        return {}
+    return {
+        "process_p50_ms": round(percentile(waits, 50), 1),
+        "process_p99_ms": round(percentile(waits, 99), 1),
+    }
+
+
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -161,6 +186,7 @@ def _load() -> str:
 def _phase_row(target, kind: str, report, before, expected, rate=None) -> dict:
     """One run's figures; checks that what was stored is what was sent."""
     keep_up = target.settle()
+    processing = target.processing(before) if target.processing else {}
     after = target.counts()
     ok = report.statuses.get(200, 0)
     stored = after[0] - before[0]
@@ -179,6 +205,7 @@ def _phase_row(target, kind: str, report, before, expected, rate=None) -> dict:
         "per_second": round(report.sent / report.wall_seconds, 1),
         **summary_ms(report.latencies),
         "keep_up_s": "" if keep_up is None else keep_up,
+        **processing,
         "requests": report.sent,
         "errors": report.sent - ok,
         "expected_rows": expected,
@@ -330,6 +357,8 @@ def main() -> None:
             queues="default",
             nice=args.worker_nice,
         )
+        from django.db.models import Max
+
         from bench import inbound_baselines
         from bench.world import app_with_subscribers
         from telecom.models import CallbackEvent, Message
@@ -345,8 +374,10 @@ def main() -> None:
                 lambda: (
                     Message.objects.filter(app=app, direction="in").count(),
                     CallbackEvent.objects.filter(app=app, kind="notify").count(),
+                    CallbackEvent.objects.filter(app=app).aggregate(last=Max("pk"))["last"] or 0,
                 ),
                 settle=lambda: _settle_hatid(app),
+                processing=lambda before: _processing_ms(app, before[2]),
             ),
             *(
                 Target(
@@ -361,7 +392,10 @@ def main() -> None:
         assert web in targets[0].url
         rows = run_all(targets, args, senders, app.shortcode)
     compared = comparisons(rows)
-    columns = ["target", "run", "offered_per_s", "per_second", "p50_ms", "p99_ms", "keep_up_s"]
+    columns = [
+        *("target", "run", "offered_per_s", "per_second", "p50_ms", "p99_ms", "keep_up_s"),
+        *("process_p50_ms", "process_p99_ms"),
+    ]
     columns += ["errors"]
     columns += ["expected_rows", "rows", "gen_cpu_us_per_req", "gen_cpu_share", "load"]
     print()
