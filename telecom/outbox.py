@@ -125,9 +125,10 @@ def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
 
 
 def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list[OutboxRow]:
-    """Take the rows that are due and free, in one transaction; the others are
-    left to whoever holds them. With `fill`, up to that many other due rows,
-    the longest waiting first, are taken too.
+    """Take the rows that are due and free, in one transaction (on PostgreSQL
+    without `fill`, one statement: `_claim_listed`); the others are left to
+    whoever holds them. With `fill`, up to that many other due rows, the
+    longest waiting first, are taken too.
 
     A row taken back from an expired lease is marked `in_doubt`: its previous
     worker may have died after the provider acted, so a delivery without an
