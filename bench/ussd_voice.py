@@ -9,7 +9,8 @@ The latency of a step is counted by the sandbox, from its callback going
 out (`Callback.sent_at`) to the app's reply arriving (`Delivery.created_at`
 of the same session's matching reply): request out -> reply in. The
 handset's own view (its control call out -> the reply on its screen, seen
-by polling, every 5 ms per handset: 5 ms alone, 50 ms for each of 10) is
+by polling its USSD screen, every 5 ms per handset: 5 ms alone, 50 ms for
+each of 10; `--poll-full-state` polls its whole state instead, as before) is
 reported beside it.
 
 Voice: handsets call the app's demo line (voiceflows/demo.py: greeting and
@@ -22,8 +23,14 @@ the handset's control call (place the call / press) beside it.
 Hatid's own share of a USSD step is read from its database after each
 level: the callback stored (`CallbackEvent.received_at`) -> the reply's
 request leaving (`OutboundCall.started_at`), and written to the results as
-`hatid_share` (p50/p99 per concurrency). The sandbox runs on its own
-PostgreSQL database (`<bench database>_sandbox`) unless --sandbox-sqlite.
+`hatid_share` (p50/p99 per concurrency), with its stages from the same rows
+(`hatid_stages`: the web's handling, then commit -> publish -> broker ->
+the worker's claim -> request out, and the sandbox's answer as Hatid saw
+it). The CPU each process used per USSD step (`cpu`: the web's gunicorn
+workers, the ussd worker, the sandbox, this process's polling handsets) is
+written beside it: on a shared machine, latencies move with the load and
+CPU per step much less. The sandbox runs on its own PostgreSQL database
+(`<bench database>_sandbox`) unless --sandbox-sqlite.
 
 Each at 1 concurrent handset and at 10 (each handset doing sessions or calls
 one after another), with p50 and p99 and the ratio of 10 to 1.
@@ -109,6 +116,21 @@ def _handsets(numbers: list[str], work) -> tuple[list, float]:
 URL = [""]  # the sandbox's URL, for the handset threads
 
 
+def poll_screen(control, number: str) -> dict | None:
+    """The handset's USSD session: its screen alone where the sandbox serves it
+    (a few statements a poll), else from its full state (the handset's SMS,
+    call and grants too: what the figures until 2026-12-06 polled)."""
+    if not POLL_FULL_STATE[0]:
+        try:
+            return control.ussd_screen(number)
+        except Exception:  # a sandbox without the route: 405
+            POLL_FULL_STATE[0] = True
+    return control.handset(number)["ussd"]
+
+
+POLL_FULL_STATE = [False]
+
+
 def ussd_run(numbers: list[str], code: str, sessions: int) -> tuple[list, list, float]:
     poll = POLL * len(numbers)
     """`sessions` three-step sessions spread over the handsets. Returns the
@@ -132,7 +154,7 @@ def ussd_run(numbers: list[str], code: str, sessions: int) -> tuple[list, list, 
                 want = 2 * (step + 1)  # handset and app entries so far
 
                 def shown(session_id=session_id, want=want):
-                    ussd = control.handset(number)["ussd"] or {}
+                    ussd = poll_screen(control, number) or {}
                     return ussd.get("session_id") == session_id and len(ussd["transcript"]) >= want
 
                 try:
@@ -179,27 +201,63 @@ def ussd_platform_latencies(sandbox, app_id: str, session_ids: list[str]) -> lis
     return latencies
 
 
-def hatid_shares(session_ids: list[str]) -> list[float]:
+def hatid_shares(session_ids: list[str]) -> tuple[list[float], dict[str, list[float]]]:
     """Per step, Hatid's own share, read from its database: the callback stored
     (`CallbackEvent.received_at`, set as the request's row is built) -> the
     reply's request leaving (`OutboundCall.started_at`, set just before the
-    HTTP call). What the sandbox and the network add is outside it."""
+    HTTP call). What the sandbox and the network add is outside it.
+
+    With it, its stages, from the same rows: the web's handling (received ->
+    the reply's row written, `UssdExchange.created_at`; -> the callback marked
+    processed just before the commit, `CallbackEvent.processed_at`), then the
+    commit, the publish, the broker, the worker's claim and the request's
+    building (processed -> request out), and the request itself as Hatid saw
+    it (`OutboundCall.latency_ms`: the sandbox's answer, the network)."""
     from telecom.models import OutboundCall, UssdExchange
 
-    received = dict(
-        UssdExchange.objects.filter(session__session_id__in=session_ids)
+    steps = {
+        pk: rest
+        for pk, *rest in UssdExchange.objects.filter(session__session_id__in=session_ids)
         .exclude(input_key="push")
-        .values_list("pk", "received_at")
-    )
-    first_request: dict[int, datetime] = {}
-    for pk, started_at in OutboundCall.objects.filter(
-        subject_type="telecom.ussdexchange", subject_id__in=list(received)
-    ).values_list("subject_id", "started_at"):
-        first_request[pk] = min(started_at, first_request.get(pk, started_at))
-    missing = set(received) - set(first_request)
+        .values_list("pk", "received_at", "created_at", "callback_event__processed_at")
+    }
+    first_request: dict[int, tuple] = {}
+    for pk, started_at, latency in OutboundCall.objects.filter(
+        subject_type="telecom.ussdexchange", subject_id__in=list(steps)
+    ).values_list("subject_id", "started_at", "latency_ms"):
+        if pk not in first_request or started_at < first_request[pk][0]:
+            first_request[pk] = (started_at, latency)
+    missing = set(steps) - set(first_request)
     if missing:
         raise AssertionError(f"{len(missing)} USSD steps have no reply request")
-    return [(first_request[pk] - at).total_seconds() for pk, at in received.items()]
+    stages: dict[str, list[float]] = {
+        "received -> reply row written": [],
+        "reply row written -> callback processed (before commit)": [],
+        "processed -> reply request out (commit, publish, broker, claim)": [],
+        "reply request -> sandbox's answer (as Hatid saw it)": [],
+    }
+    shares = []
+    for pk, (received, written, processed) in steps.items():
+        out, latency = first_request[pk]
+        shares.append((out - received).total_seconds())
+        values = (written - received, processed - written, out - processed)
+        for name, value in zip(stages, values, strict=False):
+            stages[name].append(value.total_seconds())
+        stages["reply request -> sandbox's answer (as Hatid saw it)"].append(latency / 1000)
+    return shares, stages
+
+
+def cpu_seconds(roles: dict[str, int]) -> dict[str, float]:
+    """User + system CPU seconds so far of each role's process and its children
+    (the handsets: this process alone, whose children are the others)."""
+    import psutil
+
+    out = {}
+    for role, pid in roles.items():
+        process = psutil.Process(pid)
+        tree = [process] if pid == os.getpid() else [process, *process.children(recursive=True)]
+        out[role] = sum(sum(p.cpu_times()[:2]) for p in tree)
+    return out
 
 
 def voice_run(numbers: list[str], shortcode: str, steps: int) -> tuple[list, list, list, float]:
@@ -273,6 +331,11 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=5)
     parser.add_argument("--threads", type=int, default=8, help="per Celery worker")
     parser.add_argument(
+        "--poll-full-state",
+        action="store_true",
+        help="handsets poll their whole state, as before 2026-12-06 (the sandbox's cost per poll)",
+    )
+    parser.add_argument(
         "--sandbox-sqlite",
         action="store_true",
         help="the sandbox on its SQLite file, as `make run` has it (default: on PostgreSQL)",
@@ -281,11 +344,13 @@ def main() -> None:
     if args.quick:
         args.sessions = args.steps = args.single_sessions = 25
     levels = [int(x) for x in args.concurrency.split(",")]
-    rows, hatid_share = [], []
+    POLL_FULL_STATE[0] = args.poll_full_state
+    rows, hatid_share, hatid_stages, cpu = [], [], [], []
     with BenchEnv("ussd_voice") as env:
         sandbox = env.start_sandbox(postgres=not args.sandbox_sqlite)
         URL[0] = sandbox.url
         env.start_web(args.web_workers)
+        web = env.processes[-1]
         from bench.world import app_with_subscribers, wait_for_workers
 
         app, subscribers = app_with_subscribers(sandbox, max(levels))
@@ -294,8 +359,14 @@ def main() -> None:
         # As the Procfile runs them: one worker for the default queue, one
         # dedicated to the ussd queue.
         env.start_workers(1, threads=args.threads, queues="default")
-        env.start_workers(1, threads=args.threads, queues="ussd")
+        [ussd_worker] = env.start_workers(1, threads=args.threads, queues="ussd")
         wait_for_workers(2)
+        roles = {
+            "web": web.pid,
+            "ussd_worker": ussd_worker.pid,
+            "sandbox": env.sandbox_process.process.pid,
+            "handsets": os.getpid(),
+        }
         numbers = [s.msisdn for s in subscribers]
         code = f"*120*{app.shortcode_suffix}#"
         # warm-up: every gunicorn worker and the Celery worker's connections
@@ -304,10 +375,30 @@ def main() -> None:
         for level in levels:
             load = " ".join(f"{x:.2f}" for x in os.getloadavg())
             count = args.single_sessions if level == 1 else args.sessions
+            before = cpu_seconds(roles)
             sessions, handset, wall = ussd_run(numbers[:level], code, count)
+            used = cpu_seconds(roles)
+            cpu.append(
+                {
+                    "concurrency": level,
+                    **{
+                        f"{role}_cpu_ms_per_step": round(
+                            (used[role] - before[role]) * 1000 / len(handset), 2
+                        )
+                        for role in roles
+                    },
+                    "load": load,
+                }
+            )
+            print(table(cpu[-1:], list(cpu[-1])), flush=True)
             platform = ussd_platform_latencies(sandbox, app.app_id, sessions)
-            share = hatid_shares(sessions)
+            share, stages = hatid_shares(sessions)
             hatid_share.append({"concurrency": level, **summary_ms(share)})
+            hatid_stages += [
+                {"concurrency": level, "stage": name, **summary_ms(samples)}
+                for name, samples in stages.items()
+            ]
+            print(table(hatid_stages[-len(stages) :], list(hatid_stages[-1])), flush=True)
             measured = {
                 "hatid: callback stored -> reply request out": share,
                 "sandbox: callback out -> reply in": platform,
@@ -361,6 +452,8 @@ def main() -> None:
             "quick": args.quick,
             "settings": vars(args),
             "hatid_share": hatid_share,
+            "hatid_stages": hatid_stages,
+            "cpu": cpu,
             "rows": rows,
             "comparisons": comparisons,
         },

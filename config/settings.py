@@ -157,6 +157,15 @@ def _sandbox_database(url: str | None, sqlite_file: Path) -> dict:
         # far faster than Hatid sends. One connection per server thread, kept.
         config["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
         config["CONN_MAX_AGE"] = None
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # The same on PostgreSQL (SANDBOX_DATABASE_URL): a commit does not wait
+        # for its WAL flush, and a server thread keeps its connection with no
+        # `SELECT 1` health check before each request (a thread whose
+        # connection broke fails its request; its next one reconnects).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+        config["CONN_MAX_AGE"] = None
+        config["CONN_HEALTH_CHECKS"] = False
     return config
 
 

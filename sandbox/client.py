@@ -291,6 +291,10 @@ class SandboxControl:
     def ussd_cancel(self, number: str) -> dict:
         return self.call("POST", f"{self._handset(number)}/ussd", json={"cancel": True})
 
+    def ussd_screen(self, number: str) -> dict | None:
+        """The handset's USSD session (`handset(number)["ussd"]`), read alone."""
+        return self.call("GET", f"{self._handset(number)}/ussd")["ussd"]
+
     def handset(self, number: str) -> dict:
         return self.call("GET", self._handset(number))
 

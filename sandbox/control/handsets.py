@@ -10,7 +10,9 @@
   the handset received meanwhile).
 - `POST /_sandbox/handsets/<number>/ussd` `{"dial": "*120*1234#"}`,
   `{"input": "2"}` or `{"cancel": true}`: the session as it stands after the
-  callback, and the callback.
+  callback, and the callback. `GET` it: `{"ussd": ...}` as the state has it,
+  alone (what a handset waiting for the app's reply polls, for a fraction of
+  the full state's statements).
 - `/call` and `/keys` are voice's (see `sandbox.control.voice`).
 
 A number that is not yet on the network joins it on its first SMS or dial.
@@ -44,9 +46,7 @@ def _existing(number: str) -> Subscriber:
 @control_view("GET")
 def state(request, number: str):
     subscriber = _existing(number)
-    session = ussd.open_session(subscriber) or (
-        UssdSession.objects.select_related("app").filter(subscriber=subscriber).last()
-    )
+    session = _screen_of(subscriber)
     grants = Grant.objects.filter(subscriber=subscriber, active=True).select_related("app")
     return JsonResponse(
         {
@@ -93,8 +93,10 @@ def text(request, number: str):
     )
 
 
-@control_view("POST")
+@control_view("GET", "POST")
 def dial(request, number: str):
+    if request.method == "GET":
+        return JsonResponse({"ussd": session_json(_screen(number))})
     data = body(request)
     subscriber = handsets.subscriber_for(number_of(number))
     if data.get("cancel"):
@@ -108,6 +110,19 @@ def dial(request, number: str):
         raise ControlError(400, 'give {"dial": "*120*1234#"}, {"input": "1"} or {"cancel": true}')
     return JsonResponse(
         {"session": session_json(_fresh(session)), "callbacks": [callback_json(callback)]}
+    )
+
+
+def _screen(number: str) -> UssdSession | None:
+    """The handset's USSD session as the full state shows it (the open one,
+    else the last), without the state's messages, call and grants: what a
+    handset waiting for a reply polls."""
+    return _screen_of(_existing(number))
+
+
+def _screen_of(subscriber: Subscriber) -> UssdSession | None:
+    return ussd.open_session(subscriber) or (
+        UssdSession.objects.select_related("app").filter(subscriber=subscriber).last()
     )
 
 

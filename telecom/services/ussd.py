@@ -13,7 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from subscribers.models import Subscriber
@@ -30,7 +30,7 @@ from telecom.models import (
 )
 from telecom.outbox_sender import OutboxSender
 from telecom.services import checks
-from telecom.services.queueing import queue_once
+from telecom.services.queueing import queue
 from telecom.steps.runner import PartnerEvent, StepContext
 from telecom.steps.runner import run_action as run_step_action
 from telecom.steps.statistics import count_by_status, where_left
@@ -45,17 +45,36 @@ def live_menu(app: ProviderApp) -> UssdMenu | None:
 
 
 def _session_for_update(app, inp: UssdInput) -> UssdSession:
+    """The callback's session, locked until the transaction ends, with its menu
+    and what its replies so far say (`last_sequence`, `repeated`: a reply to
+    this very input exists), in one statement; created, with its subscriber,
+    at the session's first callback."""
+    replies = UssdExchange.objects.filter(session=OuterRef("pk")).order_by()
+    sessions = (
+        UssdSession.objects.select_for_update(of=("self",))
+        .select_related("menu")
+        .annotate(
+            last_sequence=Subquery(
+                replies.values("session").annotate(n=Max("sequence")).values("n")
+            ),
+            repeated=Exists(replies.filter(input_key=inp.key)),
+        )
+    )
+    session = sessions.filter(app=app, session_id=inp.session_id).first()
+    if session is not None:
+        return session
     subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=inp.sender)
     try:
         with transaction.atomic():
-            UssdSession.objects.get_or_create(
-                app=app,
-                session_id=inp.session_id,
-                defaults={"subscriber": subscriber, "msisdn": inp.sender},
+            # A row this transaction inserted is as good as locked: no one
+            # else sees it before the commit.
+            session = UssdSession.objects.create(
+                app=app, session_id=inp.session_id, subscriber=subscriber, msisdn=inp.sender
             )
-    except IntegrityError:
-        pass
-    return UssdSession.objects.select_for_update().get(app=app, session_id=inp.session_id)
+    except IntegrityError:  # the same session's first callback, twice at once
+        return sessions.get(app=app, session_id=inp.session_id)
+    session.last_sequence, session.repeated = None, False
+    return session
 
 
 def _queue_reply(
@@ -66,13 +85,18 @@ def _queue_reply(
     reply: str,
     received_at,
     event,
+    sequence: int,
     flash: bool = True,
     screen_pk=None,
-) -> UssdExchange | None:
-    return queue_once(
+) -> UssdExchange:
+    """The step's reply, queued. The caller holds the session's lock and has
+    seen no reply for `input_key`: the unique (session, input_key) is the backstop,
+    so no savepoint is needed (a violation fails the whole callback, which the
+    platform then repeats and is answered once)."""
+    return queue(
         UssdExchange,
         session=session,
-        sequence=(session.exchanges.aggregate(n=Max("sequence"))["n"] or 0) + 1,
+        sequence=sequence,
         input=input_text[:200],
         input_key=input_key,
         reply=reply,
@@ -84,33 +108,52 @@ def _queue_reply(
 
 
 def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
-    """Apply one USSD callback (inside the handler's transaction). A note for the log."""
+    """Apply one USSD callback (inside the handler's transaction). A note for the log.
+
+    A step of a running session reads its session (locked, with what its
+    replies so far say) and its menu, and writes the session and the reply:
+    six statements and two commits, the raw callback's INSERT and its status
+    included (each statement is a round trip to PostgreSQL, which is most of
+    what a step costs on a busy machine)."""
     session = _session_for_update(app, inp)
-    if session.exchanges.filter(input_key=inp.key).exists():
+    if session.repeated:
         return f"session {inp.session_id}: repeated step, answered once"
     now = timezone.now()
     received_at = event.received_at if event is not None else now
-    answer = partial(_queue_reply, session, input_key=inp.key, received_at=received_at, event=event)
+    answer = partial(
+        _queue_reply,
+        session,
+        input_key=inp.key,
+        received_at=received_at,
+        event=event,
+        sequence=(session.last_sequence or 0) + 1,
+    )
     if session.status != UssdSession.Status.ACTIVE:
         answer(input_text=inp.text, reply=ENDED)
         return f"session {inp.session_id} had ended ({session.status})"
     menu = session.menu or live_menu(app)
-    if menu is None or not menu.screens.exists():
+    spec = engine.MenuSpec.load(menu) if menu is not None else None
+    if spec is None or not spec.screens:
         _end(session, UssdSession.Status.ERROR, "no live USSD menu for this app")
         answer(input_text=inp.text, reply=UNAVAILABLE)
         return f"session {inp.session_id}: no live menu"
-    spec = engine.MenuSpec.load(menu)
-    if inp.starts or session.screen_id is None or session.screen.key not in spec.screens:
+    current = next((key for key, s in spec.screens.items() if s.pk == session.screen_id), None)
+    if inp.starts or current is None:
         step = engine.start(spec, list(inp.presets))
         shown = " ".join(inp.presets)
     else:
-        step = engine.advance(spec, session.screen.key, session.variables, inp.text)
+        step = engine.advance(spec, current, session.variables, inp.text)
         shown = inp.text
     session.menu, session.screen_id = menu, step.screen.pk
     session.variables, session.last_activity_at = step.variables, now
-    session.save(update_fields=["menu", "screen", "variables", "last_activity_at"])
+    fields = ["menu", "screen", "variables", "last_activity_at"]
+    acts = step.flash and step.screen.action
+    if step.flash and not acts:  # the end, with nothing to do: one UPDATE
+        session.status, session.end_reason, session.ended_at = UssdSession.Status.COMPLETED, "", now
+        fields += ["status", "end_reason", "ended_at"]
+    session.save(update_fields=fields)
     answer(input_text=shown, reply=step.reply, flash=step.flash, screen_pk=step.screen.pk)
-    if step.flash:
+    if acts:
         outcome = run_action(UssdScreen.objects.get(pk=step.screen.pk), session)
         _end(session, UssdSession.Status.COMPLETED, outcome)
     return f"session {inp.session_id}: {step.screen.key}{' (end)' if step.flash else ''}"
@@ -174,6 +217,7 @@ def push_ussd(
     )
     _queue_reply(
         session,
+        sequence=1,
         input_text="",
         input_key="push",
         reply=text,

@@ -45,31 +45,40 @@ class MenuSpec:
 
     @classmethod
     def load(cls, menu) -> MenuSpec:
-        """The menu's screens and options, read in two queries."""
-        screens = list(
-            menu.screens.prefetch_related("options__target").select_related("next_screen")
+        """The menu's screens and options, read in one query (the screens
+        joined to their options, a row per option; a USSD step reads this
+        every time)."""
+        rows = menu.screens.order_by("pk", "options__position").values_list(
+            *_SCREEN_FIELDS, "next_screen__key", *_OPTION_FIELDS
         )
+        screens: dict[int, dict] = {}
+        for row in rows:
+            fields = dict(zip(_SCREEN_FIELDS, row, strict=False))
+            next_key, position, label, target = row[len(_SCREEN_FIELDS) :]
+            screen = screens.setdefault(fields["pk"], {**fields, "next_key": next_key or ""})
+            if position is not None:
+                screen.setdefault("options", []).append(OptionSpec(position, label, target))
         specs = {
-            s.key: ScreenSpec(
-                key=s.key,
-                kind=s.kind,
-                text=s.text,
-                variable=s.variable,
-                validation=s.validation,
-                min_length=s.min_length,
-                max_length=s.max_length,
-                next_key=s.next_screen.key if s.next_screen else "",
-                options=tuple(
-                    OptionSpec(o.position, o.label, o.target.key)
-                    for o in sorted(s.options.all(), key=lambda o: o.position)
-                ),
-                action=s.action,
-                pk=s.pk,
-            )
-            for s in screens
+            s["key"]: ScreenSpec(**{**s, "options": tuple(s.get("options", ()))})
+            for s in screens.values()
         }
-        start = next((s.key for s in screens if s.pk == menu.start_screen_id), "")
-        return cls(start=start or (screens[0].key if screens else ""), screens=specs)
+        first = next(iter(screens.values()), None)
+        start = screens[menu.start_screen_id]["key"] if menu.start_screen_id in screens else ""
+        return cls(start=start or (first["key"] if first else ""), screens=specs)
+
+
+_SCREEN_FIELDS = (
+    "pk",
+    "key",
+    "kind",
+    "text",
+    "variable",
+    "validation",
+    "min_length",
+    "max_length",
+    "action",
+)
+_OPTION_FIELDS = ("options__position", "options__label", "options__target__key")
 
 
 @dataclass

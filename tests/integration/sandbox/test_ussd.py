@@ -180,3 +180,15 @@ def test_ussd_reply_documented_errors(sandbox, platform, app, token, setup, chan
     assert (response.status_code, response.json()) == (status, {"error": error})
     assert sandbox.deliveries("ussd") == []
     assert wallet(sandbox, app) == before
+
+
+def test_the_handsets_ussd_screen_alone_is_the_full_states(sandbox, menu_app):
+    with pytest.raises(SandboxError) as missing:
+        sandbox.ussd_screen("+639170000000")
+    assert missing.value.status == 404
+    sandbox.dial(NUMBER, "*120*1234#")
+    assert sandbox.ussd_screen(NUMBER) == sandbox.handset(NUMBER)["ussd"]
+    assert sandbox.ussd_screen(NUMBER)["screen"] == MENU
+    sandbox.ussd_input(NUMBER, "1")
+    closed = sandbox.ussd_screen(NUMBER)
+    assert closed == sandbox.handset(NUMBER)["ussd"] and closed["state"] == "closed"
