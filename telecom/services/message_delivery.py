@@ -38,9 +38,11 @@ class MessageDelivery(CampaignHours, SendOnceSender):
     def prepare(self, rows: list[Message]) -> list[Message]:
         self.note_waiting(rows)
         # One round trip reserves the chunk's tokens of each app's rate limit,
-        # only those usable inside the lease: a large chunk of a slow app
-        # leaves the rest to the queue rather than reserving tokens it would
-        # give back unused. A row in doubt sends nothing (`attempt`): no token.
+        # only those usable soon (MESSAGE_CHUNK_SECONDS, inside the lease): a
+        # large chunk of a slow app leaves the rest to the queue rather than
+        # reserving tokens it would give back unused, or sending on for long
+        # after its campaign was paused. A row in doubt sends nothing: no token.
+        within = min(self.attempt_budget(), settings.MESSAGE_CHUNK_SECONDS)
         by_app = defaultdict(list)
         for row in rows:
             if not row.in_doubt:
@@ -49,9 +51,7 @@ class MessageDelivery(CampaignHours, SendOnceSender):
         for same_app in by_app.values():
             app = same_app[0].app
             start = time.monotonic()
-            waits = acquire_many(
-                f"sms:{app.pk}", app.sms_per_second, len(same_app), within=self.attempt_budget()
-            )
+            waits = acquire_many(f"sms:{app.pk}", app.sms_per_second, len(same_app), within=within)
             for row, wait in zip(same_app, waits, strict=False):
                 row.send_not_before = start + wait
             later += same_app[len(waits) :]

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def audience(sandbox, globe_app):
     """`audience(count)`: that many subscribers who consented, on both sides."""
     globe_app.quiet_hours = False
+    globe_app.sms_per_second = 10_000
     globe_app.save()
     sandbox.register_app(
         app_id=globe_app.app_id,
