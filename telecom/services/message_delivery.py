@@ -7,7 +7,10 @@ platform: unknown outcomes are retried. Through Hoiio, which has no such
 key, the message is sent once (`telecom.send_once`): a lost answer leaves it
 `unknown` until Hoiio's history or delivery report settles it. Each send
 first waits for its token of the app's rate limit, shared by all workers
-(a chunk's tokens are reserved together). A campaign's message is not
+(a chunk's tokens are reserved together, only MESSAGE_CHUNK_SECONDS ahead:
+the rows beyond go back to the queue). A campaign's task of many ids is
+sent in chunks of MESSAGE_CHUNK_SIZE, an API message's task in a chunk of
+ten, filled with other due rows. A campaign's message is not
 sent in its app's quiet hours nor while its campaign is paused
 (`telecom.services.campaign_schedule.CampaignHours`): it is held back.
 """
