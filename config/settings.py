@@ -720,6 +720,14 @@ WEBHOOK_RETRY_DEADLINE_SECONDS = env_int("WEBHOOK_RETRY_DEADLINE_SECONDS", 86400
 # Messages handed to one delivery task (per-message tasks cost more in Celery
 # than in sending).
 MESSAGE_BATCH_SIZE = env_int("MESSAGE_BATCH_SIZE", 100)
+# Messages claimed and recorded together by such a task (a one-message task
+# fills a chunk of ten: a larger one would take its neighbours' rows and send
+# them one after the other while other threads stand idle).
+MESSAGE_CHUNK_SIZE = env_int("MESSAGE_CHUNK_SIZE", 50)
+# How far ahead a chunk reserves its app's rate-limit tokens: the rows beyond
+# go back to the queue. A campaign's pause or quiet hours reach a chunk being
+# sent at its next claim, so at most about this long after they begin.
+MESSAGE_CHUNK_SECONDS = env_float("MESSAGE_CHUNK_SECONDS", 2.0)
 
 # --- Charging, rewards, wallet ----------------------------------------------
 

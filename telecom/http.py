@@ -40,6 +40,7 @@ from django.utils import timezone
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from telecom.bulk_sql import insert_all
 from telecom.errors import (
     OutcomeUnknown,
     PermanentError,
@@ -49,7 +50,7 @@ from telecom.errors import (
     TransientError,
 )
 from telecom.outbound_urls import GuardedAdapter, OutboundUrlRefused, check_syntax
-from telecom.redaction import redact_body, redact_url
+from telecom.redaction import redact_body, redact_data, redact_url
 
 logger = logging.getLogger("telecom.http")
 
@@ -73,10 +74,7 @@ def collect_calls():
 
 
 def save_calls(calls: list) -> None:
-    from telecom.models.outbound_call import OutboundCall
-
-    if calls:
-        OutboundCall.objects.bulk_create(calls)
+    insert_all(calls)
 
 
 @dataclass
@@ -316,7 +314,8 @@ class ProviderClient:
         limit = settings.OUTBOUND_CALL_BODY_LIMIT
         request_body = self._loggable(request_body)
         if isinstance(request_body, (dict, list)):
-            body_text = redact_body(jsonlib.dumps(request_body), "application/json")
+            # What redact_body makes of its JSON text, without writing and parsing it first.
+            body_text = jsonlib.dumps(redact_data(request_body), ensure_ascii=False)
         elif isinstance(request_body, (bytes, str)):
             body_text = redact_body(request_body)
         elif request_body:
@@ -350,11 +349,12 @@ class ProviderClient:
             call.save()
         else:
             collected.append(call)
-        logger.info(
-            "%s %s %s -> %s in %d ms",
-            self.provider,
-            operation,
-            redact_url(url),
-            response.status if response is not None else type(error).__name__,
-            latency_ms,
-        )
+        if logger.isEnabledFor(logging.INFO):  # not redacting the URL again for nothing
+            logger.info(
+                "%s %s %s -> %s in %d ms",
+                self.provider,
+                operation,
+                call.url,
+                response.status if response is not None else type(error).__name__,
+                latency_ms,
+            )

@@ -34,6 +34,7 @@ from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from telecom.bulk_sql import update_each
 from telecom.outbound import all_operations, operation_for
 
 logger = logging.getLogger("telecom.outbox")
@@ -126,7 +127,7 @@ def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
 
 def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list[OutboxRow]:
     """Take the rows that are due and free, in one transaction (on PostgreSQL
-    without `fill`, one statement: `_claim_listed`); the others are left to
+    one statement: `_claim_in_one_statement`); the others are left to
     whoever holds them. With `fill`, up to that many other due rows, the
     longest waiting first, are taken too.
 
@@ -136,13 +137,68 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
     """
     now = timezone.now()
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    due = Q(status=QUEUED, next_attempt_at__lte=now)
-    expired = Q(status=SENDING, lease_until__lt=now)
     pks = list(pks)
     connection = connections[router.db_for_write(model)]
-    if not fill and connection.vendor == "postgresql":
-        claimed = _claim_listed(model, pks, now=now, lease=lease, connection=connection)
-        return _claimed_rows(model, pks, claimed, lease)
+    if connection.vendor == "postgresql":
+        taken = _claim_in_one_statement(connection, model, pks, fill, now, lease)
+    else:
+        taken = _claim_portable(model, pks, fill, now, lease)
+    if not taken:
+        return []
+    rows = (
+        model.claim_queryset()
+        .filter(pk__in=taken, status=SENDING, lease_until=lease)
+        .order_by()  # the order is `taken`'s; a default ordering could only join more
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in taken if pk in by_pk]
+
+
+def _claim_in_one_statement(connection, model, pks, fill, now, lease) -> list[int]:
+    """`claim_many`'s claim on PostgreSQL: one `UPDATE ... RETURNING` (its own
+    transaction, no round trips for BEGIN and COMMIT), the pks taken, the
+    asked-for ones first. What the ORM's four statements cost in Python was
+    half a delivery worker's CPU, most of it for tasks whose rows an earlier
+    task's fill had already taken."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    names = ("status", "attempts", "lease_until", "next_attempt_at", "enqueued_at", "in_doubt")
+    columns = [quote(model._meta.get_field(name).column) for name in names]
+    status, attempts, lease_until, next_attempt_at, enqueued_at, in_doubt = columns
+    due = f"({status} = %s AND {next_attempt_at} <= %s)"
+    expired = f"({status} = %s AND {lease_until} < %s)"
+    # Locked rows belong to another worker's claim in flight: SKIP LOCKED.
+    # Filling takes the rows of the tasks queued behind this one (a task per
+    # row makes a queue of one-row tasks), by the sweeper's partial index, so
+    # it never scans sent rows; those tasks then find their rows taken.
+    # `t.status` on the right of SET is the row's status before the update:
+    # a row taken back from an expired lease is in doubt.
+    # The pks written as integers: an array parameter is escaped item by item in Python.
+    asked = f"ARRAY[{','.join(str(int(pk)) for pk in pks)}]::bigint[]"
+    sql = (
+        f"WITH own AS (SELECT {pk} FROM {table} WHERE {pk} = ANY({asked}) "  # noqa: S608
+        f"AND ({due} OR {expired}) FOR UPDATE SKIP LOCKED), "
+        f"more AS (SELECT {pk} FROM {table} WHERE {due} AND {pk} <> ALL({asked}) "
+        f"ORDER BY {enqueued_at} LIMIT %s FOR UPDATE SKIP LOCKED) "
+        f"UPDATE {table} AS t SET {status} = %s, {lease_until} = %s, "
+        f"{attempts} = t.{attempts} + 1, {in_doubt} = (t.{status} = %s) "
+        f"FROM (SELECT {pk} FROM own UNION ALL SELECT {pk} FROM more) AS c "
+        f"WHERE t.{pk} = c.{pk} RETURNING t.{pk}, t.{enqueued_at}"
+    )
+    params = [QUEUED, now, SENDING, now, QUEUED, now, max(0, fill)]
+    params += [SENDING, lease, SENDING]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken = cursor.fetchall()
+    position = {pk: n for n, pk in enumerate(pks)}
+    taken.sort(key=lambda row: (position.get(row[0], len(pks)), row[1], row[0]))
+    return [pk for pk, _ in taken]
+
+
+def _claim_portable(model, pks, fill, now, lease) -> list[int]:
+    """`claim_many`'s claim with the ORM (SQLite in development)."""
+    due = Q(status=QUEUED, next_attempt_at__lte=now)
+    expired = Q(status=SENDING, lease_until__lt=now)
     with transaction.atomic():
         # Locked rows belong to another worker's claim in flight: skip them.
         # No ordering: a model's default one (a USSD reply's by its session)
@@ -155,10 +211,6 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
             .values_list("pk", "status")
         )
         if fill:
-            # A task per row makes a queue of one-row tasks: taking the rows
-            # of the tasks behind it lets one commit claim and one record a
-            # whole chunk (those tasks then find their rows taken). Ordered
-            # by the sweeper's partial index, so this never scans sent rows.
             found += (
                 model.objects.select_for_update(skip_locked=True)
                 .filter(due)
@@ -166,9 +218,6 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
                 .order_by("enqueued_at")
                 .values_list("pk", "status")[:fill]
             )
-            pks += [pk for pk, _ in found if pk not in pks]
-        if not found:
-            return []
         fresh = [pk for pk, status in found if status == QUEUED]
         doubtful = [pk for pk, status in found if status == SENDING]
         # The conditions are checked again on each row as it is updated, so a
@@ -181,50 +230,8 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
                     attempts=F("attempts") + 1,
                     in_doubt=in_doubt,
                 )
-    return _claimed_rows(model, pks, [pk for pk, _ in found], lease)
-
-
-def _claim_listed(model, pks: list[int], *, now, lease, connection) -> list[int]:
-    """Claim the listed rows that are due or whose lease expired in one
-    statement (its own commit, no transaction around it): the claim of a
-    task's own rows, on the latency path of every USSD reply. As in
-    `claim_many`, a row another claim has locked is skipped; `in_doubt` is
-    computed from the status the row had before."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    status, lease_until, attempts, in_doubt, next_attempt_at = (
-        quote(meta.get_field(name).column) for name in _CLAIM_FIELDS
-    )
-    # Only the model's own quoted names are in the text; every value is a parameter.
-    sql = (
-        f"UPDATE {table} SET {status} = %s, {lease_until} = %s, "  # noqa: S608
-        f"{attempts} = {attempts} + 1, {in_doubt} = ({status} = %s) "
-        f"WHERE {pk} IN (SELECT {pk} FROM {table} WHERE {pk} = ANY(%s) "
-        f"AND (({status} = %s AND {next_attempt_at} <= %s) "
-        f"OR ({status} = %s AND {lease_until} < %s)) FOR UPDATE SKIP LOCKED) "
-        f"RETURNING {pk}"
-    )
-    params = [SENDING, lease, SENDING, pks, QUEUED, now, SENDING, now]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-_CLAIM_FIELDS = ("status", "lease_until", "attempts", "in_doubt", "next_attempt_at")
-
-
-def _claimed_rows(model, pks: list[int], claimed: list[int], lease) -> list[OutboxRow]:
-    """The claimed rows, loaded with what their delivery reads, in `pks`' order."""
-    if not claimed:
-        return []
-    rows = (
-        model.claim_queryset()
-        .filter(pk__in=claimed, status=SENDING, lease_until=lease)
-        .order_by()  # the order is `pks`'; a default ordering could only join more
-    )
-    by_pk = {row.pk: row for row in rows}
-    return [by_pk[pk] for pk in pks if pk in by_pk]
+    position = {pk: n for n, pk in enumerate(pks)}
+    return sorted((pk for pk, _ in found), key=lambda pk: position.get(pk, len(pks)))
 
 
 def claim(model: type[OutboxRow], pk: int) -> OutboxRow | None:
@@ -241,16 +248,18 @@ def lock_held(rows: list[OutboxRow]) -> set[int]:
     """Lock, until the transaction ends, the rows whose claim these attempts
     still hold; their pks. Their outcomes can then be recorded with no
     savepoint each: no other worker can take them back in the meantime."""
-    held = Q()
-    for row in rows:
-        held |= Q(pk=row.pk, attempts=row.attempts)
     model = type(rows[0])
-    return set(
+    # Every row of the chunk locked (in pk order, as every worker does), then
+    # only those of these attempts kept: an OR of (pk, attempts) pairs cost
+    # more to compile than the statement takes to run.
+    locked = (
         model.objects.select_for_update()
-        .filter(held, status=SENDING)
+        .filter(pk__in=[row.pk for row in rows], status=SENDING)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "attempts")
     )
+    attempts = {row.pk: row.attempts for row in rows}
+    return {pk for pk, made in locked if attempts[pk] == made}
 
 
 def finish_held(finished: list[tuple[OutboxRow, dict]], status: str) -> None:
@@ -265,40 +274,6 @@ def finish_held(finished: list[tuple[OutboxRow, dict]], status: str) -> None:
         by_fields[tuple(sorted(values))].append(row)
     for names, rows in by_fields.items():
         update_each(rows, names)
-
-
-def update_each(rows: list[models.Model], names: tuple[str, ...]) -> None:
-    """Save the fields `names` of each of `rows` (of one model) in one statement.
-
-    On PostgreSQL, `UPDATE ... FROM (VALUES ...)`: Django's `bulk_update`
-    builds a CASE per field instead, and compiling it cost more than the rest
-    of an SMS's delivery (12 ms a chunk of ten). Elsewhere, `bulk_update`.
-    """
-    model = type(rows[0])
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(rows, names)
-        return
-    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    pk, *columns = [quote(field.column) for field in fields]
-    casts = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
-    values = ", ".join([f"({casts})"] * len(rows))
-    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
-    # Only the model's own quoted names are in the text; every value is a parameter.
-    sql = (
-        f"UPDATE {table} SET {assignments} "  # noqa: S608
-        f"FROM (VALUES {values}) AS v({', '.join([pk, *columns])}) "
-        f"WHERE {table}.{pk} = v.{pk}"
-    )
-    params = [
-        field.get_db_prep_save(getattr(row, field.attname), connection)
-        for row in rows
-        for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def finish(row: OutboxRow, status: str, **fields) -> bool:

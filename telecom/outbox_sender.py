@@ -87,9 +87,12 @@ class OutboxSender:
         inside the same transaction)."""
         return {}
 
-    def prepare(self, rows: list) -> None:
+    def prepare(self, rows: list) -> list | None:
         """Called with a chunk's claimed rows before any is attempted (to do
-        for all at once what each attempt would otherwise ask for)."""
+        for all at once what each attempt would otherwise ask for). Returns
+        the rows not to attempt now (never one in doubt): they go back to the
+        queue, due at once."""
+        return None
 
     def on_token_revoked(self, row, exc: TokenRevoked) -> None:
         """The platform rejected the token used (the row's `token_used`, if set)."""
@@ -145,18 +148,23 @@ class OutboxSender:
     def attempt_within_lease(self, rows: list) -> tuple[list, list]:
         """Attempt the claimed rows while an attempt can still end inside the
         lease; (the outcomes, the rows left unattempted)."""
-        timeouts = settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT
-        last_start = time.monotonic() + settings.OUTBOX_LEASE_SECONDS - timeouts
-        self.prepare(rows)
+        last_start = time.monotonic() + self.attempt_budget()
+        later = {row.pk for row in self.prepare(rows) or ()}
         outcomes, left = [], []
         for row in rows:
             # A row in doubt is never given back: back in the queue it would
             # lose its doubt, and its attempt makes no request when that matters.
-            if outcomes and time.monotonic() > last_start and not row.in_doubt:
+            if row.pk in later or (outcomes and time.monotonic() > last_start and not row.in_doubt):
                 left.append(row)
             else:
                 outcomes.append(self.attempt(row))
         return outcomes, left
+
+    def attempt_budget(self) -> float:
+        """Seconds after a claim during which an attempt may still start: one
+        that starts later might not end inside the lease."""
+        timeouts = settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT
+        return settings.OUTBOX_LEASE_SECONDS - timeouts
 
     def attempt(self, row):
         """Send one row; (row, result, error, the requests made)."""

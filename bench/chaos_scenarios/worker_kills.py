@@ -36,13 +36,18 @@ RECOVERY_LIMIT_SECONDS = 60
 
 
 def _enqueue(app, subscribers, count: int) -> list[int]:
+    from django.db import transaction
+
     from telecom.services.messaging import send_sms
 
     tag = uuid.uuid4().hex[:8]
-    return [
-        send_sms(app=app, to=subscribers[n % len(subscribers)], text=f"chaos {tag} {n}").pk
-        for n in range(count)
-    ]
+    # Published together at the commit: the send starts once all are queued
+    # (the workers kept up with the enqueuing, and nothing was left to kill in).
+    with transaction.atomic():
+        return [
+            send_sms(app=app, to=subscribers[n % len(subscribers)], text=f"chaos {tag} {n}").pk
+            for n in range(count)
+        ]
 
 
 def _unsent(ids):
@@ -78,8 +83,9 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
     messages = 200 if quick else 2000
     child_kills, main_kills = (5, 1) if quick else (20, 3)
     concurrency = 3
-    # Slow enough that the send outlasts the kills: 2 workers x 3 children.
-    env.sandbox.set_fault("sms", latency_ms=60)
+    # Slow enough that the send outlasts the kills: 2 workers x 3 children
+    # (the quick send's 200 messages at 60 ms took 2 s, less than its kills).
+    env.sandbox.set_fault("sms", latency_ms=150 if quick else 60)
     # The supervisor restarts a killed main process, as production's does.
     supervisor = Supervisor(env, lambda n: start_prefork_worker(env, n, concurrency))
     try:

@@ -43,10 +43,10 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from telecom import redis as hatid_redis
+from telecom.bulk_sql import update_each
 from telecom.callbacks.registry import handler_for
 from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
-from telecom.outbox import update_each
 
 logger = logging.getLogger("telecom.callbacks")
 

@@ -32,6 +32,7 @@ from django.db import DatabaseError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 
+from telecom.bulk_sql import insert_one
 from telecom.callbacks.app_cache import app_for_token
 from telecom.callbacks.lanes import lane_of, publish_on_commit
 from telecom.callbacks.registry import CallbackHandler, HandlerResult, handler_for
@@ -39,7 +40,6 @@ from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
 from telecom.models.provider_app import ProviderApp
 from telecom.redaction import redact_headers
-from telecom.row_insert import insert
 
 logger = logging.getLogger("telecom.callbacks")
 
@@ -169,7 +169,7 @@ def _store_for_lane(handler: CallbackHandler, event: CallbackEvent) -> CallbackO
     if key is None:
         return None
     event.lane = lane_of(key)
-    insert(event)
+    insert_one(event)
     publish_on_commit(event.lane)
     return CallbackOutcome(200, {"status": "ok"})
 

@@ -7,7 +7,10 @@ platform: unknown outcomes are retried. Through Hoiio, which has no such
 key, the message is sent once (`telecom.send_once`): a lost answer leaves it
 `unknown` until Hoiio's history or delivery report settles it. Each send
 first waits for its token of the app's rate limit, shared by all workers
-(a chunk's tokens are reserved together). A campaign's message is not
+(a chunk's tokens are reserved together, only MESSAGE_CHUNK_SECONDS ahead:
+the rows beyond go back to the queue). A campaign's task of many ids is
+sent in chunks of MESSAGE_CHUNK_SIZE, an API message's task in a chunk of
+ten, filled with other due rows. A campaign's message is not
 sent in its app's quiet hours nor while its campaign is paused
 (`telecom.services.campaign_schedule.CampaignHours`): it is held back.
 """
@@ -15,6 +18,7 @@ sent in its app's quiet hours nor while its campaign is paused
 import time
 from collections import defaultdict
 
+from django.conf import settings
 from django.utils import timezone
 
 from subscribers.services.consent import revoke_rejected_token
@@ -34,23 +38,34 @@ class MessageDelivery(CampaignHours, SendOnceSender):
 
     deadline_setting = "SMS_RETRY_DEADLINE_SECONDS"
 
-    def prepare(self, rows: list[Message]) -> None:
+    def prepare(self, rows: list[Message]) -> list[Message]:
         self.note_waiting(rows)
-        # One round trip reserves the chunk's tokens of each app's rate limit.
+        # One round trip reserves the chunk's tokens of each app's rate limit,
+        # only those usable soon (MESSAGE_CHUNK_SECONDS, inside the lease): a
+        # large chunk of a slow app leaves the rest to the queue rather than
+        # reserving tokens it would give back unused, or sending on for long
+        # after its campaign was paused. A row in doubt sends nothing: no token.
+        within = min(self.attempt_budget(), settings.MESSAGE_CHUNK_SECONDS)
         by_app = defaultdict(list)
         for row in rows:
-            by_app[row.app_id].append(row)
+            if not row.in_doubt:
+                by_app[row.app_id].append(row)
+        later = []
         for same_app in by_app.values():
             app = same_app[0].app
             start = time.monotonic()
-            waits = acquire_many(f"sms:{app.pk}", app.sms_per_second, len(same_app))
-            for row, wait in zip(same_app, waits, strict=True):
+            waits = acquire_many(f"sms:{app.pk}", app.sms_per_second, len(same_app), within=within)
+            for row, wait in zip(same_app, waits, strict=False):
                 row.send_not_before = start + wait
+            later += same_app[len(waits) :]
+        return later
 
     def send(self, row: Message):
         row.channel = sms_channel(row.app)
         # Before anything is marked as submitted: waiting here sends nothing.
-        time.sleep(max(0.0, row.send_not_before - time.monotonic()))
+        wait = row.send_not_before - time.monotonic()
+        if wait > 0:  # a sleep of 0 still gives up the CPU, for milliseconds on a busy host
+            time.sleep(wait)
         self.hold_back_if_waiting(row)  # after the wait: quiet hours may have begun
         if row.channel.has_idempotency_key:
             return row.channel.send(row)
@@ -72,7 +87,11 @@ class MessageDelivery(CampaignHours, SendOnceSender):
         else:
             super().on_outcome_unknown(row, exc)
 
-    def run_many(self, pks: list[int], chunk: int = 10, *, fill: bool = False) -> list:
+    def run_many(self, pks: list[int], chunk: int | None = None, *, fill: bool = False) -> list:
+        if chunk is None:
+            # A campaign's task of many ids: fewer, larger chunks (statements per
+            # chunk are the same); an API message's one-id task: ten, filled.
+            chunk = settings.MESSAGE_CHUNK_SIZE if len(pks) > 10 else 10
         return complete_campaigns_of(super().run_many(pks, chunk, fill=fill))
 
 

@@ -1,12 +1,12 @@
-"""`telecom.row_insert.insert`: the callbacks' hot path writes a row in one
+"""`telecom.bulk_sql.insert_one`: the callbacks' hot path writes a row in one
 plain INSERT, and the row is what `save()` would have written."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from telecom.bulk_sql import insert_one
 from telecom.models import CallbackEvent
-from telecom.row_insert import insert
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def event(app, **fields) -> CallbackEvent:
 def test_a_row_is_inserted_in_one_statement_as_save_would(globe_app):
     row = event(globe_app)
     with CaptureQueriesContext(connection) as queries:
-        insert(row)
+        insert_one(row)
     assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT INTO")
     assert row.pk is not None and not row._state.adding
 
@@ -48,7 +48,7 @@ def test_a_row_is_inserted_in_one_statement_as_save_would(globe_app):
 
 
 def test_the_body_is_encrypted_at_rest(globe_app):
-    row = insert(event(globe_app))
+    row = insert_one(event(globe_app))
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM telecom_callbackevent WHERE id = %s", [row.pk])
         stored = cursor.fetchone()[0]
@@ -56,7 +56,7 @@ def test_the_body_is_encrypted_at_rest(globe_app):
 
 
 def test_a_row_inserted_then_saved_is_updated_not_inserted_again(globe_app):
-    row = insert(event(globe_app))
+    row = insert_one(event(globe_app))
     row.status = CallbackEvent.Status.PROCESSED
     row.save()
     assert CallbackEvent.objects.filter(app=globe_app).count() == 1
