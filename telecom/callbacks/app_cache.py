@@ -139,17 +139,24 @@ def _copy(app: ProviderApp | None) -> ProviderApp | None:
     return None if app is None else copy.copy(app)
 
 
+_unreachable = False  # Redis refused the last invalidation (said once)
+
+
 def bump(**kwargs) -> None:
     """Every process's cached apps are stale: now, and again once the current
     transaction commits (a process may have re-read the old row in between)."""
 
     def _incr():
+        global _unreachable
         try:
             hatid_redis.client().incr(VERSION_KEY)
+            _unreachable = False
         except redis.ConnectionError as error:
             # Expected before Redis is up (`make run` seeds the demo first): no
-            # process has cached anything yet, so one line is enough.
-            logger.warning("could not invalidate the cached provider apps: %s", error)
+            # process has cached anything yet, so one line per outage is enough.
+            if not _unreachable:
+                logger.warning("could not invalidate the cached provider apps: %s", error)
+            _unreachable = True
         except Exception:
             logger.warning("could not invalidate the cached provider apps", exc_info=True)
 

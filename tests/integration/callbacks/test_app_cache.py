@@ -53,3 +53,20 @@ def test_a_change_whose_invalidation_was_lost_is_seen_after_the_maximum_age(glob
     assert app_cache.app_for_token(token) is not None  # still cached
     settings.CALLBACK_APP_CACHE_MAX_AGE_SECONDS = 0
     assert app_cache.app_for_token(token) is None
+
+
+def test_invalidations_refused_by_a_redis_that_is_down_are_reported_once(settings, caplog):
+    """`make run` seeds the demo before Redis is up: one warning, not one per
+    saved row; and again once Redis came back and went away again."""
+    up = settings.REDIS_URL
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    with caplog.at_level("WARNING", logger="telecom.callbacks"):
+        for _ in range(3):
+            app_cache.bump()
+        assert len(caplog.records) == 1
+        settings.REDIS_URL = up
+        app_cache.bump()
+        settings.REDIS_URL = "redis://127.0.0.1:1/0"
+        app_cache.bump()
+    assert len(caplog.records) == 2
+    assert "could not invalidate" in caplog.records[0].getMessage()
