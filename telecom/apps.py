@@ -77,8 +77,9 @@ class TelecomConfig(AppConfig):
         from telecom.models import KeywordRule, MessageTemplate, Partner
 
         for model in (KeywordRule, MessageTemplate, Partner, Tag):
-            post_save.connect(bump, sender=model, dispatch_uid=f"hatid-app-config-save-{model}")
-            post_delete.connect(bump, sender=model, dispatch_uid=f"hatid-app-config-del-{model}")
+            uid = f"hatid-app-config-{model.__name__}"
+            post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete")
         m2m_changed.connect(bump, sender=Partner.apps.through, dispatch_uid="hatid-app-config-m2m")
         # Consent that ends stops the subscriber's queued messages.
         from subscribers.signals import consent_ended

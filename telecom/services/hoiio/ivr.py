@@ -104,16 +104,7 @@ def dial(*, app: ProviderApp, dest: str, caller_id: str = "", source: str = "flo
 def queue_block(session: IvrSession, block: dict) -> IvrStep:
     """Queue one block on a running session (PlanError for a block Hoiio would
     refuse); it is sent once, tagged `<session tag>-<n>`."""
-    step = check_block(block)
-    created = queue(
-        IvrStep,
-        session=session,
-        index=session.position,
-        kind=step["kind"],
-        params={k: v for k, v in step.items() if k != "kind"},
-        tag=f"{session.tag}-{session.position}",
-    )
-    session.position += 1
+    created = _queue_step(session, check_block(block))
     IvrSession.objects.filter(pk=session.pk).update(position=session.position)
     return created
 
@@ -176,7 +167,12 @@ class IvrStepDelivery(SendOnceSender):
 def _queue_next(session: IvrSession) -> IvrStep | None:
     if session.position >= len(session.plan):
         return None
-    step = session.plan[session.position]
+    return _queue_step(session, session.plan[session.position])
+
+
+def _queue_step(session: IvrSession, step: dict) -> IvrStep:
+    """The session's next step, queued at its position (which moves on, in
+    memory: the caller saves it), tagged `<session tag>-<n>`."""
     created = queue(
         IvrStep,
         session=session,

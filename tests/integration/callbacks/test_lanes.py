@@ -3,7 +3,7 @@
 processed exactly once, whatever the workers do."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from sandbox.client import wait_for
 from subscribers.models import ConsentEvent, Subscriber
+from telecom import redis as hatid_redis
 from telecom.callbacks import lanes
 from telecom.models import CallbackEvent, Message
+from tests.integration.messaging.test_outbox import _empty_default_queue
+from tests.integration.messaging.test_outbox_publishing import published
 from tests.support.factories import ProviderAppFactory
 from tests.support.lanes import mo_body, stop_body
 from tests.support.worker import running_worker
@@ -189,12 +192,6 @@ def test_an_idle_lanes_task_runs_after_the_gather_delay_and_serves_what_came_mea
     """The callback that finds its lane idle publishes the lane's task to run
     CALLBACK_GATHER_SECONDS later; the callbacks that come meanwhile find the
     lane's flag and publish nothing: one task, one batch."""
-    from datetime import datetime
-
-    from telecom import redis as hatid_redis
-    from tests.integration.messaging.test_outbox import _empty_default_queue
-    from tests.integration.messaging.test_outbox_publishing import published
-
     settings.CALLBACK_GATHER_SECONDS = 30
     _empty_default_queue()
     hatid_redis.client().delete(*(f"hatid:callback-lane:{n}:queued" for n in range(64)))

@@ -73,8 +73,6 @@ def test_a_deleted_callback_leaves_the_rows_made_from_it_without_their_link(glob
 
 
 def test_a_delete_the_models_cascade_goes_through_djangos_collector(globe_app):
-    from tests.integration.retention.rows import CASES
-
     exchange = CASES["telecom.ussd_exchanges"].make(globe_app)
     purge(kinds=[registry.get("telecom.ussd_sessions")], now=timezone.now() + timedelta(days=181))
     assert not type(exchange).objects.filter(pk=exchange.pk).exists()
@@ -100,16 +98,7 @@ def test_rows_of_no_app_keep_the_default_period(globe_app):
     globe_app.retain_provider_logs_days = 1
     globe_app.save()
     for app in (globe_app, None):
-        OutboundCall.objects.create(
-            app=app,
-            provider="globe",
-            operation="sms.send",
-            method="POST",
-            url="https://globe.example/sms",
-            outcome="success",
-            latency_ms=5,
-            started_at=timezone.now(),
-        )
+        CASES["telecom.provider_logs"].make(app)
     kind = registry.get("telecom.provider_logs")
     purge(kinds=[kind], now=timezone.now() + timedelta(days=2))
     assert list(OutboundCall.objects.values_list("app", flat=True)) == [None]
