@@ -69,14 +69,22 @@ class TelecomConfig(AppConfig):
 
         post_save.connect(bump, sender=ProviderApp, dispatch_uid="hatid-app-cache-save")
         post_delete.connect(bump, sender=ProviderApp, dispatch_uid="hatid-app-cache-delete")
-        # And what the lane workers keep of an app's configuration (app_config):
-        # its keyword rules (with their tags and templates) and its partners.
+        # And what the workers keep of an app's configuration (app_config): its
+        # keyword rules (with their tags and templates), its partners, its USSD
+        # menus (with their screens and options).
         from django.db.models.signals import m2m_changed
 
         from subscribers.models import Tag
-        from telecom.models import KeywordRule, MessageTemplate, Partner
+        from telecom.models import (
+            KeywordRule,
+            MessageTemplate,
+            Partner,
+            UssdMenu,
+            UssdOption,
+            UssdScreen,
+        )
 
-        for model in (KeywordRule, MessageTemplate, Partner, Tag):
+        for model in (KeywordRule, MessageTemplate, Partner, Tag, UssdMenu, UssdScreen, UssdOption):
             uid = f"hatid-app-config-{model.__name__}"
             post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete")

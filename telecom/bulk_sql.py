@@ -2,15 +2,21 @@
 fields of many rows in one `UPDATE ... FROM (VALUES ...)`, `insert_all`
 inserts rows in one `INSERT ... VALUES` (both for PostgreSQL, the ORM's own
 elsewhere), `insert_one` one row in one `INSERT ... RETURNING` (any
-database). Values still go through each field's `pre_save` and
+database), and `CompiledQuery` runs a queryset the ORM compiled once with new
+values. Values still go through each field's `pre_save` and
 `get_db_prep_save` (defaults, encryption, redaction as in `save`), and only
 the model's own quoted names are written into the statements' text. They
-send no signals: use them only for models nothing listens to.
+send no signals: use them only for models nothing listens to
+(`saves_plainly` says whether a model's rows can be inserted so).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from django.db import connections, models, router
+from django.db.models import signals
 
 
 def update_each(rows: list[models.Model], names: tuple[str, ...]) -> None:
@@ -103,3 +109,52 @@ def _insert(model, connection, rows: int) -> tuple[str, list]:
         f"VALUES {', '.join([row] * rows)}"
     )
     return sql, fields
+
+
+def saves_plainly(model: type[models.Model]) -> bool:
+    """Whether `insert_one` stores a row of `model` exactly as `save` would: the
+    model keeps `Model.save` and no receiver listens to its saves."""
+    return (
+        model.save is models.Model.save
+        and not signals.pre_save.has_listeners(model)
+        and not signals.post_save.has_listeners(model)
+    )
+
+
+class CompiledQuery:
+    """A queryset compiled to SQL once per database, run with new values.
+
+    `build(**values)` makes the queryset; it is built once with `examples`
+    (distinct values of the right types, each of which must appear exactly
+    once among the compiled parameters, which is checked; the other
+    parameters are the query's constants) to learn where each value goes,
+    and `rows(model, **values)` then runs that SQL through
+    `Model.objects.raw`, annotations becoming attributes. For the hot paths
+    where compiling a queryset (its joins, subqueries and annotations) costs
+    more than running it.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet], **examples):
+        self.build, self.examples = build, examples
+        self._compiled: dict[str, tuple[str, list[tuple[str | None, object]]]] = {}
+        self._lock = threading.Lock()
+
+    def _sql(self, alias: str) -> tuple[str, list[tuple[str | None, object]]]:
+        with self._lock:
+            if alias not in self._compiled:
+                queryset = self.build(**self.examples)
+                sql, params = queryset.query.get_compiler(alias).as_sql()
+                names = {value: name for name, value in self.examples.items()}
+                # (the value's name, or None for a constant of the query; the constant)
+                slots = [(names.get(param), param) for param in params]
+                named = sorted(name for name, _ in slots if name is not None)
+                if named != sorted(self.examples):
+                    raise ValueError(f"each example must be one parameter: {params!r}")
+                self._compiled[alias] = (sql, slots)
+            return self._compiled[alias]
+
+    def rows(self, model: type[models.Model], **values) -> list[models.Model]:
+        alias = router.db_for_write(model)
+        sql, slots = self._sql(alias)
+        params = [constant if name is None else values[name] for name, constant in slots]
+        return list(model.objects.raw(sql, params, using=alias))

@@ -31,7 +31,8 @@ from datetime import timedelta
 from celery import current_app
 from django.conf import settings
 from django.db import connections, models, router, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 from telecom.bulk_sql import update_each
@@ -84,6 +85,10 @@ class OutboxRow(models.Model):
         return cls.objects.select_related(*cls.claim_related)
 
     @classmethod
+    def claimed(cls, rows: list) -> None:
+        """What is done with rows `claim_queryset` loaded, before their delivery."""
+
+    @classmethod
     def outbox_indexes(cls, prefix: str) -> list[models.Index]:
         """Partial indexes that keep the sweeper's queries cheap on big tables."""
         return [
@@ -99,20 +104,34 @@ class OutboxRow(models.Model):
 # --- publishing ---------------------------------------------------------
 
 
-def publish(model: type[OutboxRow], ids: list[int], *, countdown: float = 0) -> None:
-    """Publish the model's delivery task for these ids now (not waiting for a commit)."""
+def publish(
+    model: type[OutboxRow], ids: list[int], *, countdown: float = 0, retry: bool = True
+) -> None:
+    """Publish the model's delivery task for these ids now (not waiting for a commit).
+    `retry=False` where a failed publish is left to the sweeper."""
     if not ids:
         return
-    current_app.send_task(operation_for(model).task, args=[list(ids)], countdown=countdown or None)
+    ids = list(ids)
+    current_app.send_task(
+        operation_for(model).task,
+        args=[ids],
+        countdown=countdown or None,
+        retry=retry,
+        # Celery's saferepr of the arguments, for its logs, cost a tenth of a publish.
+        argsrepr=repr([ids]),
+        kwargsrepr="{}",
+    )
 
 
 def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
-    """Publish after the current transaction commits; a lost publish is swept."""
+    """Publish after the current transaction commits; a lost publish is swept
+    (so it is not retried in the request, where kombu's retries cost a third
+    of a publish and would hold the answer up)."""
     ids = list(ids)
 
     def _publish():
         try:
-            publish(model, ids)
+            publish(model, ids, retry=False)
         except Exception:
             # The rows are committed and queued: the sweeper will find them.
             logger.warning(
@@ -127,9 +146,10 @@ def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
 
 def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list[OutboxRow]:
     """Take the rows that are due and free, in one transaction (on PostgreSQL
-    one statement: `_claim_in_one_statement`); the others are left to
-    whoever holds them. With `fill`, up to that many other due rows, the
-    longest waiting first, are taken too.
+    one statement that also loads them: `_claim_and_load`); the others are
+    left to whoever holds them. With `fill`, up to that many other due rows,
+    the longest waiting first, are taken too. The rows come back loaded as
+    `claim_queryset` loads them, the asked-for ones first.
 
     A row taken back from an expired lease is marked `in_doubt`: its previous
     worker may have died after the provider acted, so a delivery without an
@@ -139,27 +159,31 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     pks = list(pks)
     connection = connections[router.db_for_write(model)]
+    position = {pk: n for n, pk in enumerate(pks)}
     if connection.vendor == "postgresql":
-        taken = _claim_in_one_statement(connection, model, pks, fill, now, lease)
+        rows = _claim_and_load(connection, model, pks, fill, now, lease)
+        rows.sort(key=lambda row: (position.get(row.pk, len(pks)), row.enqueued_at, row.pk))
     else:
         taken = _claim_portable(model, pks, fill, now, lease)
-    if not taken:
-        return []
-    rows = (
-        model.claim_queryset()
-        .filter(pk__in=taken, status=SENDING, lease_until=lease)
-        .order_by()  # the order is `taken`'s; a default ordering could only join more
-    )
-    by_pk = {row.pk: row for row in rows}
-    return [by_pk[pk] for pk in taken if pk in by_pk]
+        loaded = (
+            model.claim_queryset()
+            .filter(pk__in=taken, status=SENDING, lease_until=lease)
+            .order_by()  # the order is `taken`'s; a default ordering could only join more
+        )
+        by_pk = {row.pk: row for row in loaded} if taken else {}
+        rows = [by_pk[pk] for pk in taken if pk in by_pk]
+    model.claimed(rows)
+    return rows
 
 
-def _claim_in_one_statement(connection, model, pks, fill, now, lease) -> list[int]:
-    """`claim_many`'s claim on PostgreSQL: one `UPDATE ... RETURNING` (its own
-    transaction, no round trips for BEGIN and COMMIT), the pks taken, the
-    asked-for ones first. What the ORM's four statements cost in Python was
-    half a delivery worker's CPU, most of it for tasks whose rows an earlier
-    task's fill had already taken."""
+def _claim_and_load(connection, model, pks, fill, now, lease) -> list[OutboxRow]:
+    """`claim_many` on PostgreSQL: one statement claims the rows (an `UPDATE ...
+    RETURNING` in a WITH query named as the table, so that the rest of the
+    statement reads the claimed rows as they now are) and selects them with
+    what `claim_queryset` joins, its own transaction. What the ORM's
+    statements cost was half a delivery worker's CPU, and on a USSD reply's
+    path the load alone was a third of the time from the callback's commit
+    to the reply's request."""
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     names = ("status", "attempts", "lease_until", "next_attempt_at", "enqueued_at", "in_doubt")
@@ -174,25 +198,66 @@ def _claim_in_one_statement(connection, model, pks, fill, now, lease) -> list[in
     # `t.status` on the right of SET is the row's status before the update:
     # a row taken back from an expired lease is in doubt.
     # The pks written as integers: an array parameter is escaped item by item in Python.
+    # The last WITH query is named as the table: the statement's SELECT (the
+    # ORM's, compiled once: `_claimed_select`) reads it, while the WITH
+    # queries themselves, which cannot see it, read and update the table.
     asked = f"ARRAY[{','.join(str(int(pk)) for pk in pks)}]::bigint[]"
+    select = _claimed_select(model, connection.alias)
     sql = (
         f"WITH own AS (SELECT {pk} FROM {table} WHERE {pk} = ANY({asked}) "  # noqa: S608
         f"AND ({due} OR {expired}) FOR UPDATE SKIP LOCKED), "
         f"more AS (SELECT {pk} FROM {table} WHERE {due} AND {pk} <> ALL({asked}) "
-        f"ORDER BY {enqueued_at} LIMIT %s FOR UPDATE SKIP LOCKED) "
-        f"UPDATE {table} AS t SET {status} = %s, {lease_until} = %s, "
+        f"ORDER BY {enqueued_at} LIMIT %s FOR UPDATE SKIP LOCKED), "
+        f"{table} AS (UPDATE {table} AS t SET {status} = %s, {lease_until} = %s, "
         f"{attempts} = t.{attempts} + 1, {in_doubt} = (t.{status} = %s) "
         f"FROM (SELECT {pk} FROM own UNION ALL SELECT {pk} FROM more) AS c "
-        f"WHERE t.{pk} = c.{pk} RETURNING t.{pk}, t.{enqueued_at}"
+        f"WHERE t.{pk} = c.{pk} RETURNING t.*) {select.sql}"
     )
     params = [QUEUED, now, SENDING, now, QUEUED, now, max(0, fill)]
-    params += [SENDING, lease, SENDING]
+    params += [SENDING, lease, SENDING, *select.params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        taken = cursor.fetchall()
-    position = {pk: n for n, pk in enumerate(pks)}
-    taken.sort(key=lambda row: (position.get(row[0], len(pks)), row[1], row[0]))
-    return [pk for pk, _ in taken]
+        found = cursor.fetchall()
+    return select.instances(found, connection.alias)
+
+
+class _ClaimedSelect:
+    """`claim_queryset`'s SELECT of a model, compiled once, and how its rows
+    become instances with their related objects (as Django's `ModelIterable`
+    makes them) and prefetches."""
+
+    def __init__(self, queryset: models.QuerySet, alias: str):
+        self.compiler = queryset.query.get_compiler(using=alias)
+        self.sql, self.params = self.compiler.as_sql()  # fills the compiler's select
+        self.prefetch = queryset._prefetch_related_lookups
+        info, columns = self.compiler.klass_info, self.compiler.select
+        self.model = info["model"]
+        self.start, self.end = info["select_fields"][0], info["select_fields"][-1] + 1
+        self.names = [column[0].target.attname for column in columns[self.start : self.end]]
+        self.related = get_related_populators(info, columns, alias)
+
+    def instances(self, rows: list[tuple], alias: str) -> list[OutboxRow]:
+        found = []
+        for row in self.compiler.results_iter([rows]):
+            obj = self.model.from_db(alias, self.names, row[self.start : self.end])
+            for populator in self.related:
+                populator.populate(row, obj)
+            found.append(obj)
+        if found and self.prefetch:
+            prefetch_related_objects(found, *self.prefetch)
+        return found
+
+
+_claimed_selects: dict[tuple[type, str], _ClaimedSelect] = {}
+
+
+def _claimed_select(model: type[OutboxRow], alias: str) -> _ClaimedSelect:
+    key = (model, alias)
+    if key not in _claimed_selects:
+        # No ordering: the claim's order is applied after (a default ordering
+        # could only join more).
+        _claimed_selects[key] = _ClaimedSelect(model.claim_queryset().order_by(), alias)
+    return _claimed_selects[key]
 
 
 def _claim_portable(model, pks, fill, now, lease) -> list[int]:

@@ -32,7 +32,7 @@ from django.db import DatabaseError, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 
-from telecom.bulk_sql import insert_one
+from telecom.bulk_sql import insert_one, update_each
 from telecom.callbacks.app_cache import app_for_token
 from telecom.callbacks.lanes import lane_of, publish_on_commit
 from telecom.callbacks.registry import CallbackHandler, HandlerResult, handler_for
@@ -140,7 +140,7 @@ def receive(
             if deferred is not None:
                 reception.event, reception.outcome = event, deferred
                 return reception
-        event.save(force_insert=True)
+        insert_one(event)
         reception.event = event
         if not allowed:
             reception.outcome = reject(
@@ -209,6 +209,9 @@ def reject(event: CallbackEvent, message: str, fields: dict | None = None, statu
     return CallbackOutcome(status, error_body("invalid", message, fields))
 
 
+_PROCESSED_FIELDS = ("status", "note", "error", "traceback", "attempts", "processed_at")
+
+
 def process_callback(event: CallbackEvent) -> CallbackOutcome:
     handler = handler_for(event.kind, event.app.provider)
     if handler is None:
@@ -224,9 +227,7 @@ def process_callback(event: CallbackEvent) -> CallbackOutcome:
             event.error = event.traceback = ""
             event.attempts += 1
             event.processed_at = timezone.now()
-            event.save(
-                update_fields=["status", "note", "error", "traceback", "attempts", "processed_at"]
-            )
+            update_each([event], _PROCESSED_FIELDS)
     except RejectedPayload as exc:
         return reject(event, exc.message, exc.fields)
     except Exception as exc:

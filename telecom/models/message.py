@@ -149,10 +149,16 @@ class Message(OutboxRow, Requested):
 
     @classmethod
     def claim_queryset(cls) -> models.QuerySet:
-        # Globe's channel sends with the subscriber's live token: one query a chunk.
-        from subscribers.models import prefetch_live_tokens  # they import these models
+        # Globe's channel sends with the subscriber's live token: in the same SELECT.
+        from subscribers.models.subscriber import join_live_token  # it imports these models
 
-        return super().claim_queryset().prefetch_related(prefetch_live_tokens("subscriber__tokens"))
+        return join_live_token(super().claim_queryset(), "subscriber")
+
+    @classmethod
+    def claimed(cls, rows: list) -> None:
+        from subscribers.models.subscriber import hand_live_tokens
+
+        hand_live_tokens(rows, "subscriber")
 
 
 class InboundMultipart(models.Model):

@@ -189,3 +189,16 @@ class UssdExchange(OutboxRow):
 
     def __str__(self) -> str:
         return f"{self.session.session_id} #{self.sequence}"
+
+    @classmethod
+    def claim_queryset(cls) -> models.QuerySet:
+        # The reply is sent with the subscriber's live token: in the same SELECT.
+        from subscribers.models.subscriber import join_live_token  # it imports these models
+
+        return join_live_token(super().claim_queryset(), "session__subscriber")
+
+    @classmethod
+    def claimed(cls, rows: list) -> None:
+        from subscribers.models.subscriber import hand_live_tokens
+
+        hand_live_tokens(rows, "session__subscriber")

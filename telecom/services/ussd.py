@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
+from telecom.bulk_sql import CompiledQuery, update_each
+from telecom.callbacks.app_cache import app_config
 from telecom.errors import ServiceError
 from telecom.globe import GlobeClient
 from telecom.inbound_events import UssdInput
@@ -40,27 +42,60 @@ UNAVAILABLE = "This service is not available right now."
 ENDED = "This session has ended."
 
 
-def live_menu(app: ProviderApp) -> UssdMenu | None:
-    return UssdMenu.objects.filter(app=app, is_live=True).first()
+def _live_menu_id(app: ProviderApp) -> int | None:
+    """The app's live menu, kept across steps until a menu changes (`app_config`)."""
+    return app_config(
+        app.pk,
+        "ussd-live-menu",
+        lambda: UssdMenu.objects.filter(app=app, is_live=True).values_list("pk", flat=True).first(),
+    )
 
 
-def _session_for_update(app, inp: UssdInput) -> UssdSession:
-    """The callback's session, locked until the transaction ends, with its menu
-    and what its replies so far say (`last_sequence`, `repeated`: a reply to
-    this very input exists), in one statement; created, with its subscriber,
-    at the session's first callback."""
+def menu_spec(app: ProviderApp, menu_id: int) -> engine.MenuSpec:
+    """The menu's screens and options as the engine reads them, kept across
+    steps until a menu, screen or option changes (`app_config`; `telecom.apps`
+    connects their saves): a step reads its menu every time."""
+
+    def load():
+        return engine.MenuSpec.load(UssdMenu.objects.get(pk=menu_id))
+
+    return app_config(app.pk, f"ussd-menu:{menu_id}", load)
+
+
+def _locked_session_query(app_id, session_id, input_key):
     replies = UssdExchange.objects.filter(session=OuterRef("pk")).order_by()
-    sessions = (
+    return (
         UssdSession.objects.select_for_update(of=("self",))
-        .select_related("menu")
         .annotate(
             last_sequence=Subquery(
                 replies.values("session").annotate(n=Max("sequence")).values("n")
             ),
-            repeated=Exists(replies.filter(input_key=inp.key)),
+            repeated=Exists(replies.filter(input_key=input_key)),
         )
+        .filter(app_id=app_id, session_id=session_id)
+        .order_by()
     )
-    session = sessions.filter(app=app, session_id=inp.session_id).first()
+
+
+# Compiled once: the ORM's compiling of its subqueries cost more than the statement.
+_LOCKED_SESSION = CompiledQuery(
+    _locked_session_query, app_id=-1, session_id="\x00session", input_key="\x00key"
+)
+
+
+def _session_for_update(app, inp: UssdInput) -> UssdSession:
+    """The callback's session, locked until the transaction ends, with what its
+    replies so far say (`last_sequence`, `repeated`: a reply to this very
+    input exists), in one statement; created, with its subscriber, at the
+    session's first callback."""
+
+    def locked():
+        found = _LOCKED_SESSION.rows(
+            UssdSession, app_id=app.pk, session_id=inp.session_id, input_key=inp.key
+        )
+        return found[0] if found else None
+
+    session = locked()
     if session is not None:
         return session
     subscriber, _ = Subscriber.objects.get_or_create(app=app, msisdn=inp.sender)
@@ -72,7 +107,7 @@ def _session_for_update(app, inp: UssdInput) -> UssdSession:
                 app=app, session_id=inp.session_id, subscriber=subscriber, msisdn=inp.sender
             )
     except IntegrityError:  # the same session's first callback, twice at once
-        return sessions.get(app=app, session_id=inp.session_id)
+        return locked()
     session.last_sequence, session.repeated = None, False
     return session
 
@@ -131,8 +166,8 @@ def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
     if session.status != UssdSession.Status.ACTIVE:
         answer(input_text=inp.text, reply=ENDED)
         return f"session {inp.session_id} had ended ({session.status})"
-    menu = session.menu or live_menu(app)
-    spec = engine.MenuSpec.load(menu) if menu is not None else None
+    menu_id = session.menu_id or _live_menu_id(app)
+    spec = menu_spec(app, menu_id) if menu_id is not None else None
     if spec is None or not spec.screens:
         _end(session, UssdSession.Status.ERROR, "no live USSD menu for this app")
         answer(input_text=inp.text, reply=UNAVAILABLE)
@@ -144,14 +179,14 @@ def receive_ussd(app: ProviderApp, inp: UssdInput, event) -> str:
     else:
         step = engine.advance(spec, current, session.variables, inp.text)
         shown = inp.text
-    session.menu, session.screen_id = menu, step.screen.pk
+    session.menu_id, session.screen_id = menu_id, step.screen.pk
     session.variables, session.last_activity_at = step.variables, now
     fields = ["menu", "screen", "variables", "last_activity_at"]
     acts = step.flash and step.screen.action
     if step.flash and not acts:  # the end, with nothing to do: one UPDATE
         session.status, session.end_reason, session.ended_at = UssdSession.Status.COMPLETED, "", now
         fields += ["status", "end_reason", "ended_at"]
-    session.save(update_fields=fields)
+    update_each([session], fields)  # `save` compiled the same UPDATE at every step
     answer(input_text=shown, reply=step.reply, flash=step.flash, screen_pk=step.screen.pk)
     if acts:
         outcome = run_action(UssdScreen.objects.get(pk=step.screen.pk), session)
