@@ -41,8 +41,16 @@ def encrypt(plaintext: str) -> str:
 
 
 def decrypt(ciphertext: str) -> str:
+    return _decrypted(tuple(settings.FIELD_ENCRYPTION_KEYS), ciphertext)
+
+
+# A delivery worker decrypts the same few tokens and app secrets for every
+# message it sends (a Fernet decryption each, 4% of its CPU): the last ones
+# are kept, by key ring and ciphertext.
+@lru_cache(maxsize=1024)
+def _decrypted(keys: tuple[str, ...], ciphertext: str) -> str:
     try:
-        return keyring().decrypt(ciphertext.encode()).decode()
+        return _keyring(keys)[0].decrypt(ciphertext.encode()).decode()
     except InvalidToken:
         raise ImproperlyConfigured(
             "a stored secret cannot be decrypted with any key in FIELD_ENCRYPTION_KEYS"

@@ -46,7 +46,11 @@ SECRET_NAMES = frozenset(
 
 _ASSIGNMENT = re.compile(
     r"(?P<name>" + "|".join(sorted(SECRET_NAMES, key=len, reverse=True)) + r")"
-    r"(?P<sep>=|\"\s*:\s*\"|'\s*:\s*')(?P<value>[^&\s\"',}]+)",
+    r"(?P<sep>=|\"\s*:\s*\"|'\s*:\s*')"
+    # A value redacted already is left alone, so that redacting a redacted
+    # text (a stored row's fields redact what the request log redacted) is
+    # one search that finds nothing.
+    r"(?P<value>(?!\[redacted\](?:[&\s\"',}]|$))[^&\s\"',}]+)",
     re.IGNORECASE,
 )
 # Hatid's own unguessable path tokens: /callbacks/globe/<token>/..., /voice/<token>/...,

@@ -103,3 +103,23 @@ def test_every_configured_log_handler_redacts():
     configured = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     assert configured, "the console handler from settings.LOGGING is installed"
     assert all(any(isinstance(f, RedactingFilter) for f in h.filters) for h in configured)
+
+
+def test_a_decryption_is_reused_only_under_the_same_keys(settings):
+    """Decrypted values are kept by key ring and ciphertext (a worker reveals
+    the same token for every message): a ciphertext no current key opens is
+    refused, even after it was opened under the keys it was made with."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from telecom.crypto import decrypt, encrypt
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]
+    ciphertext = encrypt("a token")
+    assert decrypt(ciphertext) == decrypt(ciphertext) == "a token"
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        decrypt(ciphertext)
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    assert decrypt(ciphertext) == "a token"
