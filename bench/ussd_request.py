@@ -85,9 +85,7 @@ def deliver_replies() -> dict:
     finally:
         HTTPAdapter.send = send
     statuses = dict(
-        UssdExchange.objects.filter(pk__in=pks)
-        .values_list("status")
-        .annotate(n=Count("pk"))
+        UssdExchange.objects.filter(pk__in=pks).values_list("status").annotate(n=Count("pk"))
     )
     return {
         "replies": len(pks),
