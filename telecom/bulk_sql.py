@@ -2,8 +2,9 @@
 fields of many rows in one `UPDATE ... FROM (VALUES ...)`, `insert_all`
 inserts rows in one `INSERT ... VALUES` (both for PostgreSQL, the ORM's own
 elsewhere), `insert_one` one row in one `INSERT ... RETURNING` (any
-database), and `CompiledQuery` runs a queryset the ORM compiled once with new
-values. Values still go through each field's `pre_save` and
+database), `CompiledQuery` runs a queryset the ORM compiled once with new
+values, and `PreparedStatement` has PostgreSQL plan a statement once per
+connection. Values still go through each field's `pre_save` and
 `get_db_prep_save` (defaults, encryption, redaction as in `save`), and only
 the model's own quoted names are written into the statements' text. They
 send no signals: use them only for models nothing listens to
@@ -12,7 +13,9 @@ send no signals: use them only for models nothing listens to
 
 from __future__ import annotations
 
+import re
 import threading
+import weakref
 from collections.abc import Callable
 
 from django.db import connections, models, router
@@ -158,3 +161,42 @@ class CompiledQuery:
         sql, slots = self._sql(alias)
         params = [constant if name is None else values[name] for name, constant in slots]
         return list(model.objects.raw(sql, params, using=alias))
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def numbered(sql: str, first: int = 1) -> str:
+    """A statement written for Django's cursor (`%s` placeholders, `%%` for a
+    percent sign) with PostgreSQL's numbered placeholders, from `$first` on."""
+    numbers = iter(range(first, first + sql.count("%s") + 1))
+    return _PLACEHOLDER.sub(lambda m: "%" if m[0] == "%%" else f"${next(numbers)}", sql)
+
+
+# The psycopg connections on which each statement is prepared, by name.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class PreparedStatement:
+    """A statement PostgreSQL plans once per connection (`PREPARE`, then
+    `EXECUTE` with each call's values), for the hot statements whose planning
+    costs more than their running: the outbox's claim, with its WITH queries
+    and joins, was planned in 0.6 ms and ran in 0.1 (EXPLAIN ANALYZE).
+
+    `sql` uses numbered placeholders ($1, ...; see `numbered`). A prepared
+    statement belongs to its session, whatever becomes of the transaction
+    that prepared it; a new connection prepares it again.
+    """
+
+    def __init__(self, name: str, sql: str, parameters: int):
+        self.name, self.sql, self.parameters = name, sql, parameters
+
+    def execute(self, cursor, params: list) -> None:
+        if len(params) != self.parameters:
+            raise ValueError(f"{self.name} takes {self.parameters} values, not {len(params)}")
+        raw = cursor.connection  # psycopg's connection: a reconnection is another
+        names = _prepared.setdefault(raw, set())
+        if self.name not in names:
+            cursor.execute(f"PREPARE {self.name} AS {self.sql}")
+            names.add(self.name)
+        cursor.execute(f"EXECUTE {self.name} ({', '.join(['%s'] * len(params))})", params)

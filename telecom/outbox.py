@@ -35,9 +35,8 @@ from django.db import connections, models, router, transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.db.models.query import get_related_populators
 from django.utils import timezone
-from psycopg.sql import Literal
 
-from telecom.bulk_sql import update_each
+from telecom.bulk_sql import PreparedStatement, numbered, update_each
 from telecom.outbound import all_operations, operation_for
 
 logger = logging.getLogger("telecom.outbox")
@@ -179,66 +178,38 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
 
 
 def _claim_and_load(connection, model, pks, fill, now, lease) -> list[OutboxRow]:
-    """`claim_many` on PostgreSQL: one statement claims the rows (an `UPDATE ...
-    RETURNING` in a WITH query named as the table, so that the rest of the
-    statement reads the claimed rows as they now are) and selects them with
-    what `claim_queryset` joins, its own transaction. What the ORM's
-    statements cost was half a delivery worker's CPU, and on a USSD reply's
-    path the load alone was a third of the time from the callback's commit
-    to the reply's request."""
-    quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    names = ("status", "attempts", "lease_until", "next_attempt_at", "enqueued_at", "in_doubt")
-    columns = [quote(model._meta.get_field(name).column) for name in names]
-    status, attempts, lease_until, next_attempt_at, enqueued_at, in_doubt = columns
-    due = f"({status} = %s AND {next_attempt_at} <= %s)"
-    expired = f"({status} = %s AND {lease_until} < %s)"
-    # Locked rows belong to another worker's claim in flight: SKIP LOCKED.
-    # Filling takes the rows of the tasks queued behind this one (a task per
-    # row makes a queue of one-row tasks), by the sweeper's partial index, so
-    # it never scans sent rows; those tasks then find their rows taken.
-    # `t.status` on the right of SET is the row's status before the update:
-    # a row taken back from an expired lease is in doubt.
-    # The pks written as integers: an array parameter is escaped item by item in Python.
-    # The last WITH query is named as the table: the statement's SELECT (the
-    # ORM's, compiled once: `_claimed_select`) reads it, while the WITH
-    # queries themselves, which cannot see it, read and update the table.
-    asked = f"ARRAY[{','.join(str(int(pk)) for pk in pks)}]::bigint[]"
-    select = _claimed_select(model, connection.alias)
-    sql = (
-        f"WITH own AS (SELECT {pk} FROM {table} WHERE {pk} = ANY({asked}) "  # noqa: S608
-        f"AND ({due} OR {expired}) FOR UPDATE SKIP LOCKED), "
-        f"more AS (SELECT {pk} FROM {table} WHERE {due} AND {pk} <> ALL({asked}) "
-        f"ORDER BY {enqueued_at} LIMIT %s FOR UPDATE SKIP LOCKED), "
-        f"{table} AS (UPDATE {table} AS t SET {status} = %s, {lease_until} = %s, "
-        f"{attempts} = t.{attempts} + 1, {in_doubt} = (t.{status} = %s) "
-        f"FROM (SELECT {pk} FROM own UNION ALL SELECT {pk} FROM more) AS c "
-        f"WHERE t.{pk} = c.{pk} RETURNING t.*) {select.sql}"
-    )
-    params = [QUEUED, now, SENDING, now, QUEUED, now, max(0, fill)]
-    params += [SENDING, lease, SENDING, *select.params]
+    """`claim_many` on PostgreSQL: one statement claims the rows and selects
+    them with what `claim_queryset` joins, its own transaction, prepared once
+    per connection (`_Claim`). What the ORM's statements cost was half a
+    delivery worker's CPU, and on a USSD reply's path the load alone was a
+    third of the time from the callback's commit to the reply's request."""
+    claim = _claim_for(model, connection.alias)
+    params = [[int(pk) for pk in pks], now, lease, max(0, fill)]
     with connection.cursor() as cursor:
-        if select.params:
-            cursor.execute(sql, params)
-        else:
-            # psycopg parses a statement this long (the SELECT names every
-            # column) for its parameters at every call, with no cache: it cost
-            # a third of the claim. The values are ours (statuses, times, a
-            # number), written as literals by psycopg's own adaptation.
-            literals = tuple(Literal(value).as_string(cursor.connection) for value in params)
-            cursor.execute(sql % literals)
+        claim.statement.execute(cursor, [*params, *claim.select_params])
         found = cursor.fetchall()
-    return select.instances(found, connection.alias)
+    return claim.instances(found, connection.alias)
 
 
-class _ClaimedSelect:
-    """`claim_queryset`'s SELECT of a model, compiled once, and how its rows
-    become instances with their related objects (as Django's `ModelIterable`
-    makes them) and prefetches."""
+class _Claim:
+    """A model's claim, compiled once: the statement, and how its rows become
+    instances with their related objects (as Django's `ModelIterable` makes
+    them) and prefetches.
 
-    def __init__(self, queryset: models.QuerySet, alias: str):
+    The statement: an `UPDATE ... RETURNING` in a WITH query named as the
+    table, so that the SELECT after it (`claim_queryset`'s, compiled by the
+    ORM) reads the claimed rows as they now are, while the WITH queries,
+    which cannot see it, read and update the table. Its values: $1 the asked
+    pks, $2 now, $3 the lease's end, $4 how many more to fill with. The
+    statuses are written in: a plan for any values (PostgreSQL's generic plan,
+    made once) can then use the partial indexes of queued and leased rows,
+    and is chosen over planning each call anew.
+    """
+
+    def __init__(self, model: type[OutboxRow], alias: str):
+        queryset = model.claim_queryset().order_by()  # a default ordering could only join more
         self.compiler = queryset.query.get_compiler(using=alias)
-        self.sql, self.params = self.compiler.as_sql()  # fills the compiler's select
+        select, self.select_params = self.compiler.as_sql()  # fills the compiler's select
         self.prefetch = queryset._prefetch_related_lookups
         info, columns = self.compiler.klass_info, self.compiler.select
         self.model = info["model"]
@@ -248,6 +219,35 @@ class _ClaimedSelect:
         # Worked out once: per query, for a hundred columns, it cost more than the query.
         fields = [column[0] for column in columns[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(fields)
+
+        quote = self.compiler.connection.ops.quote_name
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        names = ("status", "attempts", "lease_until", "next_attempt_at", "enqueued_at", "in_doubt")
+        status, attempts, lease_until, next_attempt_at, enqueued_at, in_doubt = [
+            quote(model._meta.get_field(name).column) for name in names
+        ]
+        queued, sending = f"'{QUEUED}'", f"'{SENDING}'"  # constants of this module
+        due = f"({status} = {queued} AND {next_attempt_at} <= $2)"
+        expired = f"({status} = {sending} AND {lease_until} < $2)"
+        # Locked rows belong to another worker's claim in flight: SKIP LOCKED.
+        # Filling takes the rows of the tasks queued behind this one (a task per
+        # row makes a queue of one-row tasks), by the sweeper's partial index, so
+        # it never scans sent rows; those tasks then find their rows taken.
+        # `t.status` on the right of SET is the row's status before the update:
+        # a row taken back from an expired lease is in doubt.
+        sql = (
+            f"WITH own AS (SELECT {pk} FROM {table} WHERE {pk} = ANY($1::bigint[]) "  # noqa: S608
+            f"AND ({due} OR {expired}) FOR UPDATE SKIP LOCKED), "
+            f"more AS (SELECT {pk} FROM {table} WHERE {due} AND {pk} <> ALL($1::bigint[]) "
+            f"ORDER BY {enqueued_at} LIMIT $4 FOR UPDATE SKIP LOCKED), "
+            f"{table} AS (UPDATE {table} AS t SET {status} = {sending}, {lease_until} = $3, "
+            f"{attempts} = t.{attempts} + 1, {in_doubt} = (t.{status} = {sending}) "
+            f"FROM (SELECT {pk} FROM own UNION ALL SELECT {pk} FROM more) AS c "
+            f"WHERE t.{pk} = c.{pk} RETURNING t.*) {numbered(select, first=5)}"
+        )
+        self.statement = PreparedStatement(
+            f"hatid_claim_{model._meta.db_table}", sql, 4 + len(self.select_params)
+        )
 
     def instances(self, rows: list[tuple], alias: str) -> list[OutboxRow]:
         found = []
@@ -264,15 +264,13 @@ class _ClaimedSelect:
 
 
 # Per thread, as Django's connections are: a compiler keeps its thread's connection.
-_claimed_selects = threading.local()
+_claims = threading.local()
 
 
-def _claimed_select(model: type[OutboxRow], alias: str) -> _ClaimedSelect:
-    compiled = _claimed_selects.__dict__.setdefault("by_model", {})
+def _claim_for(model: type[OutboxRow], alias: str) -> _Claim:
+    compiled = _claims.__dict__.setdefault("by_model", {})
     if (model, alias) not in compiled:
-        # No ordering: the claim's order is applied after (a default ordering
-        # could only join more).
-        compiled[model, alias] = _ClaimedSelect(model.claim_queryset().order_by(), alias)
+        compiled[model, alias] = _Claim(model, alias)
     return compiled[model, alias]
 
 

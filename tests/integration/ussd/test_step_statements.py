@@ -96,6 +96,7 @@ def test_the_worker_claims_a_reply_with_its_relations_in_one_statement(
     subscribe("+639171234567")
     post(client, globe_app, None, 30, sessionStart=True)
     reply = UssdExchange.objects.get()
+    outbox.claim_many(UssdExchange, [])  # PREPAREs the claim: once per connection
 
     with django_assert_num_queries(1):  # the UPDATE … RETURNING and the SELECT of its rows
         [claimed] = outbox.claim_many(UssdExchange, [reply.pk])
@@ -140,6 +141,7 @@ def test_a_claimed_reply_of_a_subscriber_with_no_live_token_is_refused_without_a
     post(client, globe_app, None, 30, sessionStart=True)
     AccessToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
     reply = UssdExchange.objects.get()
+    outbox.claim_many(UssdExchange, [])
 
     with django_assert_num_queries(1):
         [claimed] = outbox.claim_many(UssdExchange, [reply.pk])

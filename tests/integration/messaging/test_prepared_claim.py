@@ -1,0 +1,59 @@
+"""`telecom.bulk_sql.PreparedStatement` and `CompiledQuery`: hot statements
+planned once per connection, querysets compiled once per process."""
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from telecom import outbox
+from telecom.bulk_sql import CompiledQuery, PreparedStatement, numbered
+from telecom.models import Message, UssdSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_placeholders_are_numbered_and_a_percent_sign_kept():
+    sql = "SELECT %s, '100%%', x LIKE 'a%%' AND y = %s"
+    assert numbered(sql, first=3) == "SELECT $3, '100%', x LIKE 'a%' AND y = $4"
+
+
+def test_a_statement_is_prepared_once_per_connection_and_again_on_a_new_one():
+    statement = PreparedStatement("hatid_test_sum", "SELECT $1::int + $2::int", 2)
+
+    def run():
+        with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
+            statement.execute(cursor, [2, 3])
+            assert cursor.fetchone() == (5,)
+        return [query["sql"].split()[0] for query in captured.captured_queries]
+
+    first = run()
+    assert run() == ["EXECUTE"]
+    assert first in (["PREPARE", "EXECUTE"], ["EXECUTE"])  # another test may have prepared it
+    with pytest.raises(ValueError, match="takes 2 values"), connection.cursor() as cursor:
+        statement.execute(cursor, [1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_the_claim_again(globe_app, subscribe):
+    from telecom.services.messaging import send_sms
+
+    subscriber = subscribe("+639171234567")
+    first = send_sms(app=globe_app, to=subscriber.msisdn, text="one")
+    assert [row.pk for row in outbox.claim_many(Message, [first.pk])] == [first.pk]
+    connections["default"].close()  # the next statement opens a new session
+    second = send_sms(app=globe_app, to=subscriber.msisdn, text="two")
+    with CaptureQueriesContext(connection) as captured:
+        [claimed] = outbox.claim_many(Message, [second.pk])
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["PREPARE", "EXECUTE"]
+    assert (claimed.pk, claimed.status, claimed.attempts) == (second.pk, "sending", 1)
+    assert claimed.subscriber.live_token() is not None  # joined: no query
+    assert len(captured.captured_queries) == 2
+
+
+def test_a_compiled_query_refuses_examples_that_are_not_its_parameters():
+    def build(app_id, session_id):
+        return UssdSession.objects.filter(app_id=app_id, session_id__startswith=session_id)
+
+    query = CompiledQuery(build, app_id=-1, session_id="\x00session")
+    with pytest.raises(ValueError, match="each example must be one parameter"):
+        query.rows(UssdSession, app_id=1, session_id="x")
