@@ -9,6 +9,9 @@ handling of one step costs (`time.process_time()`, and the CPU of its
 PostgreSQL backend from /proc), the figure to compare before and after a
 change to the step's path. The replies' tasks are published to the broker
 as in production (no worker consumes them here; the queue is emptied after).
+With `--worker` the replies are delivered in this process to the sandbox,
+which refuses them (it opened none of these sessions): the path up to the
+request, which is what the share of a step measures, is a real delivery's.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_request \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/11 \\
