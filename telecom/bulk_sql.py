@@ -188,8 +188,9 @@ class PreparedStatement:
     that prepared it; a new connection prepares it again.
     """
 
-    def __init__(self, name: str, sql: str, parameters: int):
-        self.name, self.sql, self.parameters = name, sql, parameters
+    def __init__(self, name: str, sql: str):
+        self.name, self.sql = name, sql
+        self.parameters = max((int(n) for n in re.findall(r"\$(\d+)", sql)), default=0)
 
     def execute(self, cursor, params: list) -> None:
         if len(params) != self.parameters:

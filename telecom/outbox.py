@@ -160,19 +160,17 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     pks = list(pks)
     connection = connections[router.db_for_write(model)]
-    position = {pk: n for n, pk in enumerate(pks)}
     if connection.vendor == "postgresql":
         rows = _claim_and_load(connection, model, pks, fill, now, lease)
-        rows.sort(key=lambda row: (position.get(row.pk, len(pks)), row.enqueued_at, row.pk))
     else:
         taken = _claim_portable(model, pks, fill, now, lease)
-        loaded = (
+        rows = list(
             model.claim_queryset()
             .filter(pk__in=taken, status=SENDING, lease_until=lease)
-            .order_by()  # the order is `taken`'s; a default ordering could only join more
+            .order_by()  # sorted below; a default ordering could only join more
         )
-        by_pk = {row.pk: row for row in loaded} if taken else {}
-        rows = [by_pk[pk] for pk in taken if pk in by_pk]
+    position = {pk: n for n, pk in enumerate(pks)}
+    rows.sort(key=lambda row: (position.get(row.pk, len(pks)), row.enqueued_at, row.pk))
     model.claimed(rows)
     return rows
 
@@ -245,9 +243,7 @@ class _Claim:
             f"FROM (SELECT {pk} FROM own UNION ALL SELECT {pk} FROM more) AS c "
             f"WHERE t.{pk} = c.{pk} RETURNING t.*) {numbered(select, first=5)}"
         )
-        self.statement = PreparedStatement(
-            f"hatid_claim_{model._meta.db_table}", sql, 4 + len(self.select_params)
-        )
+        self.statement = PreparedStatement(f"hatid_claim_{model._meta.db_table}", sql)
 
     def instances(self, rows: list[tuple], alias: str) -> list[OutboxRow]:
         found = []
@@ -309,8 +305,7 @@ def _claim_portable(model, pks, fill, now, lease) -> list[int]:
                     attempts=F("attempts") + 1,
                     in_doubt=in_doubt,
                 )
-    position = {pk: n for n, pk in enumerate(pks)}
-    return sorted((pk for pk, _ in found), key=lambda pk: position.get(pk, len(pks)))
+    return [pk for pk, _ in found]
 
 
 def claim(model: type[OutboxRow], pk: int) -> OutboxRow | None:

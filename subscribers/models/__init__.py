@@ -8,7 +8,7 @@ from subscribers.models.consent import (
 )
 from subscribers.models.imports import SubscriberImport
 from subscribers.models.queries import BalanceQuery, LocationQuery
-from subscribers.models.subscriber import Subscriber, Tag, prefetch_live_tokens
+from subscribers.models.subscriber import Subscriber, Tag
 
 __all__ = [
     "AccessToken",
@@ -20,5 +20,4 @@ __all__ = [
     "Subscriber",
     "SubscriberImport",
     "Tag",
-    "prefetch_live_tokens",
 ]

@@ -7,6 +7,7 @@ from django.db import models
 
 from subscribers.models.subscriber import Subscriber
 from telecom.models.bases import amount_field
+from telecom.models.live_token_claim import ClaimedWithLiveToken
 from telecom.outbox import OutboxRow
 
 
@@ -17,7 +18,7 @@ class QueryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class SubscriberQuery(OutboxRow):
+class SubscriberQuery(ClaimedWithLiveToken, OutboxRow):
     """One question about one subscriber, asked once and answered by the
     platform. A subclass declares its `subscriber` link (with its own reverse
     name, `subscriber.locations`...), its answer's fields, and takes its

@@ -7,22 +7,13 @@ MSISDN is stored in E.164 and unique per app.
 from operator import attrgetter
 
 from django.db import models
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import FilteredRelation, Q
 
 from telecom.models.bases import number_field
 from telecom.models.provider_app import ProviderApp
 
 LIVE_TOKENS = "prefetched_live_tokens"
 _JOINED_LIVE_TOKEN = "joined_live_token"  # noqa: S105 (an attribute's name)
-
-
-def prefetch_live_tokens(lookup: str = "tokens") -> Prefetch:
-    """Load subscribers' live tokens with them (by `lookup`, the path to their
-    `tokens`), so that `live_token()` asks the database nothing."""
-    from subscribers.models.consent import AccessToken  # it imports this module
-
-    live = AccessToken.objects.filter(revoked_at__isnull=True)
-    return Prefetch(lookup, queryset=live, to_attr=LIVE_TOKENS)
 
 
 def join_live_token(queryset: models.QuerySet, path: str) -> models.QuerySet:
@@ -126,6 +117,6 @@ class Subscriber(models.Model):
 
     def live_token(self):
         """The access token the platform accepts, or None."""
-        if hasattr(self, LIVE_TOKENS):  # loaded with the subscriber (prefetch_live_tokens)
+        if hasattr(self, LIVE_TOKENS):  # loaded with the subscriber (hand_live_tokens)
             return next(iter(getattr(self, LIVE_TOKENS)), None)
         return self.tokens.filter(revoked_at__isnull=True).first()

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from telecom.models.bases import Requested, amount_field
+from telecom.models.live_token_claim import ClaimedWithLiveToken
 from telecom.models.provider_app import ProviderApp
 from telecom.models.to_subscriber import ToSubscriber
 from telecom.outbox import OutboxRow
@@ -30,7 +31,7 @@ class ReferenceCounter(models.Model):
         return f"next referenceCode of {self.app_id}: {self.next_value}"
 
 
-class Charge(OutboxRow, ToSubscriber, Requested):
+class Charge(ClaimedWithLiveToken, OutboxRow, ToSubscriber, Requested):
     claim_related = ("app", "subscriber")
 
     class Status(models.TextChoices):

@@ -21,6 +21,7 @@ from django.db.models import Q
 from telecom.fields import RedactedURLField
 from telecom.models.bases import Requested, number_field, optional_link
 from telecom.models.callback_event import CallbackEvent
+from telecom.models.live_token_claim import ClaimedWithLiveToken
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
 
@@ -29,7 +30,7 @@ def new_client_correlator() -> str:
     return secrets.token_hex(10)
 
 
-class Message(OutboxRow, Requested):
+class Message(ClaimedWithLiveToken, OutboxRow, Requested):
     claim_related = ("app", "subscriber")
 
     class Direction(models.TextChoices):
@@ -146,19 +147,6 @@ class Message(OutboxRow, Requested):
     @property
     def is_binary(self) -> bool:
         return self.data_coding_scheme is not None
-
-    @classmethod
-    def claim_queryset(cls) -> models.QuerySet:
-        # Globe's channel sends with the subscriber's live token: in the same SELECT.
-        from subscribers.models.subscriber import join_live_token  # it imports these models
-
-        return join_live_token(super().claim_queryset(), "subscriber")
-
-    @classmethod
-    def claimed(cls, rows: list) -> None:
-        from subscribers.models.subscriber import hand_live_tokens
-
-        hand_live_tokens(rows, "subscriber")
 
 
 class InboundMultipart(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from telecom.models.bases import number_field, optional_link
 from telecom.models.callback_event import CallbackEvent
+from telecom.models.live_token_claim import ClaimedWithLiveToken
 from telecom.models.provider_app import ProviderApp
 from telecom.outbox import OutboxRow
 from telecom.steps.models import StepAction, StepGraph, StepSession, session_indexes
@@ -148,7 +149,7 @@ class UssdSession(StepSession):
         return f"USSD {self.session_id} {self.msisdn} ({self.status})"
 
 
-class UssdExchange(OutboxRow):
+class UssdExchange(ClaimedWithLiveToken, OutboxRow):
     """One step: what the subscriber sent and the screen Hatid answered with.
 
     The reply is an outbox row on the latency-critical `ussd` queue; the time
@@ -156,6 +157,7 @@ class UssdExchange(OutboxRow):
     """
 
     claim_related = ("session__app", "session__subscriber")
+    subscriber_path = "session__subscriber"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -189,16 +191,3 @@ class UssdExchange(OutboxRow):
 
     def __str__(self) -> str:
         return f"{self.session.session_id} #{self.sequence}"
-
-    @classmethod
-    def claim_queryset(cls) -> models.QuerySet:
-        # The reply is sent with the subscriber's live token: in the same SELECT.
-        from subscribers.models.subscriber import join_live_token  # it imports these models
-
-        return join_live_token(super().claim_queryset(), "session__subscriber")
-
-    @classmethod
-    def claimed(cls, rows: list) -> None:
-        from subscribers.models.subscriber import hand_live_tokens
-
-        hand_live_tokens(rows, "session__subscriber")

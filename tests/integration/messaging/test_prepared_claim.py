@@ -18,7 +18,7 @@ def test_placeholders_are_numbered_and_a_percent_sign_kept():
 
 
 def test_a_statement_is_prepared_once_per_connection_and_again_on_a_new_one():
-    statement = PreparedStatement("hatid_test_sum", "SELECT $1::int + $2::int", 2)
+    statement = PreparedStatement("hatid_test_sum", "SELECT $1::int + $2::int")
 
     def run():
         with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
@@ -57,3 +57,22 @@ def test_a_compiled_query_refuses_examples_that_are_not_its_parameters():
     query = CompiledQuery(build, app_id=-1, session_id="\x00session")
     with pytest.raises(ValueError, match="each example must be one parameter"):
         query.rows(UssdSession, app_id=1, session_id="x")
+
+
+def test_a_claimed_charge_brings_its_subscribers_live_token(
+    globe_app, subscribe, django_assert_num_queries
+):
+    """Every outbox row sent with a subscriber's token loads it with its claim
+    (`ClaimedWithLiveToken`), not with a query per row as it is sent."""
+    from subscribers.services.consent import live_token_for
+    from telecom.models import Charge
+    from telecom.services.charging import charge
+
+    subscriber = subscribe("+639171234567")
+    queued = charge(app=globe_app, to=subscriber.msisdn, amount="1", description="Load")
+    outbox.claim_many(Charge, [])  # PREPAREs the claim: once per connection
+
+    with django_assert_num_queries(1):
+        [claimed] = outbox.claim_many(Charge, [queued.pk])
+        token = live_token_for(claimed.subscriber)
+    assert token.token == f"token-639171234567-{globe_app.pk}"
