@@ -4,35 +4,12 @@ Tokens are per app, so a person subscribed to two apps is two rows. The
 MSISDN is stored in E.164 and unique per app.
 """
 
-from operator import attrgetter
-
 from django.db import models
-from django.db.models import FilteredRelation, Q
+from django.db.models import Q
 
 from telecom.models.bases import number_field
+from telecom.models.live_token_claim import LIVE_TOKENS
 from telecom.models.provider_app import ProviderApp
-
-LIVE_TOKENS = "prefetched_live_tokens"
-_JOINED_LIVE_TOKEN = "joined_live_token"  # noqa: S105 (an attribute's name)
-
-
-def join_live_token(queryset: models.QuerySet, path: str) -> models.QuerySet:
-    """`queryset`, whose rows reach a subscriber by `path`, with that
-    subscriber's live token in the same SELECT (a LEFT JOIN: a subscriber has
-    one live token at most); `hand_live_tokens` then gives it to the
-    subscribers, so that `live_token()` asks the database nothing."""
-    live = FilteredRelation(
-        f"{path}__tokens", condition=Q(**{f"{path}__tokens__revoked_at__isnull": True})
-    )
-    return queryset.annotate(**{_JOINED_LIVE_TOKEN: live}).select_related(_JOINED_LIVE_TOKEN)
-
-
-def hand_live_tokens(rows, path: str) -> None:
-    """After `join_live_token(..., path)`: each row's token to its subscriber."""
-    subscriber_of = attrgetter(path.replace("__", "."))
-    for row in rows:
-        token = getattr(row, _JOINED_LIVE_TOKEN, None)
-        setattr(subscriber_of(row), LIVE_TOKENS, [token] if token is not None else [])
 
 
 class Tag(models.Model):
