@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import requests
 
 from telecom.errors import (
     OutcomeUnknown,
@@ -122,3 +123,28 @@ def test_session_is_shared_per_client_class_and_process(client):
     assert OtherClient.session() is not ExampleClient.session()
     adapter = ExampleClient.session().get_adapter("http://x")
     assert adapter.max_retries.total == 0
+
+
+def test_the_request_is_what_requests_would_send_without_cookies(server, client):
+    """`call` prepares the request with requests' own steps and hands it to the
+    session's adapter: the same bytes as `Session.request`, but a provider's
+    Set-Cookie is never sent back (one session serves every app of a
+    provider), and a header given as None drops the session's default."""
+    server.reply(200, {"ok": True}, headers={"Set-Cookie": "lb=app-1; Path=/"})
+    server.reply(200, {"ok": True})
+    client.call("x", "POST", f"{server.url}/a", json={"message": "hi é"}, headers={"X-Id": "1"})
+    client.call(
+        "x", "POST", f"{server.url}/b", data={"to": "+639171234567"}, headers={"Accept": None}
+    )
+    first, second = server.requests
+    reference = ExampleClient.session().prepare_request(
+        requests.Request("POST", f"{server.url}/a", json={"message": "hi é"}, headers={"X-Id": "1"})
+    )
+    assert first["body"] == reference.body
+    for name in ("User-Agent", "Content-Type", "Content-Length", "Accept", "X-Id"):
+        assert first["headers"][name] == reference.headers[name]
+    assert first["headers"]["User-Agent"] == "Hatid/1.0"
+    assert "Cookie" not in second["headers"]
+    assert "Accept" not in second["headers"]
+    assert second["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+    assert second["body"] == b"to=%2B639171234567"
