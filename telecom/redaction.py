@@ -88,7 +88,10 @@ def _may_hold_secret(text: str) -> bool:
     if not text.isascii():
         return True
     lowered = text.lower()
-    return any(marker in lowered for marker in _MARKERS)
+    for marker in _MARKERS:  # noqa: SIM110 (a loop: half the cost of any() over a generator)
+        if marker in lowered:
+            return True
+    return False
 
 
 def redact_text(text: str) -> str:
