@@ -246,6 +246,8 @@ CACHES = {
 
 CELERY_BROKER_URL = _kombu_url(REDIS_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# kombu's Redis transport, one client per channel (config/broker.py).
+CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 # At-least-once: a task is acknowledged only after it ran, and a task whose
