@@ -139,7 +139,8 @@ def sdk_loop(url: str, token: str, number: str, seconds: float) -> dict:
 
 
 def _mean_of(before: dict, after: dict) -> dict:
-    """A baseline loop's figures before and after Hatid's phases, and their mean."""
+    """A baseline loop's rate as the mean of its runs before and after Hatid's
+    phases (both kept in `before_after`); its latencies are the later run's."""
     return {
         **after,
         "per_second": round((before["per_second"] + after["per_second"]) / 2, 1),

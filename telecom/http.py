@@ -40,6 +40,7 @@ from django.conf import settings
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
 from requests.models import PreparedRequest
+from requests.sessions import merge_setting
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
@@ -118,13 +119,9 @@ def _send(
     prepared = PreparedRequest()
     prepared.prepare_method(method)
     prepared.prepare_url(url, None)
-    merged = CaseInsensitiveDict(session.headers)
-    for name, value in (headers or {}).items():
-        if value is None:
-            merged.pop(name, None)  # as Session's merge: None removes a default
-        else:
-            merged[name] = value
-    prepared.prepare_headers(merged)
+    # Session's own merge (a header given as None drops the session's default);
+    # prepare_headers copies the result, so the session's headers stay as they are.
+    prepared.prepare_headers(merge_setting(headers, session.headers, CaseInsensitiveDict))
     prepared.prepare_body(data, None, json)
     adapter = session.get_adapter(prepared.url)
     return adapter.send(

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Value
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -82,14 +82,23 @@ _SECRETISH = st.sampled_from(
         "Api-Key ",
         "/callbacks/globe/",
         "%2Fvoice%2F",
+        "/Consent/hoiio/",
     ]
 )
+_SEPARATORS = st.sampled_from(["=", '":"', "': '", "/", " "])
+# What follows a path token's prefix: an unguessable token, 16 characters or more.
+_TOKENISH = st.from_regex(r"[A-Za-z0-9_\-]{16,24}", fullmatch=True)
 
 
 @hypothesis_settings(max_examples=400, deadline=None)
+@example(f"/callbacks/hoiio/{TOKEN}/sms/")  # each of the search's alternatives, at least once
+@example(f"next=%2Fvoice%2F{TOKEN}%2Fanswer")
+@example(f"/consent/globe/{TOKEN}/")
+@example("Authorization: Api-Key abc123")
+@example('{"PIN": "1234"}')
 @given(
     st.lists(
-        st.one_of(_SECRETISH, st.sampled_from(["=", '":"', "': '", "/", " "]), st.text()),
+        st.one_of(_SECRETISH, _SEPARATORS, _TOKENISH, st.text()),
         max_size=8,
     ).map("".join)
 )
