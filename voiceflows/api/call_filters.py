@@ -32,9 +32,15 @@ class UntilFilter(django_filters.IsoDateTimeFilter):
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
-    """`?app=`: a whole number (django-filter's NumberFilter takes 0.5)."""
+    """`?app=`: a whole number (django-filter's NumberFilter takes 0.5) that a
+    primary key can be (SQLite cannot even compare a larger one: a 500)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class CallFilter(django_filters.FilterSet):

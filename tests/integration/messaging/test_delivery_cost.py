@@ -67,6 +67,7 @@ def test_a_campaign_task_costs_a_few_statements_per_chunk(globe_app, audience, s
     assert len(statements) <= 2 * 7 + 2, "\n".join(sql[:120] for sql in statements)
 
 
+@pytest.mark.postgres  # the claim's one prepared statement is PostgreSQL's
 def test_a_task_whose_rows_were_taken_costs_one_statement(globe_app, audience):
     audience(1)
     (message_id,) = campaign_ids(globe_app, 1)

@@ -17,6 +17,7 @@ def test_placeholders_are_numbered_and_a_percent_sign_kept():
     assert numbered(sql, first=3) == "SELECT $3, '100%', x LIKE 'a%' AND y = $4"
 
 
+@pytest.mark.postgres  # the claim's one prepared statement is PostgreSQL's
 def test_a_statement_is_prepared_once_per_connection_and_again_on_a_new_one():
     statement = PreparedStatement("hatid_test_sum", "SELECT $1::int + $2::int")
 
@@ -33,6 +34,7 @@ def test_a_statement_is_prepared_once_per_connection_and_again_on_a_new_one():
         statement.execute(cursor, [1])
 
 
+@pytest.mark.postgres  # the claim's one prepared statement is PostgreSQL's
 @pytest.mark.django_db(transaction=True)
 def test_a_new_connection_prepares_the_claim_again(globe_app, subscribe):
     from telecom.services.messaging import send_sms
@@ -59,6 +61,7 @@ def test_a_compiled_query_refuses_examples_that_are_not_its_parameters():
         query.rows(UssdSession, app_id=1, session_id="x")
 
 
+@pytest.mark.postgres  # the claim's one prepared statement is PostgreSQL's
 def test_a_claimed_charge_brings_its_subscribers_live_token(
     globe_app, subscribe, django_assert_num_queries
 ):

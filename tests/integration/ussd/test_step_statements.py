@@ -90,6 +90,7 @@ def test_an_end_screen_with_nothing_to_do_ends_the_session_in_the_same_update(
     assert UssdExchange.objects.order_by("sequence").last().flash is True
 
 
+@pytest.mark.postgres  # the claim's one prepared statement is PostgreSQL's
 def test_the_worker_claims_a_reply_with_its_relations_in_one_statement(
     client, globe_app, menu, subscribe, django_assert_num_queries
 ):
@@ -132,6 +133,7 @@ def test_a_menu_changed_mid_session_shows_at_the_next_step(client, globe_app, me
     assert UssdExchange.objects.order_by("sequence").last().reply.startswith("Load, now cheaper")
 
 
+@pytest.mark.postgres  # the claim's one prepared statement is PostgreSQL's
 def test_a_claimed_reply_of_a_subscriber_with_no_live_token_is_refused_without_a_query(
     client, globe_app, menu, subscribe, django_assert_num_queries
 ):
