@@ -1,10 +1,11 @@
 """The Celery application every worker and beat process runs.
 
 Configuration comes from Django settings (the CELERY_ namespace); tasks are
-discovered in each app's `tasks` module. Database connections outlive a
-task (see CELERY_DB_REUSE_MAX): after each one, those that broke or passed
-CONN_MAX_AGE are closed, as Django does after a request. Logging is
-settings.LOGGING's (every handler redacts secrets and masks numbers), not
+discovered in each app's `tasks` module; a worker that consumes the
+callbacks' lanes also runs their dispatcher (telecom.callbacks.dispatch).
+Database connections outlive a task (see CELERY_DB_REUSE_MAX): after each
+one, those that broke or passed CONN_MAX_AGE are closed, as Django does after
+a request. Logging is settings.LOGGING's (every handler redacts secrets and masks numbers), not
 handlers Celery would add.
 """
 
@@ -18,6 +19,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("hatid")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# By name: the step loads when the worker builds its blueprint, after Django's setup.
+app.steps["worker"].add("telecom.callbacks.dispatch:LaneDispatcher")
 
 
 @setup_logging.connect

@@ -373,12 +373,10 @@ CALLBACK_BATCH_SIZE = env_int("CALLBACK_BATCH_SIZE", 100)
 # A lane's "a task is on it" flag expires after this, so a lost task is replaced.
 CALLBACK_LANE_FLAG_SECONDS = env_int("CALLBACK_LANE_FLAG_SECONDS", 10)
 CALLBACK_LANE_RETRY_SECONDS = env_float("CALLBACK_LANE_RETRY_SECONDS", 0.2)
-# A lane's task, published by the callback that finds the lane idle, runs this
-# much later, so that the callbacks arriving meanwhile are processed with it
-# in one batch (fewer tasks and transactions per callback, at that latency).
-CALLBACK_GATHER_SECONDS = env_float("CALLBACK_GATHER_SECONDS", 0.1)
-# The sweeper publishes lanes whose events waited longer than this.
-CALLBACK_SWEEP_AGE_SECONDS = env_float("CALLBACK_SWEEP_AGE_SECONDS", 2.0)
+# How often each worker's dispatcher looks for lanes with callbacks waiting and
+# no task: the callbacks stored meanwhile are one batch (fewer tasks and
+# transactions per callback, at up to this much latency).
+CALLBACK_DISPATCH_SECONDS = env_float("CALLBACK_DISPATCH_SECONDS", 0.05)
 
 # --- The outbox (telecom.outbox) ------------------------------------------------
 

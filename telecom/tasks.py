@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from telecom import outbox, rollups
-from telecom.callbacks import lanes
+from telecom.callbacks import dispatch, lanes
 from telecom.errors import OutcomeUnknown, TransientError
 from telecom.retention.purge import purge_once
 from telecom.services import (
@@ -48,7 +48,7 @@ def process_callbacks(lane: int) -> int:
 
 @shared_task(name="telecom.tasks.sweep_callbacks", ignore_result=True)
 def sweep_callbacks() -> int:
-    return lanes.sweep_lanes()
+    return len(dispatch.sweep())
 
 
 @shared_task(name="telecom.tasks.purge_expired", ignore_result=True)

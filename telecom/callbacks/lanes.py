@@ -3,9 +3,8 @@
 A callback whose handler gives a `lane_key` (the subscriber's number) is
 stored `received` with `lane = hash(key) mod CALLBACK_LANES` and answered at
 once (`telecom.callbacks.service`). A worker (`process_callbacks(lane)`,
-published when the INSERT commits, to start CALLBACK_GATHER_SECONDS later so
-that the lane's next callbacks join its first batch) then processes that
-lane's received events in id order, a batch per transaction:
+published by the dispatcher, `telecom.callbacks.dispatch`) then processes
+that lane's received events in id order, a batch per transaction:
 
 - one worker per lane at a time: the transaction takes a PostgreSQL advisory
   lock on the lane (`pg_try_advisory_xact_lock`); a worker that does not get
@@ -15,13 +14,9 @@ lane's received events in id order, a batch per transaction:
 - exactly once: each event's effects and its `processed` (or `rejected`,
   `failed`) mark commit in the same transaction; a worker killed mid-batch
   leaves the whole batch `received` for the next one;
-- few publishes: a Redis flag per lane says a task is waiting or running;
-  the web process publishes only when it sets the flag, and the worker
-  clears it only once the lane looks empty (then looks once more), so a busy
-  lane is one task taking batches, not a task per callback. The flag expires
-  (CALLBACK_LANE_FLAG_SECONDS), so a task lost with its worker is replaced by
-  `sweep_lanes` (beat, `sweep_callbacks`), which publishes every lane that
-  still holds received events.
+- few publishes: a busy lane is one task taking batches, not a task per
+  callback; the task clears the lane's flag (set by the dispatcher) once the
+  lane looks empty, and what came after is the dispatcher's next tick's.
 
 Each event is handled in a savepoint: a handler's bug marks that event
 `failed` (with the traceback, for an operator to re-run) and the batch goes
@@ -35,22 +30,19 @@ event still fails alone. The marks are one `UPDATE ... FROM (VALUES ...)`.
 import logging
 import traceback
 import zlib
-from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from telecom import redis as hatid_redis
 from telecom.bulk_sql import update_each
+from telecom.callbacks import dispatch
 from telecom.callbacks.registry import handler_for
 from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
 
 logger = logging.getLogger("telecom.callbacks")
 
-TASK = "telecom.tasks.process_callbacks"
 # The advisory locks' first key: which of Hatid's locks this is ("HL").
 _LOCK_CLASS = 0x484C
 _FIELDS = ("status", "note", "error", "traceback", "attempts", "processed_at")
@@ -58,38 +50,6 @@ _FIELDS = ("status", "note", "error", "traceback", "attempts", "processed_at")
 
 def lane_of(key: str) -> int:
     return zlib.crc32(key.encode()) % settings.CALLBACK_LANES
-
-
-def _flag(lane: int) -> str:
-    return f"hatid:callback-lane:{lane}:queued"
-
-
-def _send(lane: int, countdown: float | None = None, *, retry: bool = True) -> None:
-    # The arguments' repr given: Celery's saferepr of them cost a fifth of a publish.
-    current_app.send_task(
-        TASK, args=[lane], countdown=countdown, retry=retry, argsrepr=f"[{lane}]", kwargsrepr="{}"
-    )
-
-
-def publish(lane: int) -> None:
-    """Have a worker process the lane, unless one is already waiting to."""
-    try:
-        fresh = hatid_redis.client().set(
-            _flag(lane), b"1", nx=True, ex=settings.CALLBACK_LANE_FLAG_SECONDS
-        )
-    except Exception:
-        fresh = True  # without the flag, publish anyway
-    if fresh:
-        try:
-            # Not retried in the request (kombu's retries cost a third of a
-            # publish, and block the answer): a failed publish is the sweeper's.
-            _send(lane, countdown=settings.CALLBACK_GATHER_SECONDS or None, retry=False)
-        except Exception:
-            logger.warning("publishing lane %s failed; the sweeper will", lane, exc_info=True)
-
-
-def publish_on_commit(lane: int) -> None:
-    transaction.on_commit(lambda: publish(lane))
 
 
 def _lock(lane: int) -> bool:
@@ -107,11 +67,11 @@ def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int =
     Returns how many were processed (0 when another worker holds the lane: it
     is published again to run after that one)."""
     batch_size = batch_size or settings.CALLBACK_BATCH_SIZE
-    done, cleared = 0, False
+    done = 0
     for _ in range(max_batches):
         with transaction.atomic():
             if not _lock(lane):
-                _send(lane, countdown=settings.CALLBACK_LANE_RETRY_SECONDS)
+                dispatch.send(lane, countdown=settings.CALLBACK_LANE_RETRY_SECONDS)
                 return done
             events = list(
                 CallbackEvent.objects.filter(lane=lane, status=CallbackEvent.Status.RECEIVED)
@@ -121,31 +81,13 @@ def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int =
             if events:
                 process_batch(events)
         done += len(events)
-        if len(events) == batch_size:
-            continue
-        if cleared:
+        if len(events) < batch_size:
+            # The lane looks empty: what was stored after this look, the
+            # dispatcher's next tick finds with the flag down.
+            dispatch.clear_flag(lane)
             return done
-        # The lane looks empty: clear the flag, then look once more. An event
-        # committed before the clear is seen by that look; one whose request
-        # came after it found no flag and published a task of its own. The
-        # look takes no lock (the usual answer, none, needs no transaction).
-        _clear_flag(lane)
-        cleared = True
-        if not _waiting(lane):
-            return done
-    _send(lane)  # more than max_batches waiting: let other lanes have a turn
+    dispatch.send(lane)  # more than max_batches waiting: let other lanes have a turn
     return done
-
-
-def _waiting(lane: int) -> bool:
-    return CallbackEvent.objects.filter(lane=lane, status=CallbackEvent.Status.RECEIVED).exists()
-
-
-def _clear_flag(lane: int) -> None:
-    try:
-        hatid_redis.client().delete(_flag(lane))
-    except Exception:
-        logger.warning("could not clear lane %s's flag", lane, exc_info=True)
 
 
 def process_batch(events: list[CallbackEvent]) -> None:
@@ -269,32 +211,9 @@ def _processed(event: CallbackEvent, result) -> None:
     event.error = event.traceback = ""
 
 
-def waiting_lanes(older_than_seconds: float = 0) -> list[int]:
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        CallbackEvent.objects.filter(
-            status=CallbackEvent.Status.RECEIVED, lane__isnull=False, received_at__lte=cutoff
-        )
-        .order_by("lane")
-        .values_list("lane", flat=True)
-        .distinct()
-    )
-
-
-def sweep_lanes() -> int:
-    """Publish every lane whose events wait longer than CALLBACK_SWEEP_AGE_SECONDS
-    (their task lost with a worker, or never published). Returns how many."""
-    lanes = waiting_lanes(settings.CALLBACK_SWEEP_AGE_SECONDS)
-    for lane in lanes:
-        publish(lane)
-    if lanes:
-        logger.info("callback sweep: %s lane(s) with waiting events", len(lanes))
-    return len(lanes)
-
-
 def drain() -> int:
     """Process every lane now, in this process (tests, `manage.py` use)."""
     done = 0
-    for lane in waiting_lanes():
+    for lane in dispatch.lanes_waiting():
         done += process_lane(lane, max_batches=10**6)
     return done

@@ -15,7 +15,8 @@ mark commit or vanish together:
 
 A callback whose answer does not depend on processing it (its handler gives a
 `lane_key`: an MO SMS, an SMS opt-in, a STOP) is answered once stored: one
-INSERT and its commit, then 200; a worker processes it in its lane
+INSERT and its commit, then 200 (no Redis, no broker: the workers' dispatcher
+finds it, `telecom.callbacks.dispatch`); a worker processes it in its lane
 (`telecom.callbacks.lanes`), in order with the same subscriber's others. Only
 what its parser refuses is answered 400 (stored `rejected` by the same INSERT).
 
@@ -34,7 +35,7 @@ from django.utils import timezone
 
 from telecom.bulk_sql import insert_one, update_each
 from telecom.callbacks.app_cache import app_for_token
-from telecom.callbacks.lanes import lane_of, publish_on_commit
+from telecom.callbacks.lanes import lane_of
 from telecom.callbacks.registry import CallbackHandler, HandlerResult, handler_for
 from telecom.errors import RejectedPayload
 from telecom.models.callback_event import CallbackEvent
@@ -169,8 +170,7 @@ def _store_for_lane(handler: CallbackHandler, event: CallbackEvent) -> CallbackO
     if key is None:
         return None
     event.lane = lane_of(key)
-    insert_one(event)
-    publish_on_commit(event.lane)
+    insert_one(event)  # and nothing else: the dispatcher finds it (telecom.callbacks.dispatch)
     return CallbackOutcome(200, {"status": "ok"})
 
 

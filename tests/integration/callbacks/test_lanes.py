@@ -3,17 +3,15 @@
 processed exactly once, whatever the workers do."""
 
 import threading
-from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from sandbox.client import wait_for
 from subscribers.models import ConsentEvent, Subscriber
 from telecom import redis as hatid_redis
-from telecom.callbacks import lanes
+from telecom.callbacks import dispatch, lanes
 from telecom.models import CallbackEvent, Message
 from tests.integration.messaging.test_outbox import _empty_default_queue
 from tests.integration.messaging.test_outbox_publishing import published
@@ -155,26 +153,56 @@ def test_two_workers_racing_on_every_lane_process_each_event_exactly_once(app, s
         assert texts == sorted(texts, key=lambda t: int(t.split()[1]))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_sweeper_recovers_events_whose_task_was_lost(app, settings):
-    """Stored, their task lost with a worker (none published, the lane's flag
-    expired): the sweep publishes their lanes and the workers process them."""
-    long_ago = timezone.now() - timedelta(minutes=5)
-    for n, number in enumerate(numbers(20)):
+def store_lost(app, people: list[str], lane=None) -> None:
+    """Received events nobody published a task for, `lane` given or each sender's."""
+    for n, number in enumerate(people):
         CallbackEvent.objects.create(
             app=app,
             kind="notify",
             method="POST",
             body=mo_body(number, f"lost {n}", message_id=f"lost{n}"),
             content_type="application/json",
-            lane=lanes.lane_of(number),
-            received_at=long_ago,
+            lane=lanes.lane_of(number) if lane is None else lane,
         )
-    assert lanes.sweep_lanes() == len({lanes.lane_of(number) for number in numbers(20)})
+
+
+def lower_every_flag() -> None:
+    hatid_redis.client().delete(*(dispatch.flag(n) for n in range(64)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_whose_task_was_lost_is_published_again_once_its_flag_expires(app, settings):
+    """Stored, their lanes flagged by a task lost with its worker: the ticks
+    leave them until the flags go (CALLBACK_LANE_FLAG_SECONDS), then publish
+    them, and the workers process them."""
+    _empty_default_queue()
+    lower_every_flag()
+    people = numbers(20)
+    store_lost(app, people)
+    waiting_lanes = sorted({lanes.lane_of(number) for number in people})
+    hatid_redis.client().set(dispatch.flag(waiting_lanes[0]), b"1", ex=60)
+    assert dispatch.tick() == waiting_lanes[1:]
+    assert dispatch.tick() == []  # each published lane is flagged now
+    hatid_redis.client().delete(dispatch.flag(waiting_lanes[0]))  # the lost task's flag expired
+    assert dispatch.tick() == waiting_lanes[:1]
+    assert sorted(task["ids"] for task in published()) == waiting_lanes
     with running_worker(concurrency=2):
-        wait_for(lambda: waiting() == 0, timeout=60, what="the swept lanes")
+        wait_for(lambda: waiting() == 0, timeout=60, what="the published lanes")
     assert Message.objects.count() == 20
-    assert lanes.sweep_lanes() == 0
+    assert dispatch.lanes_waiting() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_publishes_lanes_numbered_above_callback_lanes(app, settings):
+    """Events stored while CALLBACK_LANES was higher keep their lane: the
+    ticks look only below CALLBACK_LANES, beat's sweep at every waiting lane."""
+    _empty_default_queue()
+    lower_every_flag()
+    store_lost(app, numbers(3), lane=settings.CALLBACK_LANES + 5)
+    assert dispatch.tick() == []
+    assert dispatch.sweep() == [settings.CALLBACK_LANES + 5]
+    assert lanes.drain() == 3
+    assert dispatch.sweep() == []
 
 
 @pytest.mark.django_db
@@ -186,24 +214,84 @@ def test_invalid_payload_is_refused_by_the_same_insert(client, app):
 
 
 @pytest.mark.django_db
-def test_an_idle_lanes_task_runs_after_the_gather_delay_and_serves_what_came_meanwhile(
-    client, app, settings, django_capture_on_commit_callbacks
+def test_the_web_publishes_nothing_and_one_tick_publishes_each_waiting_lane_once(
+    client, app, django_capture_on_commit_callbacks
 ):
-    """The callback that finds its lane idle publishes the lane's task to run
-    CALLBACK_GATHER_SECONDS later; the callbacks that come meanwhile find the
-    lane's flag and publish nothing: one task, one batch."""
-    settings.CALLBACK_GATHER_SECONDS = 30
+    """The callbacks are answered once stored, with no task published; the
+    dispatcher's tick publishes one task for their lane (the callbacks stored
+    between two ticks are one batch), and the next tick none while the
+    lane's flag is up."""
     _empty_default_queue()
-    hatid_redis.client().delete(*(f"hatid:callback-lane:{n}:queued" for n in range(64)))
+    lower_every_flag()
     sender = "+639171234567"
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for text in ("one", "two", "three"):
             response = client.post(
                 app.callback_path("notify"), mo_body(sender, text), content_type="application/json"
             )
             assert response.status_code == 200
+    assert callbacks == [] and published() == []
+    lane = lanes.lane_of(sender)
+    assert dispatch.tick() == [lane]
+    assert dispatch.tick() == []
     [task] = published()
-    assert task["task"] == lanes.TASK
-    assert task["ids"] == CallbackEvent.objects.values_list("lane", flat=True).distinct().get()
-    eta = datetime.fromisoformat(task["eta"])
-    assert timedelta(seconds=25) < eta - timezone.now() <= timedelta(seconds=30)
+    assert (task["task"], task["ids"], task["eta"]) == (dispatch.TASK, lane, None)
+    assert lanes.process_lane(lane) == 3
+    assert hatid_redis.client().get(dispatch.flag(lane)) is None  # the task lowered it
+    assert dispatch.tick() == []  # nothing waits
+
+
+@pytest.mark.django_db
+def test_callbacks_are_answered_and_stored_while_redis_is_down(client, app, settings):
+    """The request asks Redis nothing it cannot do without (the apps' cache
+    version falls back to the database): a Redis outage loses no callback."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.post(
+        app.callback_path("notify"),
+        mo_body("+639171234567", "hello"),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert CallbackEvent.objects.get().status == CallbackEvent.Status.RECEIVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_worker_consuming_the_lanes_queue_runs_a_dispatcher(app):
+    """A worker of the `default` queue (where the lanes' tasks go) runs the
+    dispatcher and processes what the web stored with nobody else asking; a
+    worker of the `ussd` queue alone runs none."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app as celery_app
+
+    lower_every_flag()
+    with start_worker(
+        celery_app, pool="threads", concurrency=1, queues=["ussd"], perform_ping_check=False
+    ) as worker:
+        assert not any(isinstance(step, dispatch.LaneDispatcher) for step in worker.steps)
+    store_lost(app, numbers(5))
+    with running_worker(concurrency=2):
+        wait_for(lambda: waiting() == 0, timeout=30, what="the dispatcher's tasks")
+    assert Message.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dispatcher_outlives_a_redis_outage_and_stops_with_its_worker(app, settings, caplog):
+    """Ticks that fail (Redis away) are logged once and retried, less often;
+    once Redis is back the waiting lane is published; stopping ends the thread."""
+    settings.CALLBACK_DISPATCH_SECONDS = 0.01
+    reachable, settings.REDIS_URL = settings.REDIS_URL, "redis://127.0.0.1:1/0"
+    _empty_default_queue()
+    store_lost(app, numbers(1))
+    dispatcher = dispatch.LaneDispatcher(None)
+    dispatcher.start(None)
+    try:
+        wait_for(lambda: "a tick failed" in caplog.text, timeout=10, what="a failing tick")
+        settings.REDIS_URL = reachable
+        lower_every_flag()
+        wait_for(published, timeout=10, what="the lane published once Redis is back")
+    finally:
+        dispatcher.stop(None)
+    assert not dispatcher.thread.is_alive()
+    assert caplog.text.count("a tick failed") == 1
+    assert [task["ids"] for task in published()] == [lanes.lane_of(numbers(1)[0])]
