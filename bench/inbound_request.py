@@ -10,10 +10,8 @@ figures with the machine's load; this measures only what a request costs
 backend read from /proc), so it is the figure to compare before and after
 a change to the request's path.
 
-Hatid's request publishes the lane's task only when no task is queued for
-the lane; with no worker here to clear the lanes' flags, they are cleared
-every `--publish-every` requests (2 is what a busy lane saw under
-bench/inbound.py's load: about two events per task).
+Hatid's request stores the callback and answers (the workers' dispatcher,
+not the request, publishes the lanes' tasks), so no worker runs here.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_request \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/11 \\
@@ -73,7 +71,7 @@ def _environ(path: str, body: bytes) -> dict:
     }
 
 
-def run(handler, path: str, bodies: list[bytes], *, every: int = 0, clear=None) -> dict:
+def run(handler, path: str, bodies: list[bytes]) -> dict:
     """Each body POSTed once to `path`; CPU per request of this process and
     of its PostgreSQL backend, and the wall time's p50."""
     from django.db import connection
@@ -90,9 +88,7 @@ def run(handler, path: str, bodies: list[bytes], *, every: int = 0, clear=None) 
         backend = cursor.fetchone()[0]
     walls = []
     pg0, cpu0 = _backend_cpu_seconds(backend), time.process_time()
-    for n, body in enumerate(bodies):
-        if every and clear is not None and n % every == 0:
-            clear()
+    for body in bodies:
         started = time.perf_counter()
         response = handler(_environ(path, body), start_response)
         b"".join(response)
@@ -113,7 +109,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500, help="per target and round")
     parser.add_argument("--rounds", type=int, default=8, help="targets alternate; the least")
-    parser.add_argument("--publish-every", type=int, default=2)
     parser.add_argument("--profile", choices=("hatid", "plain"), help="cProfile one round")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: tottime, ...")
     parser.add_argument("--restrict", nargs="*", default=[], help="e.g. telecom/ (a regex)")
@@ -127,7 +122,6 @@ def main() -> None:
         from bench.inbound import fixed_traffic
         from bench.results import machine, write
         from config.urls import urlpatterns as hatid
-        from telecom import redis as hatid_redis
         from telecom.models import ProviderApp
 
         Urls.urlpatterns = [*baseline, *hatid]
@@ -139,29 +133,19 @@ def main() -> None:
         )
         hatid_path = app.callback_path("notify")
         senders = [f"tel:+63917{n:07d}" for n in range(50)]
-        redis = hatid_redis.client()
-
-        def clear_flags():
-            keys = redis.keys("hatid:callback-lane:*")
-            if keys:
-                redis.delete(*keys)
-
         handler = WSGIHandler()
-        targets = {
-            "hatid": (hatid_path, clear_flags),
-            "plain": (inbound_baselines.PATHS["plain"], None),
-        }
+        targets = {"hatid": hatid_path, "plain": inbound_baselines.PATHS["plain"]}
         seed = 0
-        for name, (path, clear) in targets.items():  # warm up: imports, connections, caches
+        for name, path in targets.items():  # warm up: imports, connections, caches
             bodies, _, _ = fixed_traffic(f"warm{name}", senders, app.shortcode, seed, 300)
-            run(handler, path, bodies, every=args.publish_every, clear=clear)
+            run(handler, path, bodies)
         rounds: dict[str, list[dict]] = {name: [] for name in targets}
         for _ in range(args.rounds):
-            for name, (path, clear) in targets.items():
+            for name, path in targets.items():
                 seed += 1
                 tag = f"{name}{seed}"
                 bodies, _, _ = fixed_traffic(tag, senders, app.shortcode, seed, args.requests)
-                result = run(handler, path, bodies, every=args.publish_every, clear=clear)
+                result = run(handler, path, bodies)
                 rounds[name].append(result)
         rows = []
         for name, results in rounds.items():
@@ -182,11 +166,10 @@ def main() -> None:
             import cProfile
             import pstats
 
-            path, clear = targets[args.profile]
             bodies, _, _ = fixed_traffic("profile", senders, app.shortcode, 99, args.requests)
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU, the figure compared
             profiler.enable()
-            run(handler, path, bodies, every=args.publish_every, clear=clear)
+            run(handler, targets[args.profile], bodies)
             profiler.disable()
             stats = pstats.Stats(profiler).sort_stats(args.sort)
             stats.print_stats(*args.restrict, 45)
@@ -196,7 +179,6 @@ def main() -> None:
                 "machine": machine(),
                 "rows": rows,
                 "ratio": plain_cpu / hatid_cpu,
-                "publish_every": args.publish_every,
             },
         )
 

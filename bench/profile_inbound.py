@@ -43,7 +43,7 @@ WATCHED = (
     "build_callback (telecom/callbacks/service.py",
     "_store_for_lane (telecom/callbacks/service.py",
     "lane_key (",
-    "publish (telecom/callbacks/lanes.py",
+    "tick (telecom/callbacks/dispatch.py",
     "save (django/db/models/base.py",
     "_commit (django/db/backends/base/base.py",
     "process_batch (telecom/callbacks/lanes.py",

@@ -7,8 +7,8 @@ the platform does). Hatid answers each once stored; two prefork workers (2
 children each, restarted by a supervisor) process the lanes while, at random
 moments, a worker's child is SIGKILLed (20 times; 5 with --quick) and then a
 worker's main process (2 times; 1). A batch killed mid-transaction leaves its
-events `received`; the next task or the sweeper (beat, `sweep_callbacks`)
-processes them again, whole.
+events `received`; the next task (published by a worker's dispatcher once the
+lane's flag expires) processes them again, whole.
 
 Checks: every answer 2xx; every callback processed exactly once (status
 `processed` and `attempts` 1: a killed batch's attempt rolled back with its
