@@ -71,8 +71,8 @@ class ConsentEvent(models.Model):
         RESUBSCRIBED = "resubscribed", "Subscribed again"
         TOKEN_REVOKED = "token_revoked", "Token revoked"
 
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="consent_events"
+    subscriber = models.ForeignKey(  # indexed with occurred_at (Meta.indexes)
+        Subscriber, on_delete=models.CASCADE, related_name="consent_events", db_index=False
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField()

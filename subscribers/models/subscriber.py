@@ -39,7 +39,10 @@ class Subscriber(models.Model):
         CHARGING = "charging", "Charging opt-in"
         NONE = "", "—"
 
-    app = models.ForeignKey(ProviderApp, on_delete=models.PROTECT, related_name="subscribers")
+    # Not indexed alone: one_subscriber_per_app_number leads with it.
+    app = models.ForeignKey(
+        ProviderApp, on_delete=models.PROTECT, related_name="subscribers", db_index=False
+    )
     msisdn = number_field("E.164, e.g. +639171234567.", db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     opt_in_channel = models.CharField(
