@@ -14,8 +14,9 @@ A lane's flag says a task is queued or running on it: several workers'
 dispatchers publish a lane once between them, and a busy lane is one task
 taking batches. Its task clears the flag when the lane looks empty; what came
 after the task's last look is seen by the next tick. The flag expires
-(CALLBACK_LANE_FLAG_SECONDS), so a task lost with its worker is published
-again by a later tick. Beat sweeps every CALLBACK_SWEEP_INTERVAL_SECONDS
+(CALLBACK_LANE_FLAG_SECONDS; a task kept busy by a backlog renews it after
+each full batch), so a task lost with its worker is published again by a
+later tick. Beat sweeps every CALLBACK_SWEEP_INTERVAL_SECONDS
 (`sweep_callbacks`): a tick over every lane that holds received callbacks,
 whatever its number (the threads look only below CALLBACK_LANES, and a lane
 stored before CALLBACK_LANES was lowered keeps its number).
@@ -48,6 +49,16 @@ def send(lane: int, countdown: float | None = None) -> None:
     current_app.send_task(
         TASK, args=[lane], countdown=countdown, argsrepr=f"[{lane}]", kwargsrepr="{}"
     )
+
+
+def keep_flag(lane: int) -> None:
+    """The lane's task is still at work: its flag lasts another
+    CALLBACK_LANE_FLAG_SECONDS (an expired flag would have a tick publish a
+    second task, to wait on the lane's lock). A flag already down stays down."""
+    try:
+        hatid_redis.client().expire(flag(lane), settings.CALLBACK_LANE_FLAG_SECONDS)
+    except Exception:
+        logger.warning("could not keep lane %s's flag", lane, exc_info=True)
 
 
 def clear_flag(lane: int) -> None:

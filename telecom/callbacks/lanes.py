@@ -86,6 +86,7 @@ def process_lane(lane: int, *, batch_size: int | None = None, max_batches: int =
             # dispatcher's next tick finds with the flag down.
             dispatch.clear_flag(lane)
             return done
+        dispatch.keep_flag(lane)
     dispatch.send(lane)  # more than max_batches waiting: let other lanes have a turn
     return done
 

@@ -206,6 +206,26 @@ def test_the_sweep_publishes_lanes_numbered_above_callback_lanes(app, settings):
 
 
 @pytest.mark.django_db
+def test_a_task_working_through_a_backlog_keeps_its_lanes_flag_up(app, settings):
+    """A lane's task renews the flag after each full batch, so that the flag
+    does not expire under it and have a tick publish a second task; it
+    lowers the flag once the lane looks empty."""
+    _empty_default_queue()
+    lower_every_flag()
+    sender = "+639171234567"
+    store_lost(app, [sender] * 3)
+    lane = lanes.lane_of(sender)
+    redis = hatid_redis.client()
+    redis.set(dispatch.flag(lane), b"1", ex=1)  # about to expire
+    assert lanes.process_lane(lane, batch_size=1, max_batches=2) == 2
+    assert redis.ttl(dispatch.flag(lane)) > 1  # renewed: CALLBACK_LANE_FLAG_SECONDS again
+    assert [task["ids"] for task in published()] == [lane]  # the rest: its next turn
+    assert dispatch.tick() == []
+    assert lanes.process_lane(lane, batch_size=1) == 1
+    assert redis.get(dispatch.flag(lane)) is None
+
+
+@pytest.mark.django_db
 def test_invalid_payload_is_refused_by_the_same_insert(client, app):
     response = client.post(app.callback_path("notify"), "{}", content_type="application/json")
     assert response.status_code == 400
