@@ -5,8 +5,8 @@ discovered in each app's `tasks` module; a worker that consumes the
 callbacks' lanes also runs their dispatcher (telecom.callbacks.dispatch).
 Database connections outlive a task (see CELERY_DB_REUSE_MAX): after each
 one, those that broke or passed CONN_MAX_AGE are closed, as Django does after
-a request. Logging is settings.LOGGING's (every handler redacts secrets and masks numbers), not
-handlers Celery would add.
+a request. Logging is settings.LOGGING's (every handler redacts secrets and
+masks numbers), not handlers Celery would add.
 """
 
 import os

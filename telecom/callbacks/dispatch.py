@@ -125,8 +125,8 @@ class LaneDispatcher(bootsteps.StartStopStep):
         self.thread: threading.Thread | None = None
 
     def include_if(self, worker) -> bool:
-        route = settings.CELERY_TASK_ROUTES.get(TASK, {})
-        queue = route.get("queue", settings.CELERY_TASK_DEFAULT_QUEUE)
+        # Celery's own router: the task's queue whatever the routes' form (glob, regex, router).
+        queue = worker.app.amqp.router.route({}, TASK)["queue"].name
         return queue in worker.app.amqp.queues.consume_from
 
     def start(self, worker) -> None:
