@@ -23,6 +23,7 @@ stored before CALLBACK_LANES was lowered keeps its number).
 """
 
 import logging
+import os
 import threading
 
 from celery import bootsteps, current_app
@@ -37,6 +38,15 @@ logger = logging.getLogger("telecom.callbacks")
 TASK = "telecom.tasks.process_callbacks"
 # A failing tick (Redis or PostgreSQL away) waits longer each time, up to this.
 _MAX_BACKOFF_SECONDS = 5.0
+
+# A prefork worker forks its children (again whenever one dies) beside the
+# dispatcher's thread: a fork in the middle of a tick would leave the child a
+# lock held for good (SQLite's own, a client's), and its first task hanging.
+# Forks wait for the tick to end.
+_ticking = threading.Lock()
+os.register_at_fork(
+    before=_ticking.acquire, after_in_parent=_ticking.release, after_in_child=_ticking.release
+)
 
 
 def flag(lane: int) -> str:
@@ -146,7 +156,8 @@ class LaneDispatcher(bootsteps.StartStopStep):
         try:
             while not self.stopping.wait(_wait(failures)):
                 try:
-                    tick()
+                    with _ticking:
+                        tick()
                 except Exception:
                     if not failures:
                         logger.warning("lane dispatcher: a tick failed", exc_info=True)
