@@ -145,7 +145,9 @@ def enqueue_on_commit(model: type[OutboxRow], ids: list[int]) -> None:
 # --- claiming and recording -----------------------------------------------------
 
 
-def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list[OutboxRow]:
+def claim_many(
+    model: type[OutboxRow], pks: list[int], *, fill: int = 0, async_commit: bool = False
+) -> list[OutboxRow]:
     """Take the rows that are due and free, in one transaction (on PostgreSQL
     one statement that also loads them: `_claim_and_load`); the others are
     left to whoever holds them. With `fill`, up to that many other due rows,
@@ -155,13 +157,18 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
     A row taken back from an expired lease is marked `in_doubt`: its previous
     worker may have died after the provider acted, so a delivery without an
     idempotency key must not simply send it again.
+
+    `async_commit` (PostgreSQL: `bulk_sql.execute`): the claim's commit does
+    not wait for the WAL's flush. Only for rows whose sender sends a row in
+    doubt again anyway: a claim lost to PostgreSQL's crash leaves the row
+    queued, and the sweeper has it sent again, as it would have a row in doubt.
     """
     now = timezone.now()
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     pks = list(pks)
     connection = connections[router.db_for_write(model)]
     if connection.vendor == "postgresql":
-        rows = _claim_and_load(connection, model, pks, fill, now, lease)
+        rows = _claim_and_load(connection, model, pks, fill, now, lease, async_commit)
     else:
         taken = _claim_portable(model, pks, fill, now, lease)
         rows = list(
@@ -175,7 +182,7 @@ def claim_many(model: type[OutboxRow], pks: list[int], *, fill: int = 0) -> list
     return rows
 
 
-def _claim_and_load(connection, model, pks, fill, now, lease) -> list[OutboxRow]:
+def _claim_and_load(connection, model, pks, fill, now, lease, async_commit) -> list[OutboxRow]:
     """`claim_many` on PostgreSQL: one statement claims the rows and selects
     them with what `claim_queryset` joins, its own transaction, prepared once
     per connection (`_Claim`). What the ORM's statements cost was half a
@@ -184,7 +191,9 @@ def _claim_and_load(connection, model, pks, fill, now, lease) -> list[OutboxRow]
     claim = _claim_for(model, connection.alias)
     params = [[int(pk) for pk in pks], now, lease, max(0, fill)]
     with connection.cursor() as cursor:
-        claim.statement.execute(cursor, [*params, *claim.select_params])
+        claim.statement.execute(
+            cursor, [*params, *claim.select_params], async_commit=async_commit
+        )
         found = cursor.fetchall()
     return claim.instances(found, connection.alias)
 

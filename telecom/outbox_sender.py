@@ -136,7 +136,14 @@ class OutboxSender:
         done = []
         for start in range(0, len(pks), chunk):
             some = pks[start : start + chunk]
-            rows = outbox.claim_many(self.model, some, fill=chunk - len(some) if fill else 0)
+            rows = outbox.claim_many(
+                self.model,
+                some,
+                fill=chunk - len(some) if fill else 0,
+                # A claim lost to a crash of PostgreSQL's costs a row sent again,
+                # which is what a sender that retries unknown outcomes does anyway.
+                async_commit=self.retry_unknown,
+            )
             outcomes, left = self.attempt_within_lease(rows)
             if outcomes:
                 self.record_outcomes(outcomes)

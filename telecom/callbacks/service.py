@@ -141,7 +141,9 @@ def receive(
             if deferred is not None:
                 reception.event, reception.outcome = event, deferred
                 return reception
-        insert_one(event)
+        # Processed before the answer, whose commit (the processing's, or the
+        # failure's) waits for the flush that this one's then gets too.
+        insert_one(event, async_commit=True)
         reception.event = event
         if not allowed:
             reception.outcome = reject(

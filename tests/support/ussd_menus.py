@@ -1,12 +1,14 @@
 """The USSD menu the tests walk, built in one place: the integration tests'
 `menu` fixture, the end-to-end tests' live menu and the console's browser test
-all use `shop_menu`.
+all use `shop_menu`; `ussd_body` writes a step's callback as the platform posts it.
 
     main  "Welcome {name}"   1. Info -> info (end, texts the details)
                              2. Buy load -> load "Buy load"
     load                     1. Other amount -> amount (input, validated) -> done
     done  "Thank you! {amount} pesos."  (end, charges {amount})
 """
+
+import json
 
 from telecom.models import ProviderApp, UssdMenu, UssdOption, UssdScreen
 
@@ -60,3 +62,23 @@ def shop_menu(app: ProviderApp, *, name: str = "Main", is_live: bool = True) -> 
     menu.start_screen = screens["main"]
     menu.save()
     return menu
+
+
+def ussd_body(
+    app: ProviderApp,
+    message: str | None = None,
+    *,
+    session_id="012345678912",
+    sender="639171234567",
+) -> str:
+    """A step of a USSD session on the app's shortcode: its start (the dial) when
+    `message` is None, else the subscriber's input."""
+    entry = {
+        "datetime": "Tue May 17 2016 11:10:30 GMT+0000 (UTC)",
+        "destinationAddress": app.shortcode,
+        "senderAddress": sender,
+        "sessionID": session_id,
+        "message": message,
+        "sessionStart": message is None,
+    }
+    return json.dumps({"inboundUSSDMessageList": {"inboundUSSDMessage": [entry]}})

@@ -79,3 +79,39 @@ def test_a_claimed_charge_brings_its_subscribers_live_token(
         [claimed] = outbox.claim_many(Charge, [queued.pk])
         token = live_token_for(claimed.subscriber)
     assert token.token == f"token-639171234567-{globe_app.pk}"
+
+
+def claims(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if "EXECUTE hatid_claim_" in q["sql"]]
+
+
+@pytest.mark.postgres  # asynchronous commits are PostgreSQL's
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_commits_asynchronously_only_for_a_sender_that_sends_a_row_in_doubt_again(
+    client, globe_app, subscribe
+):
+    """A USSD reply in doubt is sent again anyway, so a claim lost to PostgreSQL's
+    crash costs nothing more; a charge in doubt is asked about, never sent
+    blindly, so its claim's commit waits for the flush."""
+    from telecom.models import Charge, UssdExchange
+    from telecom.services.charging import ChargeDelivery, charge
+    from telecom.services.ussd import UssdReplyDelivery
+    from tests.support.ussd_menus import ussd_body
+
+    subscriber = subscribe("+639171234567")
+    client.post(
+        globe_app.callback_path("ussd"), ussd_body(globe_app), content_type="application/json"
+    )
+    reply = UssdExchange.objects.get()
+    queued = charge(app=globe_app, to=subscriber.msisdn, amount="1", description="Load")
+
+    with CaptureQueriesContext(connection) as captured:
+        UssdReplyDelivery().run_many([reply.pk])
+    [claim] = claims(captured)
+    assert claim.startswith("SET LOCAL synchronous_commit TO OFF; EXECUTE")
+
+    with CaptureQueriesContext(connection) as captured:
+        ChargeDelivery().run_many([queued.pk])
+    [claim] = claims(captured)
+    assert claim.startswith("EXECUTE")
+    assert Charge.objects.get().attempts == 1  # claimed, whatever the platform said
