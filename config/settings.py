@@ -146,6 +146,9 @@ def _database(url: str | None, sqlite_file: Path) -> dict:
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(_SQLITE_OPTIONS)
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, whose health check sends no `SELECT 1` to a sound idle connection.
+        config["ENGINE"] = "config.postgresql"
     return config
 
 
@@ -157,7 +160,7 @@ def _sandbox_database(url: str | None, sqlite_file: Path) -> dict:
         # far faster than Hatid sends. One connection per server thread, kept.
         config["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
         config["CONN_MAX_AGE"] = None
-    elif config["ENGINE"] == "django.db.backends.postgresql":
+    elif config["ENGINE"] == "config.postgresql":
         # The same on PostgreSQL (SANDBOX_DATABASE_URL): a commit does not wait
         # for its WAL flush, and a server thread keeps its connection with no
         # `SELECT 1` health check before each request (a thread whose
@@ -174,7 +177,7 @@ DATABASES = {
 }
 DATABASE_ROUTERS: list[str] = []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == "config.postgresql"
 
 # --- The sandbox (sandbox/): development only -------------------------------
 

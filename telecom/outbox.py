@@ -191,9 +191,7 @@ def _claim_and_load(connection, model, pks, fill, now, lease, async_commit) -> l
     claim = _claim_for(model, connection.alias)
     params = [[int(pk) for pk in pks], now, lease, max(0, fill)]
     with connection.cursor() as cursor:
-        claim.statement.execute(
-            cursor, [*params, *claim.select_params], async_commit=async_commit
-        )
+        claim.statement.execute(cursor, [*params, *claim.select_params], async_commit=async_commit)
         found = cursor.fetchall()
     return claim.instances(found, connection.alias)
 
