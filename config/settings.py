@@ -128,6 +128,11 @@ _SQLITE_OPTIONS = {
 }
 
 
+# Django's PostgreSQL backend, whose health check sends no `SELECT 1` to a
+# sound idle connection (config/postgresql/base.py).
+POSTGRES_ENGINE = "config.postgresql"
+
+
 def _database(url: str | None, sqlite_file: Path) -> dict:
     if not url:
         return {
@@ -147,8 +152,7 @@ def _database(url: str | None, sqlite_file: Path) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(_SQLITE_OPTIONS)
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # Django's, whose health check sends no `SELECT 1` to a sound idle connection.
-        config["ENGINE"] = "config.postgresql"
+        config["ENGINE"] = POSTGRES_ENGINE
     return config
 
 
@@ -160,7 +164,7 @@ def _sandbox_database(url: str | None, sqlite_file: Path) -> dict:
         # far faster than Hatid sends. One connection per server thread, kept.
         config["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
         config["CONN_MAX_AGE"] = None
-    elif config["ENGINE"] == "config.postgresql":
+    elif config["ENGINE"] == POSTGRES_ENGINE:
         # The same on PostgreSQL (SANDBOX_DATABASE_URL): a commit does not wait
         # for its WAL flush, and a server thread keeps its connection with no
         # `SELECT 1` health check before each request (a thread whose
@@ -177,7 +181,7 @@ DATABASES = {
 }
 DATABASE_ROUTERS: list[str] = []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USING_POSTGRES = DATABASES["default"]["ENGINE"] == "config.postgresql"
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == POSTGRES_ENGINE
 
 # --- The sandbox (sandbox/): development only -------------------------------
 
