@@ -32,11 +32,17 @@ def logged_in(client, username, group=None):
 @pytest.fixture
 def today(globe_app, traffic):
     """The fixture's SMS and charges moved to an hour ago (its USSD session stays in
-    March), one SMS with an unknown outcome, rolled up."""
+    March), one SMS with an unknown outcome, rolled up; never before the local
+    midnight, or in the day's first hour they would count for yesterday."""
     now = timezone.now()
-    Message.objects.update(created_at=now - timedelta(hours=1))
-    globe_app.charges.update(created_at=now - timedelta(hours=1))
-    message(globe_app, traffic, status="unknown", at=now - timedelta(minutes=5))
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def ago(delta):
+        return max(now - delta, midnight)
+
+    Message.objects.update(created_at=ago(timedelta(hours=1)))
+    globe_app.charges.update(created_at=ago(timedelta(hours=1)))
+    message(globe_app, traffic, status="unknown", at=ago(timedelta(minutes=5)))
     roll_up_traffic()
     return globe_app
 
