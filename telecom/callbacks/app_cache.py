@@ -152,9 +152,14 @@ def bump(**kwargs) -> None:
             hatid_redis.client().incr(VERSION_KEY)
             _unreachable = False
         except redis.ConnectionError as error:
-            # Expected before Redis is up (`make run` seeds the demo first): no
-            # process has cached anything yet, so one line per outage is enough.
-            if not _unreachable:
+            # Before Redis is up no process has cached anything yet, so one line
+            # per outage is enough; and none at all with the embedded Redis:
+            # `make run` seeds the demo before starting it, and its process
+            # runner stops every process when it exits, so a process that
+            # cached apps never outlives it.
+            if settings.USING_EMBEDDED_REDIS:
+                logger.debug("no embedded Redis yet; no cached provider apps to invalidate")
+            elif not _unreachable:
                 logger.warning("could not invalidate the cached provider apps: %s", error)
             _unreachable = True
         except Exception:

@@ -59,6 +59,7 @@ def test_invalidations_refused_by_a_redis_that_is_down_are_reported_once(setting
     """`make run` seeds the demo before Redis is up: one warning, not one per
     saved row; and again once Redis came back and went away again."""
     up = settings.REDIS_URL
+    settings.USING_EMBEDDED_REDIS = False
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     with caplog.at_level("WARNING", logger="telecom.callbacks"):
         for _ in range(3):
@@ -70,3 +71,16 @@ def test_invalidations_refused_by_a_redis_that_is_down_are_reported_once(setting
         app_cache.bump()
     assert len(caplog.records) == 2
     assert "could not invalidate" in caplog.records[0].getMessage()
+
+
+def test_the_embedded_redis_not_yet_started_is_no_warning(settings, caplog, monkeypatch):
+    """`make run` seeds the demo before its embedded Redis starts, and stops
+    every process when that Redis exits: a fresh clone's first command prints
+    no warning for a cache nobody can hold yet."""
+    monkeypatch.setattr(app_cache, "_unreachable", False)  # restored after
+    settings.USING_EMBEDDED_REDIS = True
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    with caplog.at_level("DEBUG", logger="telecom.callbacks"):
+        app_cache.bump()
+    assert [record.levelname for record in caplog.records] == ["DEBUG"]
+    assert "no embedded Redis yet" in caplog.records[0].getMessage()
