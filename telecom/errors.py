@@ -11,7 +11,9 @@ What can go wrong talking to a provider, in the few kinds that tasks act on:
 
     ProviderError
     ├── TransientError       the provider certainly did not act: retry, same key
-    │   └── RateLimited      ... after `retry_after` seconds
+    │   ├── RateLimited      ... after `retry_after` seconds
+    │   └── NotYetApplied    no request made: what the row needs is stored here,
+    │                        not yet applied (a callback in its lane); retry soon
     ├── OutcomeUnknown       the request may have been applied (read timeout,
     │                        connection lost after sending): never retried
     │                        blindly; each outbox decides (SMS: resend with the
@@ -76,12 +78,26 @@ class ProviderError(Exception):
 
 
 class TransientError(ProviderError):
-    """The provider did not act (busy, down, unreachable): retrying is safe."""
+    """The provider did not act (busy, down, unreachable): retrying is safe.
+    `retry_after`: the seconds to wait first, where the cause says (else the
+    outbox's backoff)."""
+
+    retry_after: float | None = None
 
 
 class RateLimited(TransientError):
     def __init__(self, reason: str, *, retry_after: float = 60.0, **kwargs):
         super().__init__(reason, **kwargs)
+        self.retry_after = retry_after
+
+
+class NotYetApplied(TransientError):
+    """No request was made: the row needs something Hatid has stored and not
+    yet applied (an opt-in waiting in its subscriber's lane, answered before
+    it is processed). Retried after `retry_after` seconds, to the deadline."""
+
+    def __init__(self, reason: str, *, retry_after: float):
+        super().__init__(reason)
         self.retry_after = retry_after
 
 

@@ -10,8 +10,9 @@ row's next state, the same way for every kind:
 - `ServiceError` (a precondition, e.g. no consent), `PermanentError`,
   `ProviderConfigurationError`: failed, with the reason;
 - `TokenRevoked`: `on_token_revoked`, then failed;
-- `TransientError`, `RateLimited`: retried after a backoff with the same
-  idempotency key, until `deadline_seconds` after the row was created;
+- `TransientError` (`RateLimited`, `NotYetApplied`): retried after a backoff,
+  or the error's `retry_after`, with the same idempotency key, until
+  `deadline_seconds` after the row was created;
 - `OutcomeUnknown`: retried when `retry_unknown` (the call is idempotent or
   read-only), else handed to `on_outcome_unknown`;
 - `HeldBack` (nothing left: a campaign waiting for quiet hours to end):
@@ -46,7 +47,6 @@ from telecom.errors import (
     OutcomeUnknown,
     PermanentError,
     ProviderConfigurationError,
-    RateLimited,
     ServiceError,
     TokenRevoked,
     TransientError,
@@ -212,10 +212,8 @@ class OutboxSender:
         elif isinstance(error, TokenRevoked):
             self.on_token_revoked(row, error)
             self.fail(row, f"access token rejected: {error.reason}", **self.failure_fields(error))
-        elif isinstance(error, RateLimited):
-            self.retry_or_fail(row, str(error), delay=error.retry_after)
         elif isinstance(error, TransientError):
-            self.retry_or_fail(row, str(error))
+            self.retry_or_fail(row, str(error), delay=error.retry_after)
         elif isinstance(error, OutcomeUnknown):
             if self.retry_unknown:
                 self.retry_or_fail(row, str(error))

@@ -52,6 +52,18 @@ def lane_of(key: str) -> int:
     return zlib.crc32(key.encode()) % settings.CALLBACK_LANES
 
 
+def waiting_before(app_id: int, key: str, event_id: int) -> bool:
+    """Whether a callback of the app stored before `event_id` still waits in
+    `key`'s lane: an opt-in or a STOP of that subscriber not yet applied (or
+    another number's that shares the lane, which is applied as soon)."""
+    return CallbackEvent.objects.filter(
+        app_id=app_id,
+        lane=lane_of(key),
+        status=CallbackEvent.Status.RECEIVED,
+        pk__lt=event_id,
+    ).exists()
+
+
 def _lock(lane: int) -> bool:
     if connection.vendor != "postgresql":
         # SQLite (development): the first write takes the database's write lock.

@@ -20,7 +20,8 @@ from subscribers.models import Subscriber
 from subscribers.services.consent import live_token_for
 from telecom.bulk_sql import CompiledQuery, update_each
 from telecom.callbacks.app_cache import app_config
-from telecom.errors import ServiceError
+from telecom.callbacks.lanes import waiting_before
+from telecom.errors import NotYetApplied, ServiceError
 from telecom.globe import GlobeClient
 from telecom.inbound_events import UssdInput
 from telecom.models import (
@@ -274,7 +275,21 @@ class UssdReplyDelivery(OutboxSender):
 
     def send(self, row: UssdExchange):
         session = row.session
-        token = live_token_for(session.subscriber).token
+        try:
+            token = live_token_for(session.subscriber).token
+        except ServiceError:
+            # A step is processed as it comes, an opt-in once its lane gets to
+            # it (`telecom.callbacks.lanes`): a dial right after the opt-in can
+            # find no consent yet. Its reply waits for the lane, not fails.
+            if row.callback_event_id and waiting_before(
+                session.app_id, session.msisdn, row.callback_event_id
+            ):
+                raise NotYetApplied(
+                    "the subscriber's earlier callbacks (an opt-in?) are stored, not yet applied",
+                    # 0.2 s, 0.4 s, ...: about fifteen looks within the reply's deadline.
+                    retry_after=settings.CALLBACK_LANE_RETRY_SECONDS * max(1, row.attempts),
+                ) from None
+            raise
         client = GlobeClient(session.app)
         if session.network_initiated and row.input_key == "push":
             return client.send_ussd(

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from sandbox.client import wait_for
 from telecom.models import (
+    CallbackEvent,
     Charge,
     Message,
     UssdExchange,
     UssdSession,
 )
-from telecom.services.ussd import expire_sessions
+from telecom.services.ussd import UssdReplyDelivery, expire_sessions
+from tests.support.lanes import process_callbacks
 from tests.support.ussd_menus import shop_menu
 
 pytestmark = pytest.mark.e2e
@@ -82,3 +84,43 @@ def test_a_session_the_platform_timed_out_is_closed_here(hatid, live_menu, celer
     UssdSession.objects.update(last_activity_at=timezone.now() - timedelta(minutes=5))
     assert expire_sessions() == 1
     assert UssdSession.objects.get().status == "timed_out"
+
+
+def test_a_dial_right_after_the_opt_in_is_answered_once_the_opt_in_is_applied(hatid, live_menu):
+    """The opt-in is answered once stored and applied by its lane's worker; a
+    USSD dial is processed at once. A dial that comes before the opt-in was
+    applied (no worker here: it waits in its lane) has its reply retried
+    shortly, not failed for want of consent, and answered once it is applied."""
+    hatid.sandbox.add_subscriber(NUMBER)
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "INFO")
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "YES")
+    wait_for(
+        lambda: CallbackEvent.objects.filter(kind="redirect", status="received").exists(),
+        what="the opt-in stored in its lane",
+    )
+    hatid.sandbox.dial(NUMBER, "*120*1234#")
+    reply = wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
+
+    UssdReplyDelivery().run_many([reply.pk])
+    reply.refresh_from_db()
+    assert reply.status == UssdExchange.Status.QUEUED, reply.last_error
+    assert "not yet applied" in reply.last_error
+    assert reply.next_attempt_at - timezone.now() < timedelta(seconds=1)
+
+    assert process_callbacks() == 1  # the lane's worker applies the opt-in
+    UssdExchange.objects.filter(pk=reply.pk).update(next_attempt_at=timezone.now())
+    UssdReplyDelivery().run_many([reply.pk])
+    reply.refresh_from_db()
+    assert reply.status == UssdExchange.Status.SENT
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
+
+
+def test_a_dial_without_any_opt_in_fails_at_once(hatid, live_menu):
+    """Nothing waits in the subscriber's lane: no consent is a failure, not a wait."""
+    hatid.sandbox.add_subscriber(NUMBER)
+    hatid.sandbox.dial(NUMBER, "*120*1234#")
+    reply = wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
+    UssdReplyDelivery().run_many([reply.pk])
+    reply.refresh_from_db()
+    assert reply.status == UssdExchange.Status.FAILED
+    assert "no live access token" in reply.last_error
