@@ -1,6 +1,7 @@
 """USSD: handset-dialed sessions, the app's replies, network-initiated sessions, timeouts."""
 
 import re
+import time
 
 import pytest
 
@@ -91,6 +92,21 @@ def test_session_times_out_after_the_configured_silence(sandbox, platform, app, 
         json=reply_body(session_id),
     )
     assert (late.status_code, late.json()) == (400, {"error": "Invalid sessionID"})
+
+
+def test_a_late_reply_alone_finds_the_session_expired(sandbox, platform, app, token):
+    """Sessions are expired as they are read, by whichever read comes first:
+    here the app's late reply, with no look at the handset before it."""
+    sandbox.configure(ussd_session_timeout=0.3)
+    session_id = sandbox.dial(NUMBER, "*120*1234#")["session"]["session_id"]
+    time.sleep(0.4)  # the silence itself: past the timeout, nothing else to wait on
+    late = platform.post(
+        "/ussd/v1/outbound/1234/reply/requests",
+        params={"access_token": token},
+        json=reply_body(session_id),
+    )
+    assert (late.status_code, late.json()) == (400, {"error": "Invalid sessionID"})
+    assert sandbox.handset(NUMBER)["ussd"]["state"] == "expired"
 
 
 def test_handset_can_end_the_session(sandbox, menu_app):
