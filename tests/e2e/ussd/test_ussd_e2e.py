@@ -124,3 +124,22 @@ def test_a_dial_without_any_opt_in_fails_at_once(hatid, live_menu):
     reply.refresh_from_db()
     assert reply.status == UssdExchange.Status.FAILED
     assert "no live access token" in reply.last_error
+
+
+def test_a_dial_at_once_after_yes_reaches_the_screen_through_the_worker(
+    hatid, live_menu, celery_worker
+):
+    """The same race with a real worker: the handset dials the moment its YES
+    is answered; whichever the worker applies first, the menu reaches the
+    screen and the reply is sent once."""
+    hatid.sandbox.add_subscriber(NUMBER)
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "INFO")
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "YES")
+    hatid.sandbox.dial(NUMBER, "*120*1234#")
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
+    wait_for(
+        lambda: UssdExchange.objects.filter(status=UssdExchange.Status.SENT).exists(),
+        what="the reply recorded as sent",
+    )
+    assert UssdExchange.objects.count() == 1
+    assert len(hatid.sandbox.deliveries("ussd")) == 1
