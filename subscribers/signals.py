@@ -4,8 +4,14 @@
 transaction that ends a subscriber's consent (unsubscribe, or a token the
 platform rejected), so receivers can stop queued work for that subscriber
 atomically with it.
+
+`number_erasing(sender=Subscriber, subscriber_ids)` is sent by an erasure
+before it rewrites any row: receivers stop the queued work that would take
+the number to a provider (rewritten, it would take the pseudonym) and return
+how many rows they stopped.
 """
 
 from django.dispatch import Signal
 
 consent_ended = Signal()
+number_erasing = Signal()

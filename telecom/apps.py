@@ -94,5 +94,10 @@ class TelecomConfig(AppConfig):
         from telecom.services.messaging import cancel_for_ended_consent
 
         consent_ended.connect(cancel_for_ended_consent, dispatch_uid="hatid-cancel-on-consent-end")
+        # An erasure stops the queued charges and rewards it would readdress.
+        from subscribers.signals import number_erasing
+        from telecom.services.erasure_stops import stop_for_erasure
+
+        number_erasing.connect(stop_for_erasure, dispatch_uid="hatid-stop-on-erasure")
         # After the last app migrated, so every app's permissions exist.
         post_migrate.connect(sync_role_permissions, dispatch_uid="hatid-sync-roles")

@@ -2,7 +2,8 @@
 
 `erase_number` (and `erase_subscriber`, from the console and the API; `manage.py
 erase_number`) first ends the number's consent (its live tokens revoked, the
-subscriber unsubscribed, its queued messages cancelled), then walks the map
+subscriber unsubscribed, its queued messages cancelled; its queued charges and
+rewards stopped by `number_erasing`'s receivers), then walks the map
 of where a number lives (`subscribers.personal_data`): on the person's rows
 the number becomes its pseudonym (`subscribers.pseudonyms`), what they said or
 where they were is blanked or the row deleted, tags and attributes go; on
@@ -30,6 +31,7 @@ from django.db import connection, transaction
 from subscribers.models import Subscriber
 from subscribers.personal_data import Person, Place, blank, person_q, places, scoped, walk
 from subscribers.services.consent import subscriber_unsubscribe
+from subscribers.signals import number_erasing
 from telecom.audit.record import current, record
 from telecom.crypto import Secret
 from telecom.models.provider_app import ProviderApp
@@ -49,6 +51,7 @@ class Erasure:
     app_ids: list[int] | None
     subscriber_ids: list[int]
     consent_ended: int = 0
+    queued_stopped: int = 0
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -152,6 +155,8 @@ def erase_number(
     erasure = Erasure(person.pseudonym, app_ids, list(person.subscriber_ids))
     if not person.erased:
         erasure.consent_ended = _end_consent(person)
+    stopped = number_erasing.send(sender=Subscriber, subscriber_ids=erasure.subscriber_ids)
+    erasure.queued_stopped = sum(count for _, count in stopped)
     for place in places():
         changed = _erase_place(place, person)
         if changed:
@@ -164,6 +169,7 @@ def erase_number(
         detail={
             "apps": "all" if app_ids is None else app_ids,
             "consent_ended": erasure.consent_ended,
+            "queued_stopped": erasure.queued_stopped,
             "rows": erasure.rows,
         },
         user=user,

@@ -10,6 +10,7 @@ from subscribers.models import AccessToken, LocationQuery, Subscriber
 from subscribers.pseudonyms import pseudonym
 from subscribers.services.erasure import erase_number, erase_subscriber
 from telecom.models import AuditEvent, CallbackEvent, Charge, Message, OutboundCall, Reward
+from telecom.services.rewards import RewardDelivery
 from tests.support.factories import ProviderAppFactory
 from tests.support.privacy import number_in_database, traffic
 
@@ -133,3 +134,25 @@ def test_erasing_an_erased_subscriber_again_is_harmless(two_apps):
     again = erase_subscriber(subscriber=subscriber, apps=None)
 
     assert again.rows == {} and again.pseudonym == subscriber.msisdn
+
+
+def test_erasure_stops_the_queued_charges_and_rewards_it_would_readdress(two_apps):
+    """Rewritten, a queued reward would go to the platform addressed to the
+    pseudonym (it needs no token); a queued charge would fail for want of one.
+    Both stop, with the reason; a row a worker holds, and another number's, go on."""
+    here, there, other = two_apps["here"], two_apps["there"], two_apps["other"]
+    Reward.objects.filter(pk=there.reward.pk).update(status=Reward.Status.SENDING)
+
+    erasure = erase_number(number=NUMBER)
+
+    charge, reward = Charge.objects.get(pk=here.charge.pk), Reward.objects.get(pk=here.reward.pk)
+    assert (charge.status, reward.status) == (Charge.Status.CANCELLED, Reward.Status.FAILED)
+    assert "erased" in charge.last_error and "erased" in reward.last_error
+    assert Charge.objects.get(pk=there.charge.pk).status == Charge.Status.CANCELLED
+    assert Reward.objects.get(pk=there.reward.pk).status == Reward.Status.SENDING
+    assert Charge.objects.get(pk=other.charge.pk).status == Charge.Status.QUEUED
+    assert Reward.objects.get(pk=other.reward.pk).status == Reward.Status.QUEUED
+    assert erasure.queued_stopped == 3
+    assert RewardDelivery().run_many([reward.pk]) == []  # nothing left to send
+    event = AuditEvent.objects.get(action="subscriber.erase")
+    assert event.detail["queued_stopped"] == 3
