@@ -82,23 +82,20 @@ class TransientError(ProviderError):
     `retry_after`: the seconds to wait first, where the cause says (else the
     outbox's backoff)."""
 
-    retry_after: float | None = None
+    def __init__(self, reason: str, *, retry_after: float | None = None, **kwargs):
+        super().__init__(reason, **kwargs)
+        self.retry_after = retry_after
 
 
 class RateLimited(TransientError):
     def __init__(self, reason: str, *, retry_after: float = 60.0, **kwargs):
-        super().__init__(reason, **kwargs)
-        self.retry_after = retry_after
+        super().__init__(reason, retry_after=retry_after, **kwargs)
 
 
 class NotYetApplied(TransientError):
     """No request was made: the row needs something Hatid has stored and not
     yet applied (an opt-in waiting in its subscriber's lane, answered before
     it is processed). Retried after `retry_after` seconds, to the deadline."""
-
-    def __init__(self, reason: str, *, retry_after: float):
-        super().__init__(reason)
-        self.retry_after = retry_after
 
 
 class OutcomeUnknown(ProviderError):
