@@ -275,21 +275,7 @@ class UssdReplyDelivery(OutboxSender):
 
     def send(self, row: UssdExchange):
         session = row.session
-        try:
-            token = live_token_for(session.subscriber).token
-        except ServiceError:
-            # A step is processed as it comes, an opt-in once its lane gets to
-            # it (`telecom.callbacks.lanes`): a dial right after the opt-in can
-            # find no consent yet. Its reply waits for the lane, not fails.
-            if row.callback_event_id and waiting_before(
-                session.app_id, session.msisdn, row.callback_event_id
-            ):
-                raise NotYetApplied(
-                    "the subscriber's earlier callbacks (an opt-in?) are stored, not yet applied",
-                    # 0.2 s, 0.4 s, ...: about fifteen looks within the reply's deadline.
-                    retry_after=settings.CALLBACK_LANE_RETRY_SECONDS * max(1, row.attempts),
-                ) from None
-            raise
+        token = self.live_token(row).token
         client = GlobeClient(session.app)
         if session.network_initiated and row.input_key == "push":
             return client.send_ussd(
@@ -303,6 +289,27 @@ class UssdReplyDelivery(OutboxSender):
             session_id=session.session_id,
             subject=row,
         )
+
+    def live_token(self, row: UssdExchange):
+        """The subscriber's live token, as the claim loaded it. A step is
+        processed as it comes, an opt-in once its lane gets to it
+        (`telecom.callbacks.lanes`): a dial right after the opt-in can find no
+        consent yet, and its reply waits for the lane rather than fails."""
+        session = row.session
+        try:
+            return live_token_for(session.subscriber)
+        except ServiceError:
+            if not row.callback_event_id:
+                raise
+            if waiting_before(session.app_id, session.msisdn, row.callback_event_id):
+                raise NotYetApplied(
+                    "the subscriber's earlier callbacks (an opt-in?) are stored, not yet applied",
+                    # 0.2 s, 0.4 s, ...: about fifteen looks within the reply's deadline.
+                    retry_after=settings.CALLBACK_LANE_RETRY_SECONDS * max(1, row.attempts),
+                ) from None
+            # Nothing waits now, but the lane may have applied the opt-in after
+            # the claim read the token: the database's answer now is the last word.
+            return live_token_for(Subscriber.objects.get(pk=session.subscriber_id))
 
     def record(self, row: UssdExchange, accepted) -> dict:
         now = timezone.now()

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sandbox.client import wait_for
+from telecom import outbox
 from telecom.models import (
     CallbackEvent,
     Charge,
@@ -101,17 +102,45 @@ def test_a_dial_right_after_the_opt_in_is_answered_once_the_opt_in_is_applied(ha
     hatid.sandbox.dial(NUMBER, "*120*1234#")
     reply = wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
 
+    attempted = timezone.now()
     UssdReplyDelivery().run_many([reply.pk])
     reply.refresh_from_db()
     assert reply.status == UssdExchange.Status.QUEUED, reply.last_error
     assert "not yet applied" in reply.last_error
-    assert reply.next_attempt_at - timezone.now() < timedelta(seconds=1)
+    # The lane's own pace (0.2 s), not the outbox's backoff (0.05 s here).
+    wait = reply.next_attempt_at - attempted
+    assert timedelta(seconds=0.2) <= wait < timedelta(seconds=1)
 
     assert process_callbacks() == 1  # the lane's worker applies the opt-in
     UssdExchange.objects.filter(pk=reply.pk).update(next_attempt_at=timezone.now())
     UssdReplyDelivery().run_many([reply.pk])
     reply.refresh_from_db()
     assert reply.status == UssdExchange.Status.SENT
+    wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
+
+
+def test_an_opt_in_applied_between_the_claim_and_the_look_at_the_lane(hatid, live_menu):
+    """The reply's claim read no token; the lane applied the opt-in just after;
+    the lane then looks empty. The reply is sent with the token now there."""
+    hatid.sandbox.add_subscriber(NUMBER)
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "INFO")
+    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "YES")
+    wait_for(
+        lambda: CallbackEvent.objects.filter(kind="redirect", status="received").exists(),
+        what="the opt-in stored in its lane",
+    )
+    hatid.sandbox.dial(NUMBER, "*120*1234#")
+    reply = wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
+    [claimed] = outbox.claim_many(UssdExchange, [reply.pk])
+    assert claimed.session.subscriber.live_token() is None  # as the claim read it
+
+    assert process_callbacks() == 1
+    delivery = UssdReplyDelivery()
+    outcomes, _ = delivery.attempt_within_lease([claimed])
+    delivery.record_outcomes(outcomes)
+
+    reply.refresh_from_db()
+    assert reply.status == UssdExchange.Status.SENT, reply.last_error
     wait_screen(hatid, "Welcome\n1. Info\n2. Buy load")
 
 
