@@ -87,11 +87,9 @@ def test_a_session_the_platform_timed_out_is_closed_here(hatid, live_menu, celer
     assert UssdSession.objects.get().status == "timed_out"
 
 
-def test_a_dial_right_after_the_opt_in_is_answered_once_the_opt_in_is_applied(hatid, live_menu):
-    """The opt-in is answered once stored and applied by its lane's worker; a
-    USSD dial is processed at once. A dial that comes before the opt-in was
-    applied (no worker here: it waits in its lane) has its reply retried
-    shortly, not failed for want of consent, and answered once it is applied."""
+def dial_before_the_opt_in_is_applied(hatid) -> UssdExchange:
+    """The handset opts in (INFO, YES) and dials; no worker: the opt-in waits
+    in its lane, the dial's reply is queued."""
     hatid.sandbox.add_subscriber(NUMBER)
     hatid.sandbox.text(NUMBER, hatid.app.shortcode, "INFO")
     hatid.sandbox.text(NUMBER, hatid.app.shortcode, "YES")
@@ -100,7 +98,15 @@ def test_a_dial_right_after_the_opt_in_is_answered_once_the_opt_in_is_applied(ha
         what="the opt-in stored in its lane",
     )
     hatid.sandbox.dial(NUMBER, "*120*1234#")
-    reply = wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
+    return wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
+
+
+def test_a_dial_right_after_the_opt_in_is_answered_once_the_opt_in_is_applied(hatid, live_menu):
+    """The opt-in is answered once stored and applied by its lane's worker; a
+    USSD dial is processed at once. A dial that comes before the opt-in was
+    applied (no worker here: it waits in its lane) has its reply retried
+    shortly, not failed for want of consent, and answered once it is applied."""
+    reply = dial_before_the_opt_in_is_applied(hatid)
 
     attempted = timezone.now()
     UssdReplyDelivery().run_many([reply.pk])
@@ -122,15 +128,7 @@ def test_a_dial_right_after_the_opt_in_is_answered_once_the_opt_in_is_applied(ha
 def test_an_opt_in_applied_between_the_claim_and_the_look_at_the_lane(hatid, live_menu):
     """The reply's claim read no token; the lane applied the opt-in just after;
     the lane then looks empty. The reply is sent with the token now there."""
-    hatid.sandbox.add_subscriber(NUMBER)
-    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "INFO")
-    hatid.sandbox.text(NUMBER, hatid.app.shortcode, "YES")
-    wait_for(
-        lambda: CallbackEvent.objects.filter(kind="redirect", status="received").exists(),
-        what="the opt-in stored in its lane",
-    )
-    hatid.sandbox.dial(NUMBER, "*120*1234#")
-    reply = wait_for(lambda: UssdExchange.objects.first(), what="the dial's reply queued")
+    reply = dial_before_the_opt_in_is_applied(hatid)
     [claimed] = outbox.claim_many(UssdExchange, [reply.pk])
     assert claimed.session.subscriber.live_token() is None  # as the claim read it
 
