@@ -14,10 +14,14 @@ build does: one task per `MESSAGE_BATCH_SIZE` ids), then delivers them:
   statements counted by bench/counting.py), reading each process's CPU time
   (psutil) before and after: the worker, PostgreSQL's backends, the sandbox.
 
+The sandbox runs on its SQLite file, as `bench/campaign.py` runs it; with
+`--sandbox-postgres` on a PostgreSQL database of its own (its backends'
+CPU is then counted with Hatid's under "PostgreSQL").
+
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatid_bench_outbound \\
     BENCH_REDIS_URL=redis://127.0.0.1:6379/4 \\
     .venv/bin/python bench/profile_outbound.py [--messages 2000] [--campaign]
-        [--profile] [--workers 2 --threads 8]
+        [--profile] [--workers 2 --threads 8] [--sandbox-postgres]
 """
 
 from __future__ import annotations
@@ -228,9 +232,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--subscribers", type=int, default=50)
+    parser.add_argument("--sandbox-postgres", action="store_true")
     args = parser.parse_args()
     with BenchEnv("profile_outbound") as env:
-        sandbox = env.start_sandbox()
+        sandbox = env.start_sandbox(postgres=args.sandbox_postgres)
         from bench.world import app_with_subscribers
         from telecom.models import Message
 

@@ -11,6 +11,7 @@ blacklisting); balances and wallets are always read from the database.
 
 import threading
 
+from sandbox import sql
 from sandbox.models import Grant
 
 _lock = threading.Lock()
@@ -26,11 +27,7 @@ def live_grant(token: str) -> Grant | None:
         return grant
     with _lock:
         generation = _generation
-    grant = (
-        Grant.objects.select_related("app", "subscriber")
-        .filter(access_token=token, active=True)
-        .first()
-    )
+    grant = sql.live_grant(token)
     if grant is not None:
         with _lock:
             # Keep it only if nothing changed while it was being read.
