@@ -115,6 +115,9 @@ class ErasureOut(serializers.Serializer):
     apps = serializers.ListField(child=serializers.IntegerField(), source="app_ids")
     subscribers = serializers.ListField(child=serializers.IntegerField(), source="subscriber_ids")
     consent_ended = serializers.IntegerField(help_text="Subscriptions ended by the erasure.")
+    queued_stopped = serializers.IntegerField(
+        help_text="Queued charges, rewards, calls and faxes stopped before they went out."
+    )
     rows = serializers.DictField(
         child=serializers.IntegerField(), help_text="Rows rewritten or removed, by kind."
     )

@@ -2,8 +2,8 @@
 
 `erase_number` (and `erase_subscriber`, from the console and the API; `manage.py
 erase_number`) first ends the number's consent (its live tokens revoked, the
-subscriber unsubscribed, its queued messages cancelled; its queued charges and
-rewards stopped by `number_erasing`'s receivers), then walks the map
+subscriber unsubscribed, its queued messages cancelled; its queued charges,
+rewards, calls and faxes stopped by `number_erasing`'s receivers), then walks the map
 of where a number lives (`subscribers.personal_data`): on the person's rows
 the number becomes its pseudonym (`subscribers.pseudonyms`), what they said or
 where they were is blanked or the row deleted, tags and attributes go; on
@@ -155,7 +155,12 @@ def erase_number(
     erasure = Erasure(person.pseudonym, app_ids, list(person.subscriber_ids))
     if not person.erased:
         erasure.consent_ended = _end_consent(person)
-    stopped = number_erasing.send(sender=Subscriber, subscriber_ids=erasure.subscriber_ids)
+    stopped = number_erasing.send(
+        sender=Subscriber,
+        subscriber_ids=erasure.subscriber_ids,
+        numbers=person.forms,
+        app_ids=app_ids,
+    )
     erasure.queued_stopped = sum(count for _, count in stopped)
     for place in places():
         changed = _erase_place(place, person)

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         where = "every app" if apps is None else f"app {app}"
         self.stdout.write(f"Erased from {where}: now {erasure.pseudonym}.")
         self.stdout.write(f"Subscriptions ended: {erasure.consent_ended}.")
+        self.stdout.write(f"Queued work stopped: {erasure.queued_stopped}.")
         for label, count in sorted(erasure.rows.items()):
             self.stdout.write(f"  {label}: {count}")
         self.stdout.write(f"Rows rewritten or removed: {erasure.total}.")

@@ -9,9 +9,20 @@ import pytest
 from subscribers.models import AccessToken, LocationQuery, Subscriber
 from subscribers.pseudonyms import pseudonym
 from subscribers.services.erasure import erase_number, erase_subscriber
-from telecom.models import AuditEvent, CallbackEvent, Charge, Message, OutboundCall, Reward
+from telecom.models import (
+    AuditEvent,
+    CallbackEvent,
+    Charge,
+    Fax,
+    Message,
+    OutboundCall,
+    Reward,
+    VoiceCall,
+    VoicentCall,
+)
+from telecom.services.hoiio.voice import VoiceCallDelivery
 from telecom.services.rewards import RewardDelivery
-from tests.support.factories import ProviderAppFactory
+from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
 from tests.support.privacy import number_in_database, traffic
 
 NUMBER = "+639171234567"
@@ -156,3 +167,40 @@ def test_erasure_stops_the_queued_charges_and_rewards_it_would_readdress(two_app
     assert RewardDelivery().run_many([reward.pk]) == []  # nothing left to send
     event = AuditEvent.objects.get(action="subscriber.erase")
     assert event.detail["queued_stopped"] == 3
+
+
+def test_erasure_stops_the_queued_calls_and_faxes_to_the_number(db):
+    """Hoiio and the Voicent gateway need no token: rewritten, a queued call or
+    fax would dial the pseudonym. Those to the number stop, in the apps erased
+    from; one a worker holds, another number's and another app's go on."""
+    hoiio, voicent, elsewhere = HoiioAppFactory(), VoicentAppFactory(), HoiioAppFactory()
+
+    tags = iter(range(100))
+
+    def call(app, dest1, dest2="+639179999999", status="queued"):
+        return VoiceCall.objects.create(
+            app=app, kind="callback", dest1=dest1, dest2=dest2, status=status, tag=f"vc{next(tags)}"
+        )
+
+    first, second = call(hoiio, NUMBER), call(hoiio, "+639175550000", dest2=NUMBER)
+    held, others = call(hoiio, NUMBER, status="sending"), call(hoiio, "+639175550000")
+    not_erased_here = call(elsewhere, NUMBER)
+    voicent_call = VoicentCall.objects.create(app=voicent, kind="text", phone=NUMBER, text="hi")
+    fax = Fax.objects.create(app=hoiio, direction="out", dest=NUMBER, tag="fax-1")
+    received = Fax.objects.create(
+        app=hoiio, direction="in", src=NUMBER, dest="+6561234567", tag="fax-2", status="queued"
+    )
+
+    erasure = erase_number(number="09171234567", apps=[hoiio, voicent])
+
+    def status(row):
+        return type(row).objects.get(pk=row.pk).status
+
+    assert [status(first), status(second)] == ["cancelled", "cancelled"]
+    assert (status(voicent_call), status(fax)) == ("cancelled", "failed")
+    assert "erased" in VoiceCall.objects.get(pk=first.pk).last_error
+    going_on = (status(held), status(others), status(not_erased_here))
+    assert going_on == ("sending", "queued", "queued")
+    assert status(received) == "queued"  # a received fax is not sent anywhere
+    assert erasure.queued_stopped == 4
+    assert VoiceCallDelivery().run_many([first.pk, second.pk]) == []  # nothing left to place

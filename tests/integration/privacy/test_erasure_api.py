@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from subscribers.models import Subscriber
-from telecom.models import AuditEvent, Fax, Message
+from telecom.models import AuditEvent, Charge, Fax, Message, Reward
+from telecom.services.erasure_stops import REASON
 from tests.support.api import api_client_for
 from tests.support.factories import PartnerFactory, ProviderAppFactory
 from tests.support.privacy import number_in_database, traffic
@@ -55,6 +56,8 @@ def test_erase_forgets_the_number_and_answers_the_pseudonym(partner, subscriber)
     body = response.json()
     assert body["pseudonym"].startswith("erased:") and NUMBER not in json.dumps(body)
     assert body["subscribers"] == [subscriber.pk] and body["consent_ended"] == 1
+    stopped = [Model.objects.filter(last_error=REASON).count() for Model in (Charge, Reward)]
+    assert body["queued_stopped"] == sum(stopped) > 0
     assert body["rows"]["telecom.message"] >= 2
     assert number_in_database(NUMBER) == []
     event = AuditEvent.objects.get(action="subscriber.erase")
