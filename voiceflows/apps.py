@@ -46,3 +46,7 @@ class VoiceflowsConfig(AppConfig):
         hoiio_ivr_event.connect(
             on_hoiio_ivr_event, sender=IvrSession, dispatch_uid="voiceflows.run_hoiio_calls"
         )
+        from subscribers.signals import number_erasing
+        from voiceflows.services.erasure_stops import stop_calls_for_erasure
+
+        number_erasing.connect(stop_calls_for_erasure, dispatch_uid="voiceflows.stop-on-erasure")

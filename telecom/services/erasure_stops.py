@@ -1,15 +1,15 @@
 """What an erasure stops in telecom (`subscribers.signals.number_erasing`):
-the person's queued charges and rewards, and the queued calls and faxes to
-their number. Once the erasure has rewritten them they carry the pseudonym
-(`erased:…`) where the number was: a reward, which needs no token, would go
-to the platform addressed to it, and a call or a fax to Hoiio or the Voicent
-gateway dialling it."""
+the person's queued charges and rewards, and the queued calls, IVR dials and
+faxes to their number. Once the erasure has rewritten them they carry the
+pseudonym (`erased:…`) where the number was: a reward, which needs no token,
+would go to the platform addressed to it, and a call or a fax to Hoiio or the
+Voicent gateway dialling it. (Voice flows' own calls: `voiceflows.services.erasure_stops`.)"""
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from telecom.models import Charge, Fax, Reward, VoiceCall, VoicentCall
+from telecom.models import Charge, Fax, IvrSession, Reward, VoiceCall, VoicentCall
 
 REASON = "stopped: the subscriber's number was erased (Data Privacy Act)"
 
@@ -19,13 +19,10 @@ def stop_for_erasure(sender, subscriber_ids, numbers=(), app_ids=None, **kwargs)
     """Receiver of `number_erasing`: how many queued rows it stopped. A row a
     worker holds now (`sending`) went out with the number before the erasure.
     `numbers` are the forms a number column may hold; `app_ids` None: every app."""
-    now = timezone.now()
     numbers = list(numbers)
 
     def stop(rows: QuerySet, queued: str, stopped: str) -> int:
-        if app_ids is not None:
-            rows = rows.filter(app_id__in=app_ids)
-        return rows.filter(status=queued).update(status=stopped, last_error=REASON, finished_at=now)
+        return stop_queued(rows, app_ids, queued, stopped)
 
     return sum(
         (
@@ -54,5 +51,19 @@ def stop_for_erasure(sender, subscriber_ids, numbers=(), app_ids=None, **kwargs)
                 Fax.Status.QUEUED,
                 Fax.Status.FAILED,
             ),
+            stop(
+                IvrSession.objects.filter(direction=IvrSession.Direction.OUT, dest__in=numbers),
+                IvrSession.Status.QUEUED,
+                IvrSession.Status.FAILED,
+            ),
         )
+    )
+
+
+def stop_queued(rows: QuerySet, app_ids, queued: str, stopped: str) -> int:
+    """Move `rows` still `queued` (in `app_ids`; None: every app) to `stopped`, saying why."""
+    if app_ids is not None:
+        rows = rows.filter(app_id__in=app_ids)
+    return rows.filter(status=queued).update(
+        status=stopped, last_error=REASON, finished_at=timezone.now()
     )

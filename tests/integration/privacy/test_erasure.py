@@ -14,6 +14,7 @@ from telecom.models import (
     CallbackEvent,
     Charge,
     Fax,
+    IvrSession,
     Message,
     OutboundCall,
     Reward,
@@ -24,6 +25,7 @@ from telecom.services.hoiio.voice import VoiceCallDelivery
 from telecom.services.rewards import RewardDelivery
 from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
 from tests.support.privacy import number_in_database, traffic
+from voiceflows.models import CallTrigger, VoiceFlow
 
 NUMBER = "+639171234567"
 OTHER = "+639187654321"
@@ -170,10 +172,12 @@ def test_erasure_stops_the_queued_charges_and_rewards_it_would_readdress(two_app
 
 
 def test_erasure_stops_the_queued_calls_and_faxes_to_the_number(db):
-    """Hoiio and the Voicent gateway need no token: rewritten, a queued call or
-    fax would dial the pseudonym. Those to the number stop, in the apps erased
-    from; one a worker holds, another number's and another app's go on."""
+    """Hoiio, the Voicent gateway and voice flows' calls need no token:
+    rewritten, a queued call or fax would dial the pseudonym. Those to the
+    number stop, in the apps erased from; one a worker holds, another number's
+    and another app's go on."""
     hoiio, voicent, elsewhere = HoiioAppFactory(), VoicentAppFactory(), HoiioAppFactory()
+    globe = ProviderAppFactory()
 
     tags = iter(range(100))
 
@@ -190,17 +194,22 @@ def test_erasure_stops_the_queued_calls_and_faxes_to_the_number(db):
     received = Fax.objects.create(
         app=hoiio, direction="in", src=NUMBER, dest="+6561234567", tag="fax-2", status="queued"
     )
+    ivr = IvrSession.objects.create(app=hoiio, dest=NUMBER, tag="ivr-1")
+    flow = VoiceFlow.objects.create(app=globe, name="Survey", slug="survey")
+    trigger = CallTrigger.objects.create(app=globe, flow=flow, msisdn=NUMBER)
 
-    erasure = erase_number(number="09171234567", apps=[hoiio, voicent])
+    erasure = erase_number(number="09171234567", apps=[hoiio, voicent, globe])
 
     def status(row):
         return type(row).objects.get(pk=row.pk).status
 
     assert [status(first), status(second)] == ["cancelled", "cancelled"]
     assert (status(voicent_call), status(fax)) == ("cancelled", "failed")
+    assert (status(ivr), status(trigger)) == ("failed", "failed")
+    assert "erased" in CallTrigger.objects.get(pk=trigger.pk).last_error
     assert "erased" in VoiceCall.objects.get(pk=first.pk).last_error
     going_on = (status(held), status(others), status(not_erased_here))
     assert going_on == ("sending", "queued", "queued")
     assert status(received) == "queued"  # a received fax is not sent anywhere
-    assert erasure.queued_stopped == 4
+    assert erasure.queued_stopped == 6
     assert VoiceCallDelivery().run_many([first.pk, second.pk]) == []  # nothing left to place
