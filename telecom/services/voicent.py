@@ -274,13 +274,18 @@ def start_escalation(
 
 def _next_attempt(escalation: VoicentEscalation) -> VoicentCall | None:
     planned = escalation.planned_attempts()
-    if escalation.attempts_made >= len(planned):
-        return None
-    number = planned[escalation.attempts_made]
-    call_list = escalation.call_list.replace("{number}", number.removeprefix("+"))
+    made = escalation.attempts_made
+    # A contact erased since the start holds its pseudonym (erased:…), not a
+    # number: its turns are passed over, never sent to the gateway.
+    while made < len(planned) and planned[made] and not _dialable(planned[made]):
+        made += 1
     VoicentEscalation.objects.filter(pk=escalation.pk).update(
-        attempts_made=escalation.attempts_made + 1
+        attempts_made=min(made + 1, len(planned))
     )
+    if made >= len(planned):
+        return None
+    number = planned[made]
+    call_list = escalation.call_list.replace("{number}", number.removeprefix("+"))
     return queue(
         VoicentCall,
         app=escalation.app,
@@ -292,6 +297,14 @@ def _next_attempt(escalation: VoicentEscalation) -> VoicentCall | None:
         source="escalation",
         partner=escalation.partner,
     )
+
+
+def _dialable(number: str) -> bool:
+    try:
+        checks.number(number, "contacts")
+    except ServiceError:
+        return False
+    return True
 
 
 def advance_escalation(escalation_id: int) -> str:

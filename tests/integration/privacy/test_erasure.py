@@ -20,7 +20,9 @@ from telecom.models import (
     Reward,
     VoiceCall,
     VoicentCall,
+    VoicentEscalation,
 )
+from telecom.services import voicent
 from telecom.services.hoiio.voice import VoiceCallDelivery
 from telecom.services.rewards import RewardDelivery
 from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
@@ -213,3 +215,31 @@ def test_erasure_stops_the_queued_calls_and_faxes_to_the_number(db):
     assert status(received) == "queued"  # a received fax is not sent anywhere
     assert erasure.queued_stopped == 6
     assert VoiceCallDelivery().run_many([first.pk, second.pk]) == []  # nothing left to place
+
+
+def test_a_running_voicent_escalation_passes_over_an_erased_contact(db):
+    """The walk rewrites the escalation's contacts: the erased one's turns are
+    passed over, never sent to the gateway as `erased:…`."""
+    app, other = VoicentAppFactory(), "+639181234567"
+    escalation = voicent.start_escalation(
+        app=app,
+        reason="the boiler",
+        contacts=[other, NUMBER],
+        audio_file="boiler.wav",
+        confirm_code="1234",
+        call_list="C:\\lists\\{number}.txt",
+        rounds=2,
+    )
+
+    def the_last_call_fails():
+        escalation.calls.filter(status="queued").update(status="failed")
+        return voicent.advance_escalation(escalation.pk)
+
+    erase_number(number=NUMBER, apps=[app])
+
+    assert the_last_call_fails() == "running"
+    phones = list(escalation.calls.order_by("pk").values_list("phone", "call_list"))
+    assert phones == [(other, r"C:\lists\639181234567.txt")] * 2
+    assert VoicentEscalation.objects.get(pk=escalation.pk).attempts_made == 3
+    assert the_last_call_fails() == "unconfirmed"
+    assert escalation.calls.count() == 2
