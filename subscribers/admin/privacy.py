@@ -37,7 +37,7 @@ class PrivacyActions:
                 },
             )
         every_app = form.cleaned_data["apps"] == "all"
-        done, rows = set(), 0
+        done, rows, stopped = set(), 0, 0
         for subscriber in queryset.select_related("app").order_by("pk"):
             key = subscriber.msisdn if every_app else (subscriber.msisdn, subscriber.app_id)
             if key in done:
@@ -49,12 +49,16 @@ class PrivacyActions:
             )
             done.add(key)
             rows += erasure.total
+            stopped += erasure.queued_stopped
         where = "every app" if every_app else "their own app"
-        self.message_user(
-            request,
-            f"Erased {len(done)} number(s) from {where}: {rows} row(s) rewritten or removed.",
-            messages.SUCCESS,
-        )
+        summary = f"Erased {len(done)} number(s) from {where}: {rows} row(s) rewritten or removed"
+        if stopped == 1:
+            summary += "; 1 queued charge, reward, call or fax stopped before it went out"
+        elif stopped:
+            summary += (
+                f"; {stopped} queued charges, rewards, calls or faxes stopped before they went out"
+            )
+        self.message_user(request, f"{summary}.", messages.SUCCESS)
         return None
 
     @admin.action(

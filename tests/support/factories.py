@@ -63,6 +63,25 @@ def inbound_message(subscriber, text="hello", **fields):
     return Message.objects.create(**values)
 
 
+def charge_row(subscriber, reference_code: str, **fields):
+    """A charge of the subscriber's written as it stands (queued unless `status`
+    says otherwise), without the service's checks or a request."""
+    from decimal import Decimal
+
+    from telecom.models import Charge
+
+    values = {
+        "app": subscriber.app,
+        "subscriber": subscriber,
+        "msisdn": subscriber.msisdn,
+        "amount": Decimal("1.00"),
+        "description": "x",
+        "reference_code": reference_code,
+        **fields,
+    }
+    return Charge.objects.create(**values)
+
+
 def staff_user(username: str, group: str):
     """A console user in `group` (`telecom.roles.OPERATORS` or `VIEWERS`)."""
     from django.contrib.auth.models import Group, User

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from subscribers.models import Subscriber
-from telecom.models import AuditEvent, Message
-from tests.support.factories import inbound_message
+from telecom.models import AuditEvent, Charge, Message
+from tests.support.factories import charge_row, inbound_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,7 @@ def subscribers_of(app):
 
 def test_an_operator_confirms_an_erasure_on_its_own_page(console, globe_app, screenshots):
     erased, kept = subscribers_of(globe_app)
+    queued = charge_row(erased, "21581234000001")
     page = console
     page.goto(f"{page.base}/admin/subscribers/subscriber/")
     page.locator(f"input[name=_selected_action][value='{erased.pk}']").check()
@@ -33,6 +34,7 @@ def test_an_operator_confirms_an_erasure_on_its_own_page(console, globe_app, scr
     page.click("button[name=index]")
 
     expect(page.locator("#question")).to_contain_text("Erase 1 number? This cannot be undone.")
+    expect(page.locator("#erase-confirm")).to_contain_text("calls and faxes to the number stopped")
     expect(page.locator("#erased-subscribers")).to_contain_text(NUMBER)
     assert Subscriber.objects.get(pk=erased.pk).msisdn == NUMBER  # nothing done yet
     page.check("input[name=apps][value=all]")
@@ -42,6 +44,10 @@ def test_an_operator_confirms_an_erasure_on_its_own_page(console, globe_app, scr
     page.click("#confirm-erase")
 
     expect(page.locator(".messagelist")).to_contain_text("Erased 1 number(s) from every app")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "1 queued charge, reward, call or fax stopped before it went out"
+    )
+    assert Charge.objects.get(pk=queued.pk).status == "cancelled"
     erased.refresh_from_db()
     assert erased.msisdn.startswith("erased:") and erased.status == "unsubscribed"
     assert Message.objects.get(subscriber=erased).text == ""

@@ -24,7 +24,7 @@ from telecom.services.charging import (
     reconcile_all,
 )
 from telecom.services.operator_decisions import settle_unknown
-from tests.support.factories import ProviderAppFactory
+from tests.support.factories import ProviderAppFactory, charge_row
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+639171234567"
@@ -259,15 +259,7 @@ def test_reconcile_all_reconciles_active_globe_apps_with_charges(app, subscriber
         app_id=idle.app_id, app_secret=idle.app_secret.reveal(), shortcode=idle.shortcode
     )
     unknown_to_platform = ProviderAppFactory(shortcode="21589999")
-    Charge.objects.create(
-        app=unknown_to_platform,
-        subscriber=subscriber,
-        msisdn=NUMBER,
-        amount=Decimal("1.00"),
-        description="x",
-        reference_code="99991000001",
-        status="charged",
-    )
+    charge_row(subscriber, "99991000001", app=unknown_to_platform, status="charged")
     assert reconcile_all() == 1
     assert list(ReconciliationReport.objects.values_list("app", flat=True)) == [app.pk]
 

@@ -2,7 +2,6 @@
 whole; a Viewer's search by a full number still finds the row."""
 
 import json
-from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -13,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subscribers.models import Subscriber
-from telecom.models import CallbackEvent, Charge, OutboundCall, UssdSession, VoiceCall
+from telecom.models import CallbackEvent, OutboundCall, UssdSession, VoiceCall
 from telecom.roles import OPERATORS, VIEWERS
-from tests.support.factories import HoiioAppFactory, inbound_message
+from tests.support.factories import HoiioAppFactory, charge_row, inbound_message
 from voiceflows.models import CallSession
 
 pytestmark = pytest.mark.django_db
@@ -36,14 +35,7 @@ def staff(username, group):
 def rows(globe_app):
     subscriber = Subscriber.objects.create(app=globe_app, msisdn=NUMBER)
     message = inbound_message(subscriber, text="call me back on 09171234567")
-    charge = Charge.objects.create(
-        app=globe_app,
-        subscriber=subscriber,
-        msisdn=NUMBER,
-        amount=Decimal("1.00"),
-        description="x",
-        reference_code="99991000001",
-    )
+    charge = charge_row(subscriber, "99991000001")
     session = UssdSession.objects.create(
         app=globe_app, subscriber=subscriber, msisdn=NUMBER, session_id="s-1"
     )
