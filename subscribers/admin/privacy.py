@@ -53,10 +53,11 @@ class PrivacyActions:
         where = "every app" if every_app else "their own app"
         summary = f"Erased {len(done)} number(s) from {where}: {rows} row(s) rewritten or removed"
         if stopped == 1:
-            summary += "; 1 queued charge, reward, call or fax stopped before it went out"
+            summary += "; 1 queued charge, reward, webhook, call or fax stopped before it went out"
         elif stopped:
             summary += (
-                f"; {stopped} queued charges, rewards, calls or faxes stopped before they went out"
+                f"; {stopped} queued charges, rewards, webhooks, calls or faxes stopped"
+                " before they went out"
             )
         self.message_user(request, f"{summary}.", messages.SUCCESS)
         return None

@@ -116,7 +116,7 @@ class ErasureOut(serializers.Serializer):
     subscribers = serializers.ListField(child=serializers.IntegerField(), source="subscriber_ids")
     consent_ended = serializers.IntegerField(help_text="Subscriptions ended by the erasure.")
     queued_stopped = serializers.IntegerField(
-        help_text="Queued charges, rewards, calls and faxes stopped before they went out."
+        help_text="Queued charges, rewards, webhooks, calls and faxes stopped before they went out."
     )
     rows = serializers.DictField(
         child=serializers.IntegerField(), help_text="Rows rewritten or removed, by kind."

@@ -3,7 +3,8 @@
 `erase_number` (and `erase_subscriber`, from the console and the API; `manage.py
 erase_number`) first ends the number's consent (its live tokens revoked, the
 subscriber unsubscribed, its queued messages cancelled; its queued charges,
-rewards, calls and faxes stopped by `number_erasing`'s receivers), then walks the map
+rewards, webhooks, calls and faxes stopped by `number_erasing`'s receivers),
+then walks the map
 of where a number lives (`subscribers.personal_data`): on the person's rows
 the number becomes its pseudonym (`subscribers.pseudonyms`), what they said or
 where they were is blanked or the row deleted, tags and attributes go; on

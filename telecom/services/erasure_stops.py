@@ -1,15 +1,25 @@
 """What an erasure stops in telecom (`subscribers.signals.number_erasing`):
-the person's queued charges and rewards, and the queued calls, IVR dials and
-faxes to their number. Once the erasure has rewritten them they carry the
-pseudonym (`erased:…`) where the number was: a reward, which needs no token,
-would go to the platform addressed to it, and a call or a fax to Hoiio or the
-Voicent gateway dialling it. (Voice flows' own calls: `voiceflows.services.erasure_stops`.)"""
+the person's queued charges, rewards and partner webhooks, and the queued
+calls, IVR dials and faxes to their number. Once the erasure has rewritten
+them they carry the pseudonym (`erased:…`) where the number was: a reward,
+which needs no token, would go to the platform addressed to it, a call or a
+fax to Hoiio or the Voicent gateway dialling it, and a webhook, its body
+blanked, would post a partner an event with nothing in it. (Voice flows' own
+calls: `voiceflows.services.erasure_stops`.)"""
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from telecom.models import Charge, Fax, IvrSession, Reward, VoiceCall, VoicentCall
+from telecom.models import (
+    Charge,
+    Fax,
+    IvrSession,
+    Reward,
+    VoiceCall,
+    VoicentCall,
+    WebhookDelivery,
+)
 
 REASON = "stopped: the subscriber's number was erased (Data Privacy Act)"
 
@@ -35,6 +45,13 @@ def stop_for_erasure(sender, subscriber_ids, numbers=(), app_ids=None, **kwargs)
                 Reward.objects.filter(subscriber_id__in=subscriber_ids),
                 Reward.Status.QUEUED,
                 Reward.Status.FAILED,
+            ),
+            # The subscribers are those of the apps erased from: no app filter.
+            stop_queued(
+                WebhookDelivery.objects.filter(message__subscriber_id__in=subscriber_ids),
+                None,
+                WebhookDelivery.Status.QUEUED,
+                WebhookDelivery.Status.FAILED,
             ),
             stop(
                 VoiceCall.objects.filter(Q(dest1__in=numbers) | Q(dest2__in=numbers)),

@@ -45,7 +45,7 @@ def test_an_operator_confirms_an_erasure_on_its_own_page(console, globe_app, scr
 
     expect(page.locator(".messagelist")).to_contain_text("Erased 1 number(s) from every app")
     expect(page.locator(".messagelist")).to_contain_text(
-        "1 queued charge, reward, call or fax stopped before it went out"
+        "1 queued charge, reward, webhook, call or fax stopped before it went out"
     )
     assert Charge.objects.get(pk=queued.pk).status == "cancelled"
     erased.refresh_from_db()

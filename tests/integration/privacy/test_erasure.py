@@ -21,11 +21,17 @@ from telecom.models import (
     VoiceCall,
     VoicentCall,
     VoicentEscalation,
+    WebhookDelivery,
 )
 from telecom.services import voicent
 from telecom.services.hoiio.voice import VoiceCallDelivery
 from telecom.services.rewards import RewardDelivery
-from tests.support.factories import HoiioAppFactory, ProviderAppFactory, VoicentAppFactory
+from tests.support.factories import (
+    HoiioAppFactory,
+    PartnerFactory,
+    ProviderAppFactory,
+    VoicentAppFactory,
+)
 from tests.support.privacy import number_in_database, traffic
 from voiceflows.models import CallTrigger, VoiceFlow
 
@@ -243,3 +249,31 @@ def test_a_running_voicent_escalation_passes_over_an_erased_contact(db):
     assert VoicentEscalation.objects.get(pk=escalation.pk).attempts_made == 3
     assert the_last_call_fails() == "unconfirmed"
     assert escalation.calls.count() == 2
+
+
+def test_erasure_stops_the_queued_webhooks_of_the_persons_messages(two_apps):
+    """The walk blanks a webhook's body on the person's rows: delivered, it
+    would post the partner an event with nothing in it. Queued ones stop;
+    another number's, and one already delivered, stay as they were."""
+    partner = PartnerFactory()
+
+    def webhook(traffic_of, key, status="queued"):
+        return WebhookDelivery.objects.create(
+            partner=partner,
+            message=traffic_of.message_in,
+            dedupe_key=key,
+            body={"text": "call me back"},
+            status=status,
+        )
+
+    queued = webhook(two_apps["here"], "wh-1")
+    delivered = webhook(two_apps["here"], "wh-2", status="delivered")
+    others = webhook(two_apps["other"], "wh-3")
+
+    erase_number(number=NUMBER)
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.body) == ("failed", {})
+    assert "erased" in queued.last_error
+    assert WebhookDelivery.objects.get(pk=delivered.pk).status == "delivered"
+    assert WebhookDelivery.objects.get(pk=others.pk).status == "queued"

@@ -41,7 +41,7 @@ def test_erase_shows_a_confirmation_page_first_and_changes_nothing(client, opera
     assert response.status_code == 200
     page = response.content.decode()
     assert "This cannot be undone" in page and "Yes, erase" in page
-    assert "calls and faxes to the number stopped" in page
+    assert "partner webhooks, calls and faxes to the number stopped" in page
     assert NUMBER in page  # an Operator sees whom they erase
     subscriber.refresh_from_db()
     assert subscriber.msisdn == NUMBER
@@ -57,7 +57,7 @@ def test_erase_confirmed_forgets_the_number_and_records_one_event(client, operat
     page = response.content.decode()
     assert "Erased 1 number(s) from every app" in page
     stopped = sum(Model.objects.filter(last_error=REASON).count() for Model in (Charge, Reward))
-    assert f"; {stopped} queued charges, rewards, calls or faxes stopped before" in page
+    assert f"; {stopped} queued charges, rewards, webhooks, calls or faxes stopped" in page
     assert number_in_database(NUMBER) == []
     [event] = AuditEvent.objects.filter(action__contains="erase")
     assert (event.action, event.user, event.detail["apps"]) == ("subscriber.erase", operator, "all")
