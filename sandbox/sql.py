@@ -99,6 +99,12 @@ def _reader(field, alias: str, connection):
     return column, converters
 
 
+def _convert(value, column, converters, connection):
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
 def live_grant(token: str):
     """The active grant behind `token`, its `app` and `subscriber` loaded; None if there is none."""
     connection = connections[SANDBOX_DB]
@@ -108,15 +114,13 @@ def live_grant(token: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    loaded, start = [], 0
-    for model, fields in readers:
-        values = []
-        for value, (column, converters) in zip(row[start:], fields, strict=False):
-            for converter in converters:
-                value = converter(value, column, connection)
-            values.append(value)
-        start += len(fields)
-        loaded.append(model.from_db(SANDBOX_DB, None, values))
+    cells = iter(row)
+    loaded = [
+        model.from_db(
+            SANDBOX_DB, None, [_convert(next(cells), *reader, connection) for reader in fields]
+        )
+        for model, fields in readers
+    ]
     grant, app, subscriber = loaded
     grant.app, grant.subscriber = app, subscriber
     return grant

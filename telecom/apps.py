@@ -94,7 +94,7 @@ class TelecomConfig(AppConfig):
         from telecom.services.messaging import cancel_for_ended_consent
 
         consent_ended.connect(cancel_for_ended_consent, dispatch_uid="hatid-cancel-on-consent-end")
-        # An erasure stops the queued charges, rewards, calls and faxes it would readdress.
+        # An erasure stops the queued work it would readdress (charges, webhooks, calls...).
         from subscribers.signals import number_erasing
         from telecom.services.erasure_stops import stop_for_erasure
 

@@ -30,50 +30,49 @@ def stop_for_erasure(sender, subscriber_ids, numbers=(), app_ids=None, **kwargs)
     worker holds now (`sending`) went out with the number before the erasure.
     `numbers` are the forms a number column may hold; `app_ids` None: every app."""
     numbers = list(numbers)
-
-    def stop(rows: QuerySet, queued: str, stopped: str) -> int:
-        return stop_queued(rows, app_ids, queued, stopped)
-
-    return sum(
+    # Rows of the person's subscribers, who are those of the apps erased from.
+    theirs = [
         (
-            stop(
-                Charge.objects.filter(subscriber_id__in=subscriber_ids),
-                Charge.Status.QUEUED,
-                Charge.Status.CANCELLED,
-            ),
-            stop(
-                Reward.objects.filter(subscriber_id__in=subscriber_ids),
-                Reward.Status.QUEUED,
-                Reward.Status.FAILED,
-            ),
-            # The subscribers are those of the apps erased from: no app filter.
-            stop_queued(
-                WebhookDelivery.objects.filter(message__subscriber_id__in=subscriber_ids),
-                None,
-                WebhookDelivery.Status.QUEUED,
-                WebhookDelivery.Status.FAILED,
-            ),
-            stop(
-                VoiceCall.objects.filter(Q(dest1__in=numbers) | Q(dest2__in=numbers)),
-                VoiceCall.Status.QUEUED,
-                VoiceCall.Status.CANCELLED,
-            ),
-            stop(
-                VoicentCall.objects.filter(phone__in=numbers),
-                VoicentCall.Status.QUEUED,
-                VoicentCall.Status.CANCELLED,
-            ),
-            stop(
-                Fax.objects.filter(direction=Fax.Direction.OUT, dest__in=numbers),
-                Fax.Status.QUEUED,
-                Fax.Status.FAILED,
-            ),
-            stop(
-                IvrSession.objects.filter(direction=IvrSession.Direction.OUT, dest__in=numbers),
-                IvrSession.Status.QUEUED,
-                IvrSession.Status.FAILED,
-            ),
-        )
+            Charge.objects.filter(subscriber_id__in=subscriber_ids),
+            Charge.Status.QUEUED,
+            Charge.Status.CANCELLED,
+        ),
+        (
+            Reward.objects.filter(subscriber_id__in=subscriber_ids),
+            Reward.Status.QUEUED,
+            Reward.Status.FAILED,
+        ),
+        (
+            WebhookDelivery.objects.filter(message__subscriber_id__in=subscriber_ids),
+            WebhookDelivery.Status.QUEUED,
+            WebhookDelivery.Status.FAILED,
+        ),
+    ]
+    # Rows that only hold the number: scoped to the apps here.
+    to_the_number = [
+        (
+            VoiceCall.objects.filter(Q(dest1__in=numbers) | Q(dest2__in=numbers)),
+            VoiceCall.Status.QUEUED,
+            VoiceCall.Status.CANCELLED,
+        ),
+        (
+            VoicentCall.objects.filter(phone__in=numbers),
+            VoicentCall.Status.QUEUED,
+            VoicentCall.Status.CANCELLED,
+        ),
+        (
+            Fax.objects.filter(direction=Fax.Direction.OUT, dest__in=numbers),
+            Fax.Status.QUEUED,
+            Fax.Status.FAILED,
+        ),
+        (
+            IvrSession.objects.filter(direction=IvrSession.Direction.OUT, dest__in=numbers),
+            IvrSession.Status.QUEUED,
+            IvrSession.Status.FAILED,
+        ),
+    ]
+    return sum(stop_queued(rows, None, *change) for rows, *change in theirs) + sum(
+        stop_queued(rows, app_ids, *change) for rows, *change in to_the_number
     )
 
 

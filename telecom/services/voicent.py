@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from telecom.errors import OutcomeUnknown, ProviderConfigurationError, ProviderError, ServiceError
 from telecom.models import ProviderApp, VoicentCall, VoicentEscalation
+from telecom.msisdn import try_normalize
 from telecom.send_once import SendOnceSender
 from telecom.services import checks
 from telecom.services.checks import require_app
@@ -277,7 +278,7 @@ def _next_attempt(escalation: VoicentEscalation) -> VoicentCall | None:
     made = escalation.attempts_made
     # A contact erased since the start holds its pseudonym (erased:…), not a
     # number: its turns are passed over, never sent to the gateway.
-    while made < len(planned) and planned[made] and not _dialable(planned[made]):
+    while made < len(planned) and planned[made] and try_normalize(planned[made]) is None:
         made += 1
     VoicentEscalation.objects.filter(pk=escalation.pk).update(
         attempts_made=min(made + 1, len(planned))
@@ -297,14 +298,6 @@ def _next_attempt(escalation: VoicentEscalation) -> VoicentCall | None:
         source="escalation",
         partner=escalation.partner,
     )
-
-
-def _dialable(number: str) -> bool:
-    try:
-        checks.number(number, "contacts")
-    except ServiceError:
-        return False
-    return True
 
 
 def advance_escalation(escalation_id: int) -> str:
