@@ -35,10 +35,13 @@ def app_with_subscribers(
         promos=["LOAD 10"],
         wallet_balance="100000000.00",
     )
+    if count > 1_000_000:
+        # Their numbers: +639, the short code's last 3 digits, n in 6.
+        raise ValueError("at most 1,000,000 subscribers per short code")
     now = timezone.now()
     subscribers = []
     for n in range(count):
-        number = f"+6391{shortcode[-4:]}{n:04d}"
+        number = f"+639{shortcode[-3:]}{n:06d}"
         sandbox.add_subscriber(number, balance="1000000.00")
         grant = sandbox.grant(app.app_id, number)
         subscriber = Subscriber.objects.create(
