@@ -58,7 +58,7 @@ def test_a_redacted_text_is_redacted_again_by_one_search_that_finds_nothing():
     they are saved: the second pass must find nothing left to do (it was a
     tenth of a delivery worker's CPU), yet a secret glued to a redacted
     value is still caught."""
-    from telecom.redaction import _ANY
+    from telecom.redaction import _redact_by_search
 
     for text in (
         RESOURCE,
@@ -68,7 +68,7 @@ def test_a_redacted_text_is_redacted_again_by_one_search_that_finds_nothing():
         once = redact_text(text)
         assert TOKEN not in once and "s3cr3t" not in once and "def" not in once
         assert redact_text(once) == once
-        assert _ANY.search(once) is None
+        assert _redact_by_search(once) == once
     glued = f"access_token={REDACTED}{TOKEN}"
     assert redact_text(glued) == f"access_token={REDACTED}"
 
@@ -98,18 +98,20 @@ _TOKENISH = st.from_regex(r"[A-Za-z0-9_\-]{16,24}", fullmatch=True)
 @example('{"PIN": "1234"}')
 @given(
     st.lists(
-        st.one_of(_SECRETISH, _SEPARATORS, _TOKENISH, st.text()),
+        st.one_of(
+            _SECRETISH, _SEPARATORS, _TOKENISH, st.text(st.characters(max_codepoint=127)), st.text()
+        ),
         max_size=8,
     ).map("".join)
 )
-def test_the_quick_look_never_skips_a_text_the_search_would_redact(text):
-    """`redact_text` looks for a marker word before its search (a tenth of the
-    cost on the texts of an SMS's delivery): any text the search finds
-    something in, ASCII or not, any case, still goes to it."""
-    from telecom.redaction import _ANY, _may_hold_secret
+def test_trying_the_patterns_where_their_words_are_redacts_as_their_search(text):
+    """On ASCII text `redact_text` tries each pattern only where one of its
+    words begins (a sixth of the cost of the patterns' own search on the texts
+    of an SMS's delivery): what it makes of any text, any case, glued,
+    overlapping or repeated, is what the search and substitution would."""
+    from telecom.redaction import _redact_by_search
 
-    if _ANY.search(text):
-        assert _may_hold_secret(text)
+    assert redact_text(text) == _redact_by_search(text)
     padded = f"{text} access_token={TOKEN}"
     assert TOKEN not in redact_text(padded)
 
