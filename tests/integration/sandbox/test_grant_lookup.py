@@ -71,3 +71,22 @@ def test_the_cache_serves_the_grant_until_something_changes(grant):
     tokens.forget()
 
     assert tokens.live_grant("tok-live") is None
+
+
+def test_the_cache_keeps_the_latest_lookups_and_one_copy_of_each_app(grant, monkeypatch):
+    """A campaign looks up each recipient's token once: the cache stays
+    bounded by dropping the oldest, and its grants share their app."""
+    for n in (2, 3):
+        subscriber = Subscriber.objects.create(number=f"+63917123456{n}")
+        Grant.objects.create(
+            app=grant.app, subscriber=subscriber, access_token=f"tok-{n}", source=grant.source
+        )
+    monkeypatch.setattr(tokens, "MAX_ENTRIES", 2)
+    tokens.forget()
+
+    first, second, third = (tokens.live_grant(token) for token in ("tok-live", "tok-2", "tok-3"))
+
+    assert list(tokens._grants) == ["tok-2", "tok-3"]
+    assert first.app is second.app is third.app
+    assert tokens.live_grant("tok-live").pk == grant.pk  # looked up again, and kept
+    assert list(tokens._grants) == ["tok-3", "tok-live"]
