@@ -21,6 +21,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # By name: the step loads when the worker builds its blueprint, after Django's setup.
 app.steps["worker"].add("telecom.callbacks.dispatch:LaneDispatcher")
+app.steps["worker"].add("telecom.ussd.reply_listener:ReplyListenerStep")
 
 
 @setup_logging.connect
