@@ -62,7 +62,7 @@ def run(env, *, quick: bool, rng, redis) -> Outcome:
 
     outcome = Outcome("callback_replays")
     times = 100 if quick else 1000
-    shortcode = "21580401"
+    shortcode = "21580451"  # its subscribers +639451...: a mobile prefix (0940 is none)
     app, subscribers = app_with_subscribers(env.sandbox, 2, shortcode=shortcode)
     member = subscribers[0]
     newcomer = f"+6391{shortcode[-4:]}9999"
