@@ -4,8 +4,8 @@ each at once instead of waiting for its Celery task.
 
 A step's reply is inserted `queued` in the step's transaction and its task is
 published once that commits (`telecom.outbox`). The publish, the broker's
-delivery and the worker's hand-over to a thread were about 2.2 ms of the
-10 ms a step spent in Hatid at one handset (bench/README.md). A trigger
+delivery and the worker's hand-over to a thread cost a step 0.7 to 3.7 ms of
+the 8 to 10 it spent in Hatid at one handset (bench/README.md). A trigger
 (migration 0025) has each queued reply's INSERT `NOTIFY` its id, which
 PostgreSQL delivers when the step commits, in the commit's own round trip;
 the listener, waiting on a connection of its own, has `UssdReplyDelivery`
@@ -20,7 +20,8 @@ Where it runs: a thread in the worker itself with a threads or solo pool
 (`ReplyListenerStep`); with the prefork pool, a thread in each child, which
 runs the tasks (a thread in the parent would send from the process that only
 dispatches). Several listeners all hear every reply and all try to claim it:
-one wins, the others' claims find nothing.
+one wins, the others' claims find nothing. A listener sends one reply at a
+time: while it waits on the platform, the tasks take the others.
 """
 
 import logging
@@ -29,6 +30,8 @@ import threading
 from celery import bootsteps
 from celery.signals import worker_process_init
 from django.db import close_old_connections, connection
+
+from telecom.services.ussd import UssdReplyDelivery
 
 logger = logging.getLogger("telecom.ussd")
 
@@ -43,8 +46,6 @@ _WAIT_SECONDS = 0.2
 
 def deliver(ids: list[int]) -> None:
     """Claim and send the replies, as their task would."""
-    from telecom.services.ussd import UssdReplyDelivery
-
     try:
         UssdReplyDelivery().run_many(ids)
     except Exception:
@@ -101,7 +102,8 @@ class ReplyListener:
                 logger.info("ussd reply listener: listening")
             while not self.stopping.is_set():
                 for heard in raw.notifies(timeout=_WAIT_SECONDS):
-                    deliver([int(heard.payload)])
+                    if heard.payload.isdigit():  # anything else is not the trigger's
+                        deliver([int(heard.payload)])
         finally:
             self.listening.clear()
             raw.close()

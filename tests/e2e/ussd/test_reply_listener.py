@@ -74,18 +74,22 @@ def test_a_queued_replys_insert_notifies_its_id_when_its_transaction_commits(glo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_listener_sends_the_reply_with_no_worker_on_the_queue(hatid):
+def test_the_listener_sends_the_reply_with_no_worker_on_the_queue(hatid, caplog):
     """No Celery worker runs: the tasks published wait in Redis, and only the
-    listener can have sent the replies."""
+    listener can have sent the replies. A notification that is not a reply's
+    id (not the trigger's) is passed over."""
     shop_menu(hatid.app, name="Shop")
     hatid.opt_in(NUMBER)
     with listening():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [reply_listener.CHANNEL, "not-an-id"])
         hatid.sandbox.dial(NUMBER, "*120*1234#")
         wait_for(lambda: screen(hatid) == WELCOME, timeout=15, what="the menu on the handset")
         hatid.sandbox.ussd_input(NUMBER, "1")
         wait_for(lambda: screen(hatid) != WELCOME, timeout=15, what="the next screen")
     replies = UssdExchange.objects.order_by("sequence")
     assert [(r.status, r.attempts) for r in replies] == [("sent", 1), ("sent", 1)]
+    assert "lost its connection" not in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
