@@ -147,7 +147,9 @@ class ReplyListenerStep(bootsteps.StartStopStep):
             return False
         if _prefork(worker):
             # The children fork after the blueprint is built: they start their own.
-            worker_process_init.connect(_listen_in_child, weak=False)
+            worker_process_init.connect(
+                _listen_in_child, weak=False, dispatch_uid="hatid-ussd-reply-listener"
+            )
             return False
         return True
 
