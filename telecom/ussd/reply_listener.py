@@ -31,12 +31,13 @@ from celery import bootsteps
 from celery.signals import worker_process_init
 from django.db import close_old_connections, connection
 
+from telecom.models import UssdExchange
+from telecom.outbox import task_queue
 from telecom.services.ussd import UssdReplyDelivery
 
 logger = logging.getLogger("telecom.ussd")
 
 CHANNEL = "hatid_ussd_reply"
-TASK = "telecom.tasks.deliver_ussd_replies"
 # A lost connection is tried again after this, doubled at each failure, up to _MAX_BACKOFF.
 _BACKOFF_SECONDS = 0.1
 _MAX_BACKOFF_SECONDS = 5.0
@@ -62,6 +63,7 @@ class ReplyListener:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.listening = threading.Event()  # set while LISTEN is in place (tests)
+        self.failures = 0  # since it last listened: only the first is logged
 
     def start(self) -> None:
         self.stopping.clear()
@@ -74,32 +76,31 @@ class ReplyListener:
             self.thread.join(timeout)
 
     def run(self) -> None:
-        failures = 0
         try:
             while not self.stopping.is_set():
                 try:
-                    self.listen(failures)
-                    failures = 0
+                    self.listen()
                 except Exception:
-                    if not failures:
+                    if not self.failures:
                         logger.warning("ussd reply listener: lost its connection", exc_info=True)
-                    failures += 1
-                    backoff = _BACKOFF_SECONDS * 2 ** min(failures, 10)
+                    self.failures += 1
+                    backoff = _BACKOFF_SECONDS * 2 ** min(self.failures, 10)
                     self.stopping.wait(min(backoff, _MAX_BACKOFF_SECONDS))
         finally:
             connection.close()
 
-    def listen(self, failures: int = 0) -> None:
+    def listen(self) -> None:
         """Until stopped: one connection, LISTEN, deliver what is heard."""
         raw = connection.get_new_connection(connection.get_connection_params())
         try:
             raw.autocommit = True
             raw.execute(f"LISTEN {CHANNEL}")
             self.listening.set()
-            if failures:
-                logger.info("ussd reply listener: listening again after %s failures", failures)
+            if self.failures:
+                logger.info("ussd reply listener: listening again after %s failures", self.failures)
             else:
                 logger.info("ussd reply listener: listening")
+            self.failures = 0
             while not self.stopping.is_set():
                 for heard in raw.notifies(timeout=_WAIT_SECONDS):
                     if heard.payload.isdigit():  # anything else is not the trigger's
@@ -110,10 +111,9 @@ class ReplyListener:
 
 
 def _runs_ussd_replies(app) -> bool:
-    """The worker consumes the queue the replies' task is routed to (Celery's
-    own router, whatever the routes' form), on PostgreSQL."""
-    queue = app.amqp.router.route({}, TASK)["queue"].name
-    return connection.vendor == "postgresql" and queue in app.amqp.queues.consume_from
+    """The worker consumes the queue the replies' task is routed to, on PostgreSQL."""
+    consumed = app.amqp.queues.consume_from
+    return connection.vendor == "postgresql" and task_queue(UssdExchange) in consumed
 
 
 def _prefork(worker) -> bool:
@@ -122,13 +122,8 @@ def _prefork(worker) -> bool:
     return isinstance(worker.pool_cls, type) and issubclass(worker.pool_cls, TaskPool)
 
 
-_child_listener: ReplyListener | None = None
-
-
 def _listen_in_child(**kwargs) -> None:
-    global _child_listener
-    _child_listener = ReplyListener()
-    _child_listener.start()
+    ReplyListener().start()
 
 
 class ReplyListenerStep(bootsteps.StartStopStep):
